@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("accounts/", views.accounts_page, name="list"),
+    path("account/password/", views.password_page, name="password"),
+]

@@ -1,0 +1,60 @@
+"""Pieces every router of the JSON API shares: the error body, the page envelope and text input.
+
+The routers live in each capability's `api.py`; this module only holds what would otherwise be copied into each.
+"""
+
+from decimal import Decimal
+from typing import Annotated, Generic, TypeVar
+
+from ninja import Field, Schema
+from pydantic import BeforeValidator
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 200
+
+
+class ErrorItem(Schema):
+    code: str = Field(description="机器可读的错误代码,如 invalid_check_digit")
+    article: str | None = Field(None, description="所依据的条款,如“第十五条”;无具体条款时为 null")
+    field: str | None = Field(None, description="出错的字段名(snake_case),与请求体一致;无具体字段时为 null")
+    message: str = Field(description="中文说明:哪里有误、如何改正")
+
+
+class ErrorOut(Schema):
+    detail: str = Field(description="错误概要")
+    errors: list[ErrorItem] = Field(description="逐项错误")
+
+
+def errors(*statuses: int) -> dict:
+    """The error answers an endpoint can give, for its `response=` declaration (and so for the OpenAPI)."""
+    return {status: ErrorOut for status in statuses}
+
+
+class Page(Schema, Generic[T]):
+    count: int = Field(description="符合条件的总条数")
+    page: int = Field(description="当前页码,从 1 开始")
+    page_size: int = Field(description=f"每页条数,不超过 {MAX_PAGE_SIZE}")
+    results: list[T] = Field(description="本页结果")
+
+
+def paginate(queryset, page: int, page_size: int, to_json) -> tuple[dict, int]:
+    """One page of `queryset` in the envelope, plus the total (callers audit searches with it)."""
+    count = queryset.count()
+    start = (page - 1) * page_size
+    rows = [to_json(obj) for obj in queryset[start:start + page_size]]
+    return {"count": count, "page": page, "page_size": page_size, "results": rows}, count
+
+
+def _as_text(value):
+    # Clients send codes as numbers ("gender": 1) and flags as booleans; the policy's normalize() reads
+    # text, and a wrong value must reach it so that it answers 422 naming the field instead of a 400 here.
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    return value
+
+
+# A scalar taken as text. Lists and objects in its place are malformed requests (400).
+Text = Annotated[str | None, BeforeValidator(_as_text)]

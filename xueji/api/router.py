@@ -1,0 +1,79 @@
+"""The JSON API at /api/v1: one NinjaAPI, bearer-token auth, the contract's error format.
+
+Each capability keeps its endpoints in its own `api.py` (orgs/api.py, students/api.py, …) and they are
+mounted here; the endpoints call the same services and selectors as the web pages.
+"""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from xueji.accounts.services import user_for_token
+from xueji.core.errors import ServiceError, errors_payload
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="学籍 Xueji API",
+    version="1",
+    description="山西省中小学生电子学籍系统接口。错误统一返回 {detail, errors:[{code, article, field, message}]}。",
+    auth=BearerToken(),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request, exc: ServiceError):
+    return api.create_response(request, errors_payload(exc), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_malformed(request, exc: NinjaValidationError):
+    errors = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "form")]
+        errors.append({"code": "malformed", "article": None, "field": ".".join(loc) or None,
+                       "message": f"请求格式有误:{'.'.join(loc) or '请求体'} {err.get('msg', '')}".strip()})
+    return api.create_response(request, {"detail": "请求格式有误", "errors": errors}, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    body = {"detail": "未登录或令牌已失效",
+            "errors": [{"code": "unauthenticated", "article": None, "field": None,
+                        "message": "请先通过 /api/v1/auth/token 获取令牌,并以 Authorization: Bearer <令牌> 发送"}]}
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    body = {"detail": str(exc), "errors": [{"code": f"http_{exc.status_code}", "article": None, "field": None,
+                                             "message": str(exc)}]}
+    return api.create_response(request, body, status=exc.status_code)
+
+
+def _mount() -> None:
+    # Imported here so each capability's module can import `api`-free helpers without a cycle.
+    from xueji.accounts.api import router as accounts_router
+    from xueji.audit.api import router as audit_router
+    from xueji.orgs.api import router as orgs_router
+    from xueji.students.api import router as students_router
+
+    api.add_router("/auth", accounts_router)
+    api.add_router("/", orgs_router)
+    api.add_router("/students", students_router)
+    api.add_router("/audit", audit_router)
+
+
+_mount()

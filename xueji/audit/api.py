@@ -1,0 +1,106 @@
+"""/api/v1/audit: reading the audit log and checking that its hash chain is unbroken (第四十四条)."""
+
+from datetime import datetime
+from typing import Annotated
+
+from django.db import transaction
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
+from xueji.core.errors import Forbidden
+
+from . import services
+from .models import AuditEvent
+from .permissions import AuditPolicy
+
+router = Router(tags=["审计"])
+
+
+class AuditEventOut(Schema):
+    id: int = Field(description="记录序号")
+    at: datetime = Field(description="时间")
+    actor: str = Field(description="操作账号的用户名;未登录的尝试为空")
+    org_code: str = Field(description="操作账号所属单位代码")
+    action: str = Field(description="操作,如 student.view、student.update、auth.login")
+    object_type: str = Field(description="对象类型,如 student、school、user")
+    object_id: str = Field(description="对象标识,如学籍号、学校标识码、用户名")
+    source_ip: str = Field(description="来源地址")
+    reason: str = Field(description="事由(如查看完整身份证件号时填写的理由)")
+    outcome: str = Field(description="结果:ok 成功、denied 被拒绝(如超出管辖范围)、failed、locked")
+    details: dict = Field(description="详情")
+
+
+class VerifyOut(Schema):
+    intact: bool = Field(description="哈希链是否完整;false 表示有记录被篡改或删除")
+    checked: int = Field(description="已核验的记录数")
+    broken_at: int | None = Field(None, description="第一条核验不通过的记录序号")
+
+
+def event_json(event: AuditEvent) -> dict:
+    return {
+        "id": event.pk, "at": event.at, "actor": event.actor_username, "org_code": event.org_code,
+        "action": event.action, "object_type": event.object_type, "object_id": event.object_id,
+        "source_ip": event.source_ip, "reason": event.reason, "outcome": event.outcome, "details": event.details,
+    }
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    # A bare date or time in a query means Beijing time, the time every registrar reads on the wall.
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment)
+    return moment
+
+
+def _require_reader(user, action: str) -> None:
+    if not AuditPolicy.can_read(user):
+        services.record_refusal(user, action, object_type="audit", object_id="", reason="无审计查阅权限")
+        raise Forbidden("只有审计员和省级教育行政部门可以查阅审计日志")
+
+
+@router.get("/events", response={200: Page[AuditEventOut], **errors(400, 401, 403)}, summary="查阅审计日志")
+def list_events(
+    request,
+    actor: str | None = Query(None, description="操作账号的用户名"),
+    action: str | None = Query(None, description="操作;以 * 结尾时按前缀匹配,如 student.*"),
+    object_id: str | None = Query(None, description="对象标识,如学籍号"),
+    outcome: str | None = Query(None, description="结果:ok、denied、failed、locked"),
+    since: Annotated[datetime | None, Query(description="起始时间(含),如 2026-09-01 或 2026-09-01T08:00:00+08:00")] = None,
+    until: Annotated[datetime | None, Query(description="截止时间(不含)")] = None,
+    page: int = Query(1, ge=1, description="页码"),
+    page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数"),
+):
+    """最新的记录在前。查阅本身也记入审计日志。"""
+    _require_reader(request.user, "audit.read")
+    qs = AuditPolicy.visible_to(request.user).order_by("-id")
+    if actor:
+        qs = qs.filter(actor_username=actor)
+    if action:
+        qs = qs.filter(action__startswith=action[:-1]) if action.endswith("*") else qs.filter(action=action)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    since, until = _aware(since), _aware(until)
+    if since:
+        qs = qs.filter(at__gte=since)
+    if until:
+        qs = qs.filter(at__lt=until)
+    body, count = paginate(qs, page, page_size, event_json)
+    filters = {"actor": actor, "action": action, "object_id": object_id, "outcome": outcome,
+               "since": since, "until": until}
+    with transaction.atomic():
+        services.record(request.user, "audit.read", object_type="audit",
+                        details={k: str(v) for k, v in filters.items() if v} | {"count": count})
+    return body
+
+
+@router.get("/verify", response={200: VerifyOut, **errors(401, 403)}, summary="核验审计日志的哈希链")
+def verify(request):
+    """从第一条记录起逐条重算哈希;任何一条被改动或删除,都会在该处断开。"""
+    _require_reader(request.user, "audit.verify")
+    intact, checked, broken_at = services.verify_chain()
+    with transaction.atomic():
+        services.record(request.user, "audit.verify", object_type="audit",
+                        details={"intact": intact, "checked": checked, "broken_at": broken_at})
+    return {"intact": intact, "checked": checked, "broken_at": broken_at}

@@ -1,0 +1,102 @@
+"""The audit log pages (第四十四条): the log with filters, and a check that its hash chain is unbroken.
+
+Only auditors and the province read it; each reading is itself written to the log.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from xueji.web.pages import is_htmx, page, paginate, require
+from xueji.web.templatetags.xueji_tags import ACTION_LABELS, OUTCOME_LABELS
+
+from . import services
+from .permissions import AuditPolicy
+
+REFUSED = "只有审计员和省级教育行政部门可以查阅审计日志"
+
+
+def _require_reader(user, action: str) -> None:
+    if not AuditPolicy.can_read(user):
+        services.record_refusal(user, action, object_type="audit", object_id="", reason="无审计查阅权限")
+    require(AuditPolicy.can_read(user), REFUSED)
+
+
+def _day(text: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    # Dates on the page are Beijing dates: a day starts at local midnight.
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _filtered(user, params) -> tuple:
+    filters = {key: params.get(key, "").strip() for key in ("actor", "action", "object", "outcome", "since", "until")}
+    qs = AuditPolicy.visible_to(user).order_by("-id")
+    if filters["actor"]:
+        qs = qs.filter(actor_username=filters["actor"])
+    if filters["action"]:
+        action = filters["action"]
+        qs = qs.filter(action__startswith=action[:-1]) if action.endswith("*") else qs.filter(action=action)
+    if filters["object"]:
+        qs = qs.filter(object_id=filters["object"])
+    if filters["outcome"]:
+        qs = qs.filter(outcome=filters["outcome"])
+    problems = []
+    for key, lookup, shift in (("since", "at__gte", 0), ("until", "at__lt", 1)):
+        if not filters[key]:
+            continue
+        day = _day(filters[key])
+        if day is None:
+            problems.append(f"日期“{filters[key]}”格式不正确,请按 YYYY-MM-DD 填写")
+            continue
+        qs = qs.filter(**{lookup: _start_of(day + datetime.timedelta(days=shift))})
+    return qs, filters, problems
+
+
+@page
+def log_page(request):
+    user = request.user
+    _require_reader(user, "audit.read")
+    qs, filters, problems = _filtered(user, request.GET)
+    page_obj = paginate(request, qs, per_page=50)
+    with transaction.atomic():
+        services.record(user, "audit.read", object_type="audit",
+                        details={k: v for k, v in filters.items() if v} | {"count": page_obj.paginator.count})
+    context = {
+        "page_obj": page_obj,
+        "events": page_obj.object_list,
+        "filters": filters,
+        "problems": problems,
+        "actions": sorted(ACTION_LABELS.items()),
+        "outcomes": OUTCOME_LABELS.items(),
+    }
+    return render(request, "audit/list.html", context)
+
+
+@page
+@require_POST
+def verify_page(request):
+    """Recompute the chain from the first event; an edited or deleted row breaks it there."""
+    user = request.user
+    _require_reader(user, "audit.verify")
+    intact, checked, broken_at = services.verify_chain()
+    with transaction.atomic():
+        services.record(user, "audit.verify", object_type="audit",
+                        details={"intact": intact, "checked": checked, "broken_at": broken_at})
+    result = {"intact": intact, "checked": checked, "broken_at": broken_at, "at": timezone.now()}
+    if is_htmx(request):
+        return render(request, "audit/_chain.html", {"chain": result})
+    if intact:
+        messages.success(request, f"审计链完整:已核验 {checked} 条记录,未发现篡改或删除。")
+    else:
+        messages.error(request, f"审计链在第 {broken_at} 条记录处断开:该记录或其之前的记录被改动或删除,请立即上报。")
+    return redirect("web:audit:list")

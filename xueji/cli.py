@@ -1,0 +1,34 @@
+"""The `xueji` console command: Django's management commands under the project's own name.
+
+`xueji demo`, `xueji serve`, `xueji generate` and `xueji createaccount` live in the xueji.demo app; every other
+word (`xueji migrate`, `xueji test`, `xueji shell`…) is passed to Django unchanged.
+"""
+
+import os
+import sys
+
+USAGE = """用法: xueji <命令> [选项]
+
+  demo                         建立数据库并载入山西省演示数据,列出演示账号
+  serve [--host H] [--port P]  启动学籍系统(gunicorn)
+  generate --students N        批量生成合成学生(性能测试用)
+  createaccount 用户名 --role province --org 140000
+                               从命令行建立第一个账号
+  migrate | shell | check …    其余命令原样交给 Django(xueji help 列出全部)
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script; `argv` excludes the program name (tests pass it directly)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xueji.settings")
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in ("-h", "--help"):
+        sys.stdout.write(USAGE)
+        return
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["xueji", *args])
+
+
+if __name__ == "__main__":
+    main()

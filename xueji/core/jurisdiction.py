@@ -1,0 +1,53 @@
+"""The org-tree scope every jurisdiction policy starts from: which schools and divisions a user's node covers.
+
+Each resource has its own policy module (orgs/permissions.py, students/permissions.py, …) with
+`visible_to(user) -> QuerySet` and `user_can(user, action, obj) -> bool`; they all narrow these scopes, so the
+rule "an account sees its node's subtree only" is written once.
+"""
+
+from django.db.models import Q
+
+NOTHING = Q(pk__in=[])
+
+
+def school_scope(user, prefix: str = "") -> Q:
+    """A Q selecting the schools in the user's subtree; `prefix` points at a school from another model."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    role = user.role
+    p = prefix
+    if role == "province":
+        return Q()
+    if role == "city":
+        return Q(**{f"{p}city_id": user.division_id})
+    if role == "county":
+        # A city-run (直管) school hangs under the city, not under the county it stands in (第三条).
+        return Q(**{f"{p}county_id": user.division_id, f"{p}city_run": False})
+    if role in ("registrar", "leader"):
+        return Q(**{f"{p}code": user.school_id})
+    return NOTHING
+
+
+def division_scope(user) -> Q:
+    """Divisions in the user's subtree (a school user's subtree holds no division)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    if user.role == "province" or (user.role == "auditor" and user.division and user.division.level == "province"):
+        return Q()
+    if user.role in ("city", "auditor") and user.division and user.division.level == "city":
+        return Q(code=user.division_id) | Q(parent_id=user.division_id)
+    if user.role in ("county", "auditor") and user.division:
+        return Q(code=user.division_id)
+    return NOTHING
+
+
+def covers_division(user, division) -> bool:
+    """Whether `division` lies in the user's subtree."""
+    if user.division is None:
+        return False
+    node = division
+    while node is not None:
+        if node.code == user.division_id:
+            return True
+        node = node.parent
+    return False

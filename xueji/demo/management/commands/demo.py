@@ -1,0 +1,47 @@
+"""`xueji demo`: migrate, load the Shanxi demo data once, and print where to log in."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from xueji.demo import loader
+
+DEFAULT_ADDRESS = "http://127.0.0.1:8000/"
+
+
+class Command(BaseCommand):
+    help = "建立数据库表并载入山西省演示数据(重复运行不会重复载入),然后列出演示账号"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--address", default=DEFAULT_ADDRESS, help="提示打开的网址(默认 %(default)s)")
+
+    def handle(self, *args, address, verbosity, **options):
+        call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))
+        counts = loader.load()
+        if counts is None:
+            self.stdout.write("演示数据已存在,未重复载入。")
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                f"已载入演示数据:{counts['schools']} 所学校、{counts['classes']} 个班级、"
+                f"{counts['students']} 名学生(在籍 {counts['enrolled']},待注册 {counts['pending']})、"
+                f"{counts['accounts']} 个账号。"
+            ))
+        self.print_logins(address)
+
+    def print_logins(self, address: str) -> None:
+        rows = [("用户名", "角色", "单位"), *loader.login_table()]
+        widths = [max(_width(row[i]) for row in rows) for i in range(3)]
+        self.stdout.write(f"\n运行 `xueji serve` 后在浏览器打开 {address}\n")
+        for index, row in enumerate(rows):
+            self.stdout.write("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip())
+            if index == 0:
+                self.stdout.write("  ".join("-" * w for w in widths))
+        self.stdout.write(f"\n所有演示账号的密码均为: {loader.DEMO_PASSWORD} (仅限演示数据,切勿用于生产环境)")
+
+
+def _width(text: str) -> int:
+    # CJK characters take two columns in a terminal.
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

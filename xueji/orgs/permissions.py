@@ -1,0 +1,56 @@
+"""Jurisdiction over divisions, schools and classes."""
+
+from xueji.core.jurisdiction import covers_division, division_scope, school_scope
+
+from .models import Division, School, SchoolClass
+
+OFFICER_ROLES = ("county", "city", "province")
+
+
+class DivisionPolicy:
+    @staticmethod
+    def visible_to(user):
+        return Division.objects.filter(division_scope(user))
+
+    @staticmethod
+    def user_can(user, action: str, division: Division) -> bool:
+        if action == "view":
+            return DivisionPolicy.visible_to(user).filter(pk=division.pk).exists()
+        return False
+
+
+class SchoolPolicy:
+    @staticmethod
+    def visible_to(user):
+        return School.objects.filter(school_scope(user))
+
+    @staticmethod
+    def user_can(user, action: str, school: School) -> bool:
+        if not SchoolPolicy.visible_to(user).filter(pk=school.pk).exists():
+            return False
+        if action == "view":
+            return True
+        if action == "manage_classes":
+            return user.role == "registrar" or user.role in OFFICER_ROLES
+        if action == "manage":
+            return user.role in OFFICER_ROLES
+        return False
+
+    @staticmethod
+    def can_create_in(user, division: Division) -> bool:
+        """Schools are entered by the bureaus: a county in its county, a city or the province anywhere below."""
+        return user.role in OFFICER_ROLES and covers_division(user, division)
+
+
+class ClassPolicy:
+    @staticmethod
+    def visible_to(user):
+        return SchoolClass.objects.filter(school_scope(user, prefix="school__"))
+
+    @staticmethod
+    def user_can(user, action: str, school_class: SchoolClass) -> bool:
+        if action == "view":
+            return SchoolPolicy.user_can(user, "view", school_class.school)
+        if action == "manage":
+            return SchoolPolicy.user_can(user, "manage_classes", school_class.school)
+        return False

@@ -1,0 +1,212 @@
+"""A province's regulation numbers as data; Shanxi (山西省中小学生学籍管理实施细则) is the default.
+
+Another province is another ProvincePolicy object. Login lockouts and similar operational
+settings are not regulation and do not belong here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from xueji.policy import codes
+from xueji.policy.fields import CONTROLLED_FIELDS
+from xueji.policy.violations import Violation
+
+PRIMARY, JUNIOR, SENIOR = "primary", "junior", "senior"
+STAGE_LABELS = {PRIMARY: "小学", JUNIOR: "初中", SENIOR: "普通高中"}
+COUNTY, CITY = "county", "city"
+
+
+@dataclass(frozen=True)
+class ClassCap:
+    """Class-size caps: normal may be passed only with a written reason, hard never."""
+
+    normal: int
+    hard: int
+
+
+@dataclass(frozen=True)
+class SchoolTypeRule:
+    """Which grades a school type teaches (第九条 school system)."""
+
+    code: str
+    label: str
+    first_grade: int
+    last_grade: int
+
+    @property
+    def grades(self) -> range:
+        return range(self.first_grade, self.last_grade + 1)
+
+
+@dataclass(frozen=True)
+class GraduationCredits:
+    """High-school credit thresholds of 第三十五条."""
+
+    total: int
+    compulsory: int
+    elective_1: int
+    elective_2: int
+
+
+def _frozen(mapping: dict) -> Mapping:
+    return MappingProxyType(mapping)
+
+
+def _mapping_field():
+    # Mappings are left out of ==/hash so the frozen policy stays hashable.
+    return dataclasses.field(compare=False)
+
+
+@dataclass(frozen=True)
+class ProvincePolicy:
+    """Every number of a province's regulation that the registry enforces."""
+
+    code: str
+    name: str
+    # 第九条: grade numbers of each stage (一年级 = 1 ... 高三 = 12).
+    stage_grades: Mapping[str, tuple[int, int]] = _mapping_field()
+    # 第十三条: class caps per stage.
+    stage_caps: Mapping[str, ClassCap] = _mapping_field()
+    school_types: Mapping[str, SchoolTypeRule] = _mapping_field()
+    # 第十三条: grades where the normal cap applies; elsewhere only the hard cap does.
+    normal_cap_grades: frozenset[int] = frozenset(range(1, 13))
+    controlled_fields: tuple[str, ...] = CONTROLLED_FIELDS  # 第十五条
+    registration_deadline_days: int = 15  # 第十一条
+    report_delay_max_weeks: int = 2  # 第十二条
+    senior_no_show_working_days: int = 10  # 第十二条
+    records_confirm_months: int = 1  # 第十二条
+    transfer_step_working_days: int = 10  # 第二十二条
+    archive_handover_months: int = 1  # 第二十二条
+    suspension_normal_years: int = 1  # 第二十四条
+    suspension_max_years: int = 2  # 第二十四条
+    truancy_consecutive_weeks: int = 8  # 第三十一条
+    truancy_total_weeks: int = 10  # 第三十一条
+    death_cancel_working_days: int = 10  # 第三十二条
+    graduation_credits: GraduationCredits = GraduationCredits(144, 116, 22, 6)  # 第三十五条
+    certificate_sealing_deadline: tuple[int, int] = (5, 31)  # 第三十六条: month, day
+    probation_max_years: int = 1  # 第四十条
+
+    def stage_of_grade(self, grade: int) -> str:
+        for stage, (first, last) in self.stage_grades.items():
+            if first <= grade <= last:
+                return stage
+        raise ValueError(f"年级{grade}不在1至12之间")
+
+    def is_compulsory(self, grade: int) -> bool:
+        return self.stage_of_grade(grade) in (PRIMARY, JUNIOR)
+
+    def class_caps(self, grade: int) -> tuple[int, int]:
+        cap = self.stage_caps[self.stage_of_grade(grade)]
+        normal = cap.normal if grade in self.normal_cap_grades else cap.hard
+        return normal, cap.hard
+
+    def school_type(self, school_type: str) -> SchoolTypeRule:
+        code = codes.school_type_code(school_type)
+        if code is None or code not in self.school_types:
+            raise ValueError(f"未知的学校类型:{school_type}")
+        return self.school_types[code]
+
+    def grades_for(self, school_type: str) -> range:
+        return self.school_type(school_type).grades
+
+    def registration_due(self, entry_date: datetime.date) -> datetime.date:
+        """Last day to open the record: 15 days from entry (第十一条)."""
+        return entry_date + datetime.timedelta(days=self.registration_deadline_days)
+
+
+def _school_type_rules() -> dict[str, SchoolTypeRule]:
+    ranges = {
+        "211": (1, 6),
+        "311": (7, 9),
+        "312": (1, 9),
+        "341": (7, 12),
+        "342": (10, 12),
+        "345": (1, 12),
+        "371": (7, 12),
+        "511": (1, 12),
+        "512": (1, 12),
+        "513": (1, 12),
+        "514": (1, 12),
+    }
+    return {
+        code: SchoolTypeRule(code, codes.SCHOOL_TYPE[code], first, last)
+        for code, (first, last) in ranges.items()
+    }
+
+
+SHANXI = ProvincePolicy(
+    code="140000",
+    name="山西省",
+    stage_grades=_frozen({PRIMARY: (1, 6), JUNIOR: (7, 9), SENIOR: (10, 12)}),
+    stage_caps=_frozen({PRIMARY: ClassCap(45, 50), JUNIOR: ClassCap(50, 55), SENIOR: ClassCap(50, 56)}),
+    # "普通高中高一年级班容量限定在50人以内,三年内不超过56人": 高二、高三 have only the hard cap.
+    normal_cap_grades=frozenset(range(1, 11)),
+    school_types=_frozen(_school_type_rules()),
+)
+
+POLICIES: dict[str, ProvincePolicy] = {SHANXI.code: SHANXI}
+
+
+def get_policy(code: str = "140000") -> ProvincePolicy:
+    """The policy of a province by its division code."""
+    try:
+        return POLICIES[code]
+    except KeyError:
+        raise ValueError(f"没有省份代码为{code}的学籍政策") from None
+
+
+def _policy(policy: ProvincePolicy | None) -> ProvincePolicy:
+    return policy or SHANXI
+
+
+def stage_of_grade(grade: int, *, policy: ProvincePolicy | None = None) -> str:
+    """'primary', 'junior' or 'senior' for a grade 1-12."""
+    return _policy(policy).stage_of_grade(grade)
+
+
+def is_compulsory(grade: int, *, policy: ProvincePolicy | None = None) -> bool:
+    """True for the nine compulsory years (primary and junior)."""
+    return _policy(policy).is_compulsory(grade)
+
+
+def class_caps(grade: int, *, policy: ProvincePolicy | None = None) -> tuple[int, int]:
+    """(normal, hard) class-size caps for a grade (第十三条)."""
+    return _policy(policy).class_caps(grade)
+
+
+def grades_for(school_type: str, *, policy: ProvincePolicy | None = None) -> range:
+    """Grades a school type teaches; accepts the code, label or everyday name."""
+    return _policy(policy).grades_for(school_type)
+
+
+def check_class_size(
+    grade: int, size_after: int, *, reason: str = "", policy: ProvincePolicy | None = None
+) -> list[Violation]:
+    """Refuse a class that would pass its caps (第十三条); the normal cap yields to a reason."""
+    policy = _policy(policy)
+    normal, hard = policy.class_caps(grade)
+    stage = STAGE_LABELS[policy.stage_of_grade(grade)]
+    if size_after > hard:
+        message = f"{stage}班额不得超过{hard}人(第十三条),该班将达{size_after}人"
+        return [Violation("class_over_hard_cap", message, "第十三条", "school_class")]
+    if size_after > normal and not (reason or "").strip():
+        message = f"{stage}班额原则上不超过{normal}人(第十三条),该班将达{size_after}人,确需超出请填写理由"
+        return [Violation("class_over_normal_cap_needs_reason", message, "第十三条", "school_class")]
+    return []
+
+
+def authority_level(
+    school_type: str, *, grade: int, city_run: bool, policy: ProvincePolicy | None = None
+) -> str:
+    """The 学籍主管部门 tier (第三条): county for compulsory grades, city for 普通高中 and 直管 schools."""
+    policy = _policy(policy)
+    rule = policy.school_type(school_type)
+    senior_only = policy.stage_of_grade(rule.first_grade) == SENIOR
+    if city_run or senior_only or not policy.is_compulsory(grade):
+        return CITY
+    return COUNTY

@@ -1,0 +1,162 @@
+"""Django settings for Xueji.
+
+Everything a deployment changes comes from the environment, so the same code runs the SQLite demo on a laptop
+and the PostgreSQL registry of a province:
+  DATABASE_URL        default sqlite:///<XUEJI_DATA_DIR>/xueji.sqlite3
+  XUEJI_DATA_DIR      where the SQLite file and uploaded files live (default ./var)
+  XUEJI_SECRET_KEY    required when XUEJI_DEBUG is off and the key file is absent
+  XUEJI_DEBUG         "1" for development
+  XUEJI_ALLOWED_HOSTS comma separated
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("XUEJI_DATA_DIR", Path.cwd() / "var")).resolve()
+DEBUG = os.environ.get("XUEJI_DEBUG", "0") == "1"
+
+
+def _secret_key() -> str:
+    # A key file beside the data survives restarts without asking a newcomer to invent a secret.
+    if os.environ.get("XUEJI_SECRET_KEY"):
+        return os.environ["XUEJI_SECRET_KEY"]
+    key_file = DATA_DIR / "secret_key"
+    try:
+        return key_file.read_text().strip()
+    except FileNotFoundError:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        key_file.write_text(key)
+        key_file.chmod(0o600)
+        return key
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("XUEJI_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("XUEJI_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    # Lets /api/v1/docs serve Swagger UI from ninja's own static files instead of a CDN (no network at run time).
+    "ninja",
+    "xueji.core",
+    "xueji.orgs",
+    "xueji.accounts",
+    "xueji.students",
+    "xueji.audit",
+    "xueji.web",
+    "xueji.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "xueji.core.middleware.RequestContextMiddleware",
+    # Django reads multipart bodies of POST only; the API uploads a photo with PUT.
+    "ninja.compatibility.files.fix_request_files_middleware",
+]
+
+ROOT_URLCONF = "xueji.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "xueji.web.context.navigation",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "xueji.wsgi.application"
+
+DEFAULT_SQLITE = f"sqlite:///{DATA_DIR / 'xueji.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing mid-transaction.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+
+# Sessions end after two working hours of inactivity and with the browser: shared office computers are common.
+SESSION_COOKIE_AGE = int(os.environ.get("XUEJI_SESSION_SECONDS", 2 * 3600))
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = os.environ.get("XUEJI_SECURE_COOKIES", "0") == "1"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+XUEJI_LOGIN_MAX_FAILURES = int(os.environ.get("XUEJI_LOGIN_MAX_FAILURES", 5))
+XUEJI_LOGIN_LOCK_MINUTES = int(os.environ.get("XUEJI_LOGIN_LOCK_MINUTES", 15))
+XUEJI_TOKEN_HOURS = int(os.environ.get("XUEJI_TOKEN_HOURS", 8))
+XUEJI_PROVINCE = os.environ.get("XUEJI_PROVINCE", "140000")
+XUEJI_UPLOAD_MAX_BYTES = int(os.environ.get("XUEJI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+XUEJI_PHOTO_MAX_BYTES = int(os.environ.get("XUEJI_PHOTO_MAX_BYTES", 60 * 1024))
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media-not-public/"
+DATA_UPLOAD_MAX_MEMORY_SIZE = XUEJI_UPLOAD_MAX_BYTES
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("XUEJI_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,233 @@
+"""The person-level student record (附件6's 72 items), its lifelong numbers, enrolments and status history.
+
+One row per child for life (第四条 各学段随转, 第十一条 一人一号). Nothing here is ever deleted: a departure is an
+enrolment that ends and a status event; an earlier student number stays as an alias of the same person.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from xueji.orgs.models import School, SchoolClass
+
+
+class Status(models.TextChoices):
+    PENDING = "待注册", "待注册"
+    ENROLLED = "在籍", "在籍"
+    SUSPENDED = "休学", "休学"
+    DROPPED_OUT = "辍学", "辍学"
+    WITHDRAWN = "退学", "退学"
+    EXPELLED = "开除", "开除"
+    DECEASED = "死亡", "死亡"
+    GRADUATED = "毕业", "毕业"
+    COMPLETED = "结业", "结业"
+    INCOMPLETE = "肄业", "肄业"
+    TRANSFERRED_OUT = "转出", "转出"
+    CANCELLED = "注销", "注销(取消入学资格)"
+    MISSING = "失踪", "失踪/其他离校"
+
+
+def code_field(label: str, length: int = 2, **kw) -> models.CharField:
+    return models.CharField(label, max_length=length, blank=True, default="", **kw)
+
+
+def text_field(label: str, length: int, **kw) -> models.CharField:
+    return models.CharField(label, max_length=length, blank=True, default="", **kw)
+
+
+def flag_field(label: str) -> models.BooleanField:
+    return models.BooleanField(label, null=True, blank=True)
+
+
+class Student(models.Model):
+    # The current formal or temporary number; null while the record awaits its registration approval.
+    student_number = models.CharField("学籍号", max_length=19, unique=True, null=True, blank=True)
+    status = models.CharField("学籍状态", max_length=4, choices=Status.choices, default=Status.PENDING)
+    school = models.ForeignKey(School, verbose_name="学校", on_delete=models.PROTECT, related_name="students")
+
+    # A. 基础信息 (items 1–13)
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=1)
+    birth_date = models.DateField("出生日期")
+    birthplace = code_field("出生地", 12)
+    native_place = code_field("籍贯", 12)
+    ethnicity = code_field("民族")
+    nationality = code_field("国籍/地区", 3, )
+    id_type = models.CharField("身份证件类型", max_length=1)
+    id_number = text_field("身份证件号", 30)
+    hmt_overseas = code_field("港澳台侨外")
+    political_status = code_field("政治面貌")
+    health_status = code_field("健康状况")
+    photo = models.FileField("照片", upload_to="photos/%Y/", blank=True)
+    photo_retake_needed = models.BooleanField("照片需重新采集", default=False)
+
+    # B. 辅助信息 (14–19)
+    name_pinyin = text_field("姓名拼音", 120)
+    former_name = text_field("曾用名", 50)
+    id_valid_until = text_field("身份证件有效期", 30)
+    hukou_location = code_field("户口所在地", 12)
+    hukou_nature = code_field("户口性质", 1)
+    specialty = text_field("特长", 200)
+
+    # C. 学籍基本信息 (20–27)
+    aux_number = text_field("学籍辅号", 30)
+    seat_number = text_field("班内学号", 10)
+    grade = models.PositiveSmallIntegerField("年级")
+    school_class = models.ForeignKey(
+        SchoolClass, verbose_name="班级", null=True, blank=True, on_delete=models.PROTECT, related_name="students"
+    )
+    entry_month = text_field("入学年月", 6)
+    entry_mode = code_field("入学方式")
+    attendance_mode = code_field("就读方式", 1)
+    student_source = code_field("学生来源", 1)
+
+    # D. 联系信息 (28–34)
+    current_address = text_field("现住址", 200)
+    mailing_address = text_field("通信地址", 200)
+    home_address = text_field("家庭地址", 200)
+    phone = text_field("联系电话", 20)
+    postcode = text_field("邮政编码", 6)
+    email = text_field("电子信箱", 100)
+    homepage = text_field("主页地址", 200)
+
+    # E. 扩展信息 (35–45)
+    only_child = flag_field("是否独生子女")
+    preschool = flag_field("是否受过学前教育")
+    left_behind = code_field("是否留守儿童", 1)
+    migrant_child = flag_field("是否进城务工人员随迁子女")
+    orphan = flag_field("是否孤儿")
+    martyr_child = flag_field("是否烈士或优抚子女")
+    inclusive_study = code_field("随班就读", 1)
+    disability_type = code_field("残疾类型", 1)
+    govt_funded_place = flag_field("是否由政府购买学位")
+    needs_aid = flag_field("是否需要申请资助")
+    one_subsidy = flag_field("是否享受一补")
+
+    # F. 上下学交通 (46–48)
+    commute_distance = models.DecimalField("上下学距离(公里)", max_digits=6, decimal_places=2, null=True, blank=True)
+    commute_mode = code_field("上下学方式", 1)
+    needs_school_bus = flag_field("是否需要乘坐校车")
+
+    created_at = models.DateTimeField("建档时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["school", "grade", "school_class", "seat_number", "id"]
+        verbose_name = "学生"
+        verbose_name_plural = "学生"
+        indexes = [
+            models.Index(fields=["school", "status", "grade"]),
+            models.Index(fields=["id_number"]),
+            models.Index(fields=["name"]),
+            models.Index(fields=["name", "gender", "birth_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.student_number or '待注册'})"
+
+    @property
+    def key(self) -> str:
+        """How URLs name the record: its student number, or its record id while it has none yet."""
+        return self.student_number or str(self.pk)
+
+
+class FamilyMember(models.Model):
+    """Items 49–72: two blocks of family members or guardians."""
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="family")
+    position = models.PositiveSmallIntegerField("序号")
+    name = models.CharField("姓名", max_length=50)
+    relation = code_field("关系")
+    relation_note = text_field("关系说明", 50)
+    ethnicity = code_field("民族")
+    employer = text_field("工作单位", 100)
+    address = text_field("现住址", 200)
+    hukou_location = code_field("户口所在地", 12)
+    phone = text_field("联系电话", 20)
+    is_guardian = flag_field("是否监护人")
+    id_type = code_field("身份证件类型", 1)
+    id_number = text_field("身份证件号", 30)
+    position_title = text_field("职务", 50)
+
+    class Meta:
+        ordering = ["student", "position"]
+        verbose_name = "家庭成员或监护人"
+        verbose_name_plural = "家庭成员或监护人"
+        constraints = [models.UniqueConstraint(fields=["student", "position"], name="family_unique_position")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StudentNumber(models.Model):
+    """Every number ever issued. The primary key makes a number impossible to issue twice (第十一条)."""
+
+    class Kind(models.TextChoices):
+        G = "G", "正式学籍号(身份证件号)"
+        J = "J", "正式学籍号(无身份证件)"
+        L = "L", "临时学籍号"
+
+    number = models.CharField("学籍号", max_length=19, primary_key=True)
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="numbers")
+    kind = models.CharField("类型", max_length=1, choices=Kind.choices)
+    issued_at = models.DateTimeField("发放时间", auto_now_add=True)
+    replaced_at = models.DateTimeField("停用时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["student", "issued_at"]
+        verbose_name = "学籍号"
+        verbose_name_plural = "学籍号(含曾用号)"
+
+
+class JNumberSequence(models.Model):
+    """The next J sequence per (division, birth date): a row lock makes concurrent issuers take turns."""
+
+    division_code = models.CharField(max_length=6)
+    birth_date = models.DateField()
+    last_seq = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["division_code", "birth_date"], name="jseq_unique_key"),
+        ]
+
+
+class Enrolment(models.Model):
+    """One stay at one school: where the record sat, in which grade and class, from when to when."""
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="enrolments")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments")
+    grade = models.PositiveSmallIntegerField("年级")
+    school_class = models.ForeignKey(SchoolClass, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    started_on = models.DateField("开始日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    entry_reason = models.CharField("进入方式", max_length=20, blank=True)
+    exit_reason = models.CharField("离开方式", max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["student", "started_on", "id"]
+        verbose_name = "在校经历"
+        verbose_name_plural = "在校经历"
+        indexes = [models.Index(fields=["school", "ended_on"])]
+
+
+class StatusEvent(models.Model):
+    """An entry of the student's status history; appended with every change, never edited."""
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    kind = models.CharField("事项", max_length=30)
+    from_status = models.CharField("原状态", max_length=4, blank=True)
+    to_status = models.CharField("新状态", max_length=4, blank=True)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    note = models.CharField("说明", max_length=500, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["student", "at", "id"]
+        verbose_name = "学籍事件"
+        verbose_name_plural = "学籍事件"

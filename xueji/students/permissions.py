@@ -1,0 +1,26 @@
+"""Jurisdiction over student records: a user reads the students of the schools in the subtree of his node."""
+
+from xueji.core.jurisdiction import school_scope
+
+from .models import Student
+
+
+class StudentPolicy:
+    @staticmethod
+    def visible_to(user):
+        return Student.objects.filter(school_scope(user, prefix="school__"))
+
+    @staticmethod
+    def user_can(user, action: str, student: Student) -> bool:
+        if not StudentPolicy.visible_to(user).filter(pk=student.pk).exists():
+            return False
+        if action in ("view", "unmask"):
+            return True
+        if action in ("edit", "create"):
+            # The school keeps its own records (第三条 学校具体实施); bureaus approve, they do not type.
+            return user.role == "registrar" and student.school_id == user.school_id
+        return False
+
+    @staticmethod
+    def can_create_at(user, school) -> bool:
+        return user.role == "registrar" and user.school_id == school.pk

@@ -1,0 +1,76 @@
+"""Reads of student records. Every read of one student's personal data is written to the audit log."""
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from xueji.audit import services as audit
+from xueji.core.errors import NotFound
+
+from .models import Student, StudentNumber
+from .permissions import StudentPolicy
+
+ID_LIKE = re.compile(r"^\d{15}$|^\d{17}[\dXx]$")
+NUMBER_LIKE = re.compile(r"^[GJLgjl]\d{17}[\dXx]$|^[GJLgjl]\d{18}$")
+
+
+def resolve_key(key: str) -> Student | None:
+    """A student by current or earlier student number, or by record id while he has no number yet."""
+    key = (key or "").strip()
+    if NUMBER_LIKE.match(key):
+        key = key.upper()
+        alias = StudentNumber.objects.filter(number=key).select_related("student").first()
+        if alias:
+            return alias.student
+        return Student.objects.filter(student_number=key).first()
+    if key.isdigit() and len(key) < 19:
+        return Student.objects.filter(pk=int(key)).first()
+    return None
+
+
+def find_student(user, key: str, *, purpose: str = "view", audit_read: bool = True) -> Student:
+    """The student named by `key` if the user may read him; otherwise NotFound, and the attempt is logged."""
+    student = resolve_key(key)
+    if student is None or not StudentPolicy.user_can(user, "view", student):
+        audit.record_refusal(user, f"student.{purpose}", object_type="student", object_id=key,
+                             reason="不存在或超出管辖范围")
+        raise NotFound("未找到该学生,或该学生不在您的管辖范围内")
+    if audit_read:
+        audit.record(user, f"student.{purpose}", obj=student)
+    return student
+
+
+def search_students(
+    user,
+    q: str = "",
+    *,
+    school: str | None = None,
+    status: str | None = None,
+    grade: int | None = None,
+    school_class: int | None = None,
+) -> QuerySet[Student]:
+    """Students visible to the user matching a name, student number or ID number."""
+    qs = StudentPolicy.visible_to(user).select_related("school", "school_class")
+    q = (q or "").strip()
+    if q:
+        if ID_LIKE.match(q):
+            qs = qs.filter(id_number=q.upper())
+        elif NUMBER_LIKE.match(q):
+            number = q.upper()
+            qs = qs.filter(Q(student_number=number) | Q(numbers__number=number)).distinct()
+        else:
+            qs = qs.filter(Q(name__contains=q) | Q(former_name=q) | Q(name_pinyin__iexact=q))
+    if school:
+        qs = qs.filter(school_id=school)
+    if status:
+        qs = qs.filter(status=status)
+    if grade:
+        qs = qs.filter(grade=grade)
+    if school_class:
+        qs = qs.filter(school_class_id=school_class)
+    return qs.order_by("school_id", "grade", "school_class_id", "name", "id")
+
+
+def audit_search(user, q: str, filters: dict, count: int) -> None:
+    # A search shows masked identities of many children, so it is itself a read worth recording.
+    audit.record(user, "student.search", object_type="student", details={"q": q, **filters, "count": count})

@@ -1,0 +1,49 @@
+"""The navigation bar: each role sees the pages it may use, and nothing it would be refused."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from xueji.policy.province import get_policy
+
+OFFICERS = ("county", "city", "province")
+
+
+def _items(user) -> list[tuple[str, str]]:
+    role = user.role
+    items = [("首页", reverse("web:home"))]
+    if role in ("registrar", "leader"):
+        items.append(("本校", reverse("web:orgs:school", args=[user.school_id])))
+    if role in OFFICERS:
+        items.append(("辖区", reverse("web:orgs:division", args=[user.division_id])))
+    if role != "auditor":
+        items.append(("学生查询", reverse("web:students:search")))
+    if role == "registrar":
+        items.append(("新建学生", reverse("web:students:create")))
+    if role in OFFICERS:
+        items.append(("账号管理", reverse("web:accounts:list")))
+    if role in ("auditor", "province"):
+        items.append(("审计日志", reverse("web:audit:list")))
+    return items
+
+
+def _province_name() -> str:
+    try:
+        return get_policy(settings.XUEJI_PROVINCE).name
+    except (KeyError, ValueError):
+        return ""
+
+
+def navigation(request) -> dict:
+    base = {"province_name": _province_name(), "nav_items": []}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not getattr(user, "role", ""):
+        return base
+    path = request.path
+    items = _items(user)
+    # The longest matching prefix is the current page, so 首页 "/" is not lit everywhere.
+    current = max((url for _, url in items if path.startswith(url)), key=len, default=None)
+    return base | {
+        "nav_items": [{"label": label, "url": url, "active": url == current} for label, url in items],
+        "role_label": user.get_role_display(),
+        "org_name": str(user.org) if user.org else "",
+    }

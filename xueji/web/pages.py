@@ -1,0 +1,85 @@
+"""What every page view shares: log-in, turning service refusals into HTTP answers, form errors, paging."""
+
+from collections import defaultdict
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.urls import reverse
+
+from xueji.core.errors import Forbidden, NotFound, ServiceError
+from xueji.orgs.permissions import DivisionPolicy
+
+PER_PAGE = 30
+
+
+def page(view):
+    """A logged-in page: anonymous visitors go to the log-in page; NotFound answers 404 and Forbidden 403,
+    each with the service's Chinese message on the error page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    return login_required(wrapper)
+
+
+def require(allowed: bool, message: str) -> None:
+    """Stop with 403 when the policy said no; the message tells the user which role may."""
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def visible_or_404(allowed: bool, message: str = "未找到,或不在您的管辖范围内") -> None:
+    # Outside the jurisdiction looks exactly like absent (design.md: do not reveal which).
+    if not allowed:
+        raise Http404(message)
+
+
+def violation_text(v) -> str:
+    """The message with its article, unless the message already names it."""
+    if v.article and v.article not in v.message:
+        return f"{v.message}({v.article})"
+    return v.message
+
+
+def form_errors(exc: ServiceError) -> tuple[dict[str, list[str]], list[str]]:
+    """(messages by field name, every message) of a refusal, to show beside each field and in a summary."""
+    by_field: dict[str, list[str]] = defaultdict(list)
+    for v in exc.violations:
+        by_field[v.field or "__all__"].append(violation_text(v))
+    return dict(by_field), [violation_text(v) for v in exc.violations]
+
+
+def paginate(request, items, per_page: int = PER_PAGE):
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def org_crumbs(user, *, division=None, school=None, school_class=None, tail: str | None = None) -> list[dict]:
+    """省 › 市 › 县 › 学校 › 班级 down to the page's object; levels above the user's node show without links."""
+    chain = []
+    node = division or (school.tree_parent if school else None)
+    while node is not None:
+        chain.insert(0, node)
+        node = node.parent
+    visible = set(DivisionPolicy.visible_to(user).filter(code__in=[d.code for d in chain]).values_list("code", flat=True))
+    crumbs = [{"label": d.name, "url": reverse("web:orgs:division", args=[d.code]) if d.code in visible else None}
+              for d in chain]
+    if school is not None:
+        crumbs.append({"label": school.name, "url": reverse("web:orgs:school", args=[school.code])})
+    if school_class is not None:
+        crumbs.append({"label": str(school_class), "url": reverse("web:orgs:class", args=[school_class.pk])})
+    if tail:
+        crumbs.append({"label": tail, "url": None})
+    return crumbs

@@ -1,0 +1,110 @@
+"""Display filters for Chinese pages: grade names, masked numbers, division names, dates."""
+
+import datetime
+
+from django import template
+from django.utils import timezone
+
+from xueji.core.masking import mask_id, mask_phone
+from xueji.policy.areas import area_name
+from xueji.policy.fields import GRADE_LABELS
+
+register = template.Library()
+
+
+@register.filter
+def grade_label(grade) -> str:
+    if grade in (None, ""):
+        return ""
+    return GRADE_LABELS.get(int(grade), f"{grade}年级")
+
+
+@register.filter
+def masked_id(number) -> str:
+    return mask_id(number)
+
+
+@register.filter
+def masked_phone(phone) -> str:
+    return mask_phone(phone)
+
+
+@register.filter
+def cn_date(value) -> str:
+    """2015年3月2日; a datetime is shown in local time with hours and minutes."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def cn_yearmonth(value) -> str:
+    text = str(value or "")
+    if len(text) == 6 and text.isdigit():
+        return f"{text[:4]}年{int(text[4:])}月"
+    return text
+
+
+@register.filter
+def division_name(code) -> str:
+    """山西省太原市小店区 for 140105 (or a 12-digit statistical code starting with it)."""
+    code = str(code or "")[:6]
+    if len(code) != 6 or not code.isdigit():
+        return ""
+    parts = []
+    for prefix in (code[:2] + "0000", code[:4] + "00", code):
+        name = area_name(prefix)
+        if name and name not in parts:
+            parts.append(name)
+    return "".join(parts)
+
+
+# Audit action codes in words an auditor reads; unknown codes show as they are.
+ACTION_LABELS = {
+    "auth.login": "登录",
+    "account.create": "新建账号",
+    "account.password": "修改密码",
+    "school.create": "新建学校",
+    "class.create": "新建班级",
+    "student.create": "新建学生",
+    "student.update": "修改学生信息",
+    "student.view": "查看学生",
+    "student.search": "查询学生",
+    "student.unmask_id": "查看完整证件号",
+    "student.photo": "更新照片",
+    "audit.view": "查阅审计日志",
+    "audit.verify": "校验审计链",
+}
+OUTCOME_LABELS = {"ok": "成功", "failed": "失败", "denied": "拒绝", "locked": "已锁定"}
+
+
+@register.filter
+def action_label(action) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+@register.filter
+def outcome_label(outcome) -> str:
+    return OUTCOME_LABELS.get(outcome, outcome)
+
+
+@register.filter
+def code_label(code, table: str) -> str:
+    """The Chinese label of a code from a table of xueji.policy.codes, e.g. {{ s.gender|code_label:"GENDER" }}."""
+    from xueji.policy import codes
+
+    if code in (None, ""):
+        return ""
+    return codes.label(getattr(codes, table, {}), code, str(code))
+
+
+OBJECT_LABELS = {"student": "学生", "school": "学校", "schoolclass": "班级", "user": "账号", "audit": "审计日志",
+                 "division": "行政区划"}
+
+
+@register.filter
+def object_label(object_type) -> str:
+    return OBJECT_LABELS.get(object_type, object_type)

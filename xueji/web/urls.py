@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("", include("xueji.orgs.urls")),
+    path("", include("xueji.students.urls")),
+    path("", include("xueji.audit.urls")),
+    path("", include("xueji.accounts.urls")),
+]
