@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "xueji.accounts",
     "xueji.students",
     "xueji.audit",
+    "xueji.workdays",
+    "xueji.applications",
     "xueji.web",
     "xueji.demo",
 ]

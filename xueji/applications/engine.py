@@ -1,0 +1,102 @@
+"""The application engine: change types declare their steps and rules; one table says which status changes
+are allowed; one function applies a change with its status event and audit row.
+
+A change type is data plus three small functions:
+  steps(application)      -> the ordered StepSpecs (which org, which role, how many working days)
+  check(ctx)              -> violations that refuse the application (eligibility, from the policy)
+  apply(application, actor) -> what approval does to the record (called inside the approving transaction)
+New types (transfer, suspension, …) register themselves the same way in types/.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from xueji.audit import services as audit
+from xueji.core.errors import RuleViolation
+from xueji.policy.violations import Violation
+from xueji.students.models import StatusEvent, Student
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    label: str
+    role: str
+    org: object  # a School or a Division, resolved for this application
+    working_days: int | None = None
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    actor: object
+    student: Student
+    payload: dict
+    evidence_count: int = 0
+    application: object = None
+
+
+@dataclass(frozen=True)
+class ChangeType:
+    code: str
+    label: str
+    steps: Callable[[object], list[StepSpec]]
+    check: Callable[[CheckContext], list[Violation]]
+    apply: Callable[[object, object], None]
+    starter_roles: tuple[str, ...] = ("registrar",)
+    needs_evidence: bool = False
+    article: str | None = None
+    due_date: Callable[[object], object] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+_REGISTRY: dict[str, ChangeType] = {}
+
+
+def register(change: ChangeType) -> ChangeType:
+    _REGISTRY[change.code] = change
+    return change
+
+
+def change_type(code: str) -> ChangeType:
+    try:
+        return _REGISTRY[code]
+    except KeyError:
+        raise RuleViolation(Violation(code="unknown_type", field="type",
+                                      message=f"申请类型“{code}”不存在,可选:{'、'.join(sorted(_REGISTRY))}")) from None
+
+
+def registered() -> dict[str, ChangeType]:
+    return dict(_REGISTRY)
+
+
+# The allowed status changes, by change type: (from status) -> to status. A change not in this table cannot
+# happen, whatever a caller asks; None as the target keeps the status (the change touches other facts).
+ACTIVE = ("在籍", "休学")
+TRANSITIONS: dict[str, dict[str, str | None]] = {
+    "registration": {"待注册": "在籍"},
+    "info_change": {s: None for s in ("待注册", "在籍", "休学", "辍学")},
+    "class_placement": {s: None for s in ("待注册", "在籍")},
+    "admission_cancel": {"待注册": "注销", "在籍": "注销"},
+    "no_show_dropout": {"待注册": "辍学", "在籍": "辍学"},
+    "dropout_return": {"辍学": "在籍"},
+}
+
+
+def transition(student: Student, change: str, *, actor, note: str = "", changes: dict | None = None,
+               application=None) -> Student:
+    """Move the record as `change` allows, appending its status event and audit row in the caller's transaction."""
+    allowed = TRANSITIONS.get(change, {})
+    if student.status not in allowed:
+        raise RuleViolation(Violation(
+            code="transition_not_allowed", field="status",
+            message=f"学籍状态为“{student.status}”的学生不能办理{change_type(change).label}"))
+    before = student.status
+    target = allowed[student.status] or before
+    student.status = target
+    student.save(update_fields=["status", "updated_at"])
+    StatusEvent.objects.create(
+        student=student, kind=change_type(change).label, from_status=before, to_status=target,
+        school=student.school, actor=actor, note=note[:500], changes=changes or {},
+    )
+    audit.record(actor, f"student.{change}", obj=student,
+                 details={"from": before, "to": target, "application": getattr(application, "pk", None)})
+    return student

@@ -1,0 +1,228 @@
+"""Starting, deciding and cancelling applications. Each takes the acting user and audits in its transaction."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from xueji.audit import services as audit
+from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation
+from xueji.orgs.models import Division, School
+from xueji.policy.violations import Violation
+from xueji.students.models import Student
+from xueji.students.permissions import StudentPolicy
+from xueji.workdays.services import add_working_days
+
+from .engine import CheckContext, change_type
+from .models import Application, Evidence, Step
+from .permissions import ApplicationPolicy, may_decide
+
+ALLOWED_EVIDENCE = {b"\xff\xd8\xff": "image/jpeg", b"\x89PN": "image/png", b"%PD": "application/pdf"}
+
+
+def _errors(violations):
+    return [v for v in violations if v.severity == "error"]
+
+
+def submit(actor, type_code: str, student: Student, payload: dict | None = None, *, reason: str = "",
+           evidence: list | None = None, batch: str = "") -> Application:
+    """File an application; it is refused at once if a rule of its type refuses it."""
+    change = change_type(type_code)
+    if not StudentPolicy.user_can(actor, "view", student):
+        raise NotFound("未找到该学生,或该学生不在您的管辖范围内")
+    if actor.role not in change.starter_roles or (actor.school_id and actor.school_id != student.school_id
+                                                   and "receiving" not in change.extra):
+        raise Forbidden(f"{change.label}申请须由学校学籍管理员发起")
+    payload = payload or {}
+    evidence = evidence or []
+    upload_problems = [p for f in evidence for p in _evidence_problems(f)]
+    with transaction.atomic():
+        # Re-read under a lock: the rules are judged on the record as it is now, not as the caller saw it.
+        student = Student.objects.select_for_update().get(pk=student.pk)
+        problems = change.check(CheckContext(actor=actor, student=student, payload=payload,
+                                             evidence_count=len(evidence)))
+        if change.needs_evidence and not evidence:
+            problems.append(Violation(code="evidence_required", field="evidence", article=change.article,
+                                      message=f"{change.label}须上传证明材料扫描件({change.article or '有关规定'})"))
+        if _errors(problems + upload_problems):
+            raise RuleViolation(_errors(problems + upload_problems))
+        if Application.objects.filter(student=student, type=type_code, status=Application.Status.PENDING).exists():
+            raise Conflict(Violation(code="already_pending", field="student",
+                                     message=f"该学生已有审批中的{change.label}申请,请勿重复提交"))
+        application = Application.objects.create(
+            type=type_code, student=student, school=student.school, payload=payload, reason=reason[:500],
+            created_by=actor, batch=batch,
+        )
+        if change.due_date:
+            application.due_date = change.due_date(application)
+            application.save(update_fields=["due_date"])
+        for order, spec in enumerate(change.steps(application), start=1):
+            Step.objects.create(application=application, order=order, label=spec.label, role=spec.role,
+                                org_code=spec.org.pk, org_name=spec.org.name, working_days=spec.working_days)
+        _start_next_step(application)
+        for upload in evidence:
+            _store_evidence(actor, application, upload)
+        audit.record(actor, "application.submit", obj=application,
+                     details={"type": type_code, "student": student.pk})
+    return application
+
+
+def _start_next_step(application: Application) -> Step | None:
+    step = application.steps.filter(status=Step.Status.WAITING).order_by("order").first()
+    if step is None:
+        return None
+    step.status = Step.Status.PENDING
+    step.started_at = timezone.now()
+    if step.working_days:
+        step.due_date = add_working_days(timezone.localdate(), step.working_days)
+    step.save(update_fields=["status", "started_at", "due_date"])
+    return step
+
+
+def _locked(actor, application_id: int) -> Application:
+    application = Application.objects.select_for_update().filter(pk=application_id).first()
+    if application is None or not ApplicationPolicy.user_can(actor, "view", application):
+        raise NotFound("未找到该申请,或该申请不在您的管辖范围内")
+    return application
+
+
+def _pending_step_for(actor, application: Application, expected_step: int | None) -> Step:
+    if application.status != Application.Status.PENDING:
+        raise Conflict(Violation(code="already_decided", message=f"该申请已{application.get_status_display()},无需再办理"))
+    step = application.steps.filter(status=Step.Status.PENDING).order_by("order").first()
+    if step is None or (expected_step is not None and step.order != expected_step):
+        raise Conflict(Violation(code="stale_step", message="该环节已由他人办理,请刷新后查看最新进度"))
+    if not may_decide(actor, step):
+        raise Forbidden(f"当前环节“{step.label}”应由{step.org_name}的{_role_label(step.role)}办理")
+    return step
+
+
+def _role_label(role: str) -> str:
+    from xueji.accounts.models import Role
+
+    return Role(role).label if role in Role.values else role
+
+
+def approve(actor, application_id: int, *, comment: str = "", expected_step: int | None = None) -> Application:
+    """Agree at the current step; on the last one the change is applied to the record in the same transaction."""
+    with transaction.atomic():
+        application = _locked(actor, application_id)
+        step = _pending_step_for(actor, application, expected_step)
+        _decide(step, actor, Step.Status.APPROVED, comment)
+        audit.record(actor, "application.approve", obj=application, details={"step": step.order})
+        if _start_next_step(application) is None:
+            change = change_type(application.type)
+            application.student = Student.objects.select_for_update().get(pk=application.student_id)
+            # Rules are checked again at the end: the record may have changed while the application waited.
+            problems = _errors(change.check(CheckContext(actor=actor, student=application.student,
+                                                         payload=application.payload,
+                                                         evidence_count=application.evidence.count(),
+                                                         application=application)))
+            if problems:
+                raise RuleViolation(problems)
+            change.apply(application, actor)
+            application.status = Application.Status.APPROVED
+            application.decided_at = timezone.now()
+            application.save(update_fields=["status", "decided_at"])
+    return application
+
+
+def approve_many(actor, application_ids: list[int], *, comment: str = "") -> dict:
+    """Approve a batch one by one: each application succeeds or fails on its own, and the reasons are returned."""
+    done, failed = [], []
+    for pk in application_ids:
+        try:
+            approve(actor, pk, comment=comment)
+            done.append(pk)
+        except (RuleViolation, Conflict, Forbidden, NotFound) as exc:
+            failed.append({"id": pk, "status": exc.status, "message": exc.message})
+    return {"approved": done, "failed": failed}
+
+
+def reject(actor, application_id: int, *, comment: str, expected_step: int | None = None) -> Application:
+    if not (comment or "").strip():
+        raise RuleViolation(Violation(code="comment_required", field="comment", message="驳回须填写理由"))
+    with transaction.atomic():
+        application = _locked(actor, application_id)
+        step = _pending_step_for(actor, application, expected_step)
+        _decide(step, actor, Step.Status.REJECTED, comment)
+        application.steps.filter(status=Step.Status.WAITING).update(status=Step.Status.CANCELLED)
+        application.status = Application.Status.REJECTED
+        application.decided_at = timezone.now()
+        application.save(update_fields=["status", "decided_at"])
+        audit.record(actor, "application.reject", obj=application, reason=comment, details={"step": step.order})
+    return application
+
+
+def cancel(actor, application_id: int, *, comment: str = "") -> Application:
+    """The starter withdraws a pending application; it stays on file as cancelled."""
+    with transaction.atomic():
+        application = _locked(actor, application_id)
+        if application.status != Application.Status.PENDING:
+            raise Conflict(Violation(code="already_decided", message=f"该申请已{application.get_status_display()},不能撤销"))
+        if application.created_by_id != actor.pk:
+            raise Forbidden("只有申请发起人可以撤销申请")
+        application.steps.filter(status__in=[Step.Status.WAITING, Step.Status.PENDING]).update(
+            status=Step.Status.CANCELLED)
+        application.status = Application.Status.CANCELLED
+        application.decided_at = timezone.now()
+        application.save(update_fields=["status", "decided_at"])
+        audit.record(actor, "application.cancel", obj=application, reason=comment)
+    return application
+
+
+def _decide(step: Step, actor, status: str, comment: str) -> None:
+    step.status = status
+    step.decider = actor
+    step.comment = (comment or "")[:500]
+    step.decided_at = timezone.now()
+    step.save(update_fields=["status", "decider", "comment", "decided_at"])
+
+
+def _evidence_problems(upload) -> list[Violation]:
+    head = upload.read(3)
+    upload.seek(0)
+    name = getattr(upload, "name", "文件")
+    if head not in ALLOWED_EVIDENCE:
+        return [Violation(code="evidence_type", field="evidence",
+                          message=f"证明材料“{name}”须为JPG、PNG或PDF扫描件")]
+    if upload.size > settings.XUEJI_UPLOAD_MAX_BYTES:
+        limit = settings.XUEJI_UPLOAD_MAX_BYTES // (1024 * 1024)
+        return [Violation(code="evidence_too_large", field="evidence",
+                          message=f"证明材料“{name}”超过{limit}MB,请压缩后上传")]
+    return []
+
+
+def _store_evidence(actor, application: Application, upload, kind: str = "") -> Evidence:
+    head = upload.read(3)
+    upload.seek(0)
+    item = Evidence(application=application, student=application.student, kind=kind or "证明材料",
+                    original_name=getattr(upload, "name", "")[:200], content_type=ALLOWED_EVIDENCE[head],
+                    size=upload.size, uploaded_by=actor)
+    item.file.save(getattr(upload, "name", "evidence"), upload, save=False)
+    item.save()
+    return item
+
+
+def attach_evidence(actor, application_id: int, upload, kind: str = "") -> Evidence:
+    problems = _evidence_problems(upload)
+    if problems:
+        raise RuleViolation(problems)
+    with transaction.atomic():
+        application = _locked(actor, application_id)
+        if application.status != Application.Status.PENDING:
+            raise Conflict(Violation(code="already_decided", message="申请已办结,不能再补充材料"))
+        if actor.school_id != application.school_id:
+            raise Forbidden("证明材料由发起学校上传")
+        item = _store_evidence(actor, application, upload, kind)
+        audit.record(actor, "application.evidence", obj=application, details={"evidence": item.pk})
+    return item
+
+
+def authority_of(school: School, grade: int) -> Division:
+    return school.authority_for(grade)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()

@@ -1,0 +1,79 @@
+"""Counting working days, and the province officer's edits of the calendar."""
+
+import datetime
+from functools import lru_cache
+
+from django.db import transaction
+
+from xueji.audit import services as audit
+from xueji.core.errors import Forbidden
+
+from .models import CalendarDay, CalendarYear
+
+
+@lru_cache(maxsize=64)
+def _year(year: int) -> tuple[frozenset, frozenset, bool]:
+    days = CalendarDay.objects.filter(date__year=year)
+    off = frozenset(d.date for d in days if not d.is_workday)
+    on = frozenset(d.date for d in days if d.is_workday)
+    return off, on, CalendarYear.objects.filter(year=year).exists()
+
+
+def clear_cache() -> None:
+    _year.cache_clear()
+
+
+def year_has_data(year: int) -> bool:
+    return _year(year)[2]
+
+
+def is_workday(day: datetime.date) -> bool:
+    off, on, _published = _year(day.year)
+    if day in on:
+        return True
+    if day in off:
+        return False
+    return day.weekday() < 5
+
+
+def add_working_days(start: datetime.date, days: int) -> datetime.date:
+    """The date of the `days`-th working day after `start` (start itself does not count)."""
+    current = start
+    counted = 0
+    while counted < days:
+        current += datetime.timedelta(days=1)
+        if is_workday(current):
+            counted += 1
+    return current
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Working days after `start` up to and including `end` (negative when end is earlier)."""
+    if end < start:
+        return -working_days_between(end, start)
+    count, current = 0, start
+    while current < end:
+        current += datetime.timedelta(days=1)
+        count += is_workday(current)
+    return count
+
+
+def fallback_years(*days: datetime.date) -> list[int]:
+    """Years among `days` for which no holiday schedule is loaded (the count is then Monday–Friday)."""
+    return sorted({d.year for d in days if d and not year_has_data(d.year)})
+
+
+def set_day(actor, day: datetime.date, *, is_workday_: bool, name: str = "") -> CalendarDay:
+    """The province enters a holiday or a make-up working day (e.g. next year's schedule once published)."""
+    if actor.role != "province":
+        raise Forbidden("只有省级教育行政部门可以维护工作日历")
+    with transaction.atomic():
+        row, _ = CalendarDay.objects.update_or_create(
+            date=day, defaults={"is_workday": is_workday_, "name": name, "updated_by": actor}
+        )
+        CalendarYear.objects.get_or_create(year=day.year, defaults={"source": "省级维护"})
+        audit.record(actor, "calendar.set_day", object_type="calendarday", object_id=day.isoformat(),
+                     details={"is_workday": is_workday_, "name": name})
+    transaction.on_commit(clear_cache)
+    clear_cache()
+    return row
