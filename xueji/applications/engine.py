@@ -75,6 +75,7 @@ TRANSITIONS: dict[str, dict[str, str | None]] = {
     "registration": {"待注册": "在籍"},
     "info_change": {s: None for s in ("待注册", "在籍", "休学", "辍学")},
     "class_placement": {s: None for s in ("待注册", "在籍")},
+    "entry_delay": {"待注册": None, "在籍": None},
     "admission_cancel": {"待注册": "注销", "在籍": "注销"},
     "no_show_dropout": {"待注册": "辍学", "在籍": "辍学"},
     "dropout_return": {"辍学": "在籍"},

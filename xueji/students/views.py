@@ -120,7 +120,7 @@ def detail_page(request, key: str):
 def reveal_id(request, key: str):
     """Show the whole ID number once the user has written why (第四十四条); the service audits the reason."""
     student = find_student(request.user, key, purpose="unmask_id", audit_read=False)
-    context = {"student": student, "can_unmask": True, "reason": request.POST.get("reason", "")}
+    context = {"reason": request.POST.get("reason", "")}
     status = 200
     try:
         context["revealed_id"] = reveal_id_number(request.user, student, request.POST.get("reason", ""))
@@ -129,7 +129,8 @@ def reveal_id(request, key: str):
         # htmx swaps only 2xx answers; a plain form post gets the honest status.
         status = 200 if is_htmx(request) else exc.status
     if is_htmx(request):
-        return render(request, "students/_id_reveal.html", context, status=status)
+        fragment = {"student": student, "can_unmask": True, **context}
+        return render(request, "students/_id_reveal.html", fragment, status=status)
     return render(request, "students/detail.html", _detail_context(request, student, **context), status=status)
 
 

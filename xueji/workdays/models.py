@@ -33,3 +33,28 @@ class CalendarDay(models.Model):
         ordering = ["date"]
         verbose_name = "节假日或调休日"
         verbose_name_plural = "节假日与调休日"
+
+
+class Term(models.Model):
+    """A term of a school year, set by the province: decides "开学前一周", "学期中" and deadlines after term start."""
+
+    class Number(models.IntegerChoices):
+        AUTUMN = 1, "第一学期(秋季)"
+        SPRING = 2, "第二学期(春季)"
+
+    school_year = models.PositiveSmallIntegerField("学年(起始年份)")
+    number = models.PositiveSmallIntegerField("学期", choices=Number.choices)
+    starts_on = models.DateField("开学日期")
+    ends_on = models.DateField("学期结束日期")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="设置人", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = "学期"
+        verbose_name_plural = "学期"
+        constraints = [models.UniqueConstraint(fields=["school_year", "number"], name="term_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.school_year}–{self.school_year + 1}学年{self.get_number_display()}"

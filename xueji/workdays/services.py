@@ -77,3 +77,47 @@ def set_day(actor, day: datetime.date, *, is_workday_: bool, name: str = "") -> 
     transaction.on_commit(clear_cache)
     clear_cache()
     return row
+
+
+def set_term(actor, *, school_year: int, number: int, starts_on: datetime.date, ends_on: datetime.date):
+    """The province sets a term's dates (the regulation's "学期中", "开学前一周" are decided from them)."""
+    from xueji.core.errors import RuleViolation
+    from xueji.policy.violations import Violation
+
+    from .models import Term
+
+    if actor.role != "province":
+        raise Forbidden("只有省级教育行政部门可以设置学期起止日期")
+    if ends_on <= starts_on:
+        raise RuleViolation(Violation(code="term_dates", field="ends_on", message="学期结束日期须晚于开学日期"))
+    if number not in (1, 2) or not (starts_on.year in (school_year, school_year + 1)):
+        raise RuleViolation(Violation(code="term_year", field="starts_on",
+                                      message="开学日期须在该学年内(第一学期在起始年份秋季,第二学期在次年春季)"))
+    with transaction.atomic():
+        term, _ = Term.objects.update_or_create(
+            school_year=school_year, number=number,
+            defaults={"starts_on": starts_on, "ends_on": ends_on, "set_by": actor},
+        )
+        audit.record(actor, "calendar.set_term", obj=term,
+                     details={"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat()})
+    return term
+
+
+def term_on(day: datetime.date):
+    """The term whose dates contain `day`, else None (a holiday between terms)."""
+    from .models import Term
+
+    return Term.objects.filter(starts_on__lte=day, ends_on__gte=day).first()
+
+
+def next_term_from(day: datetime.date):
+    """The first term starting on or after `day`."""
+    from .models import Term
+
+    return Term.objects.filter(starts_on__gte=day).order_by("starts_on").first()
+
+
+def autumn_term(school_year: int):
+    from .models import Term
+
+    return Term.objects.filter(school_year=school_year, number=1).first()

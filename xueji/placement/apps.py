@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlacementConfig(AppConfig):
+    name = "xueji.placement"
+    label = "placement"
+    verbose_name = "编班"
