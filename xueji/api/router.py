@@ -69,11 +69,13 @@ def _mount() -> None:
     from xueji.audit.api import router as audit_router
     from xueji.orgs.api import router as orgs_router
     from xueji.students.api import router as students_router
+    from xueji.workdays.api import router as calendar_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/", orgs_router)
     api.add_router("/students", students_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/calendar", calendar_router)
 
 
 _mount()

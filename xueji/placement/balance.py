@@ -1,10 +1,12 @@
 """Balanced class placement (均衡编班, 第十三条) as a pure function: who goes into which class.
 
 Deterministic, so the same students and classes always give the same placement and a registrar can explain
-it. Students are dealt in rounds: each round gives every class one student (smallest class first), and
-within a round a student goes to the class holding the fewest of his gender, then the fewest sharing his
-traits (随迁子女, 留守儿童, 随班就读, 少数民族). Students are taken by gender, rarest traits first, then by
-birth date, so each group is spread one per class and every class gets the same mix of ages.
+it. Two passes:
+1. Quotas. Seats are dealt in rounds, smallest class first, boys then girls, each seat to the class holding
+   the fewest of that gender: class sizes then differ by at most one, and so do the boys and the girls.
+2. Students fill the quotas, rarest traits first (随迁子女, 留守儿童, 随班就读, 少数民族), then by birth date:
+   each goes to the class with the fewest students sharing his traits, then the most seats left for his
+   gender, so every group is spread one per class and every class gets the same mix of ages.
 """
 
 from __future__ import annotations
@@ -27,43 +29,56 @@ class Pupil:
 class Room:
     id: int
     capacity: int  # seats left under the hard cap
-    size: int = 0
-    counts: Counter = field(default_factory=Counter)  # "gender:1", trait names
+    size: int = 0  # students already seated
+    counts: Counter = field(default_factory=Counter)  # of those: "gender:1", "gender:2" and trait names
 
-    def take(self, pupil: Pupil) -> None:
-        self.size += 1
-        self.capacity -= 1
-        self.counts[f"gender:{pupil.gender}"] += 1
-        self.counts.update(pupil.traits)
+
+def _gender_key(gender: str) -> str:
+    return f"gender:{gender}"
+
+
+def quotas(genders: Counter, rooms: list[Room]) -> dict[int, Counter]:
+    """{room id: Counter(gender -> seats)} for the new students."""
+    size = {r.id: r.size for r in rooms}
+    left = {r.id: r.capacity for r in rooms}
+    held = {r.id: Counter(r.counts) for r in rooms}
+    quota = {r.id: Counter() for r in rooms}
+    for gender in sorted(genders):
+        for _ in range(genders[gender]):
+            open_ids = [r.id for r in rooms if left[r.id] > 0]
+            smallest = min(size[i] for i in open_ids)
+            # Among the smallest classes, the one with the fewest of this gender; ties by class order.
+            best = min((i for i in open_ids if size[i] == smallest),
+                       key=lambda i: (held[i][_gender_key(gender)], [r.id for r in rooms].index(i)))
+            size[best] += 1
+            left[best] -= 1
+            held[best][_gender_key(gender)] += 1
+            quota[best][gender] += 1
+    return quota
 
 
 def dealing_order(pupils: list[Pupil]) -> list[Pupil]:
     def key(p: Pupil):
-        return (p.gender, -len(p.traits), sorted(p.traits), p.birth_date or date.max, p.sort_name, p.id)
+        return (-len(p.traits), sorted(p.traits), p.gender, p.birth_date or date.max, p.sort_name, p.id)
 
     return sorted(pupils, key=key)
 
 
-def _choose(pupil: Pupil, rooms: list[Room]) -> Room:
-    open_rooms = [r for r in rooms if r.capacity > 0]
-    smallest = min(r.size for r in open_rooms)
-    candidates = [r for r in open_rooms if r.size == smallest]
-
-    def key(item):
-        index, room = item
-        shared = sum(room.counts[t] for t in pupil.traits)
-        return (room.counts[f"gender:{pupil.gender}"], shared, index)
-
-    return min(enumerate(candidates), key=key)[1]
-
-
 def deal(pupils: list[Pupil], rooms: list[Room]) -> dict[int, int]:
-    """{pupil id: room id}. The caller checks beforehand that the rooms have seats for everyone."""
+    """{pupil id: room id}. Raises ValueError when the rooms lack seats; callers check first."""
     if sum(max(r.capacity, 0) for r in rooms) < len(pupils):
         raise ValueError("not enough seats")
+    if not pupils:
+        return {}
+    quota = quotas(Counter(p.gender for p in pupils), rooms)
+    counts = {r.id: Counter(r.counts) for r in rooms}
+    order = {r.id: n for n, r in enumerate(rooms)}
     placement = {}
     for pupil in dealing_order(pupils):
-        room = _choose(pupil, rooms)
-        room.take(pupil)
-        placement[pupil.id] = room.id
+        candidates = [i for i in quota if quota[i][pupil.gender] > 0]
+        best = min(candidates, key=lambda i: (sum(counts[i][t] for t in pupil.traits),
+                                              -quota[i][pupil.gender], order[i]))
+        quota[best][pupil.gender] -= 1
+        counts[best].update(pupil.traits)
+        placement[pupil.id] = best
     return placement
