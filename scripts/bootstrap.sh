@@ -17,3 +17,21 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   fi
   touch "$stamp"
 fi
+
+# The printed forms (xueji/forms: PDF through WeasyPrint) need Pango, HarfBuzz's subsetter and CJK fonts from
+# Debian: Noto CJK, and HanaMin for the rare Extension B–F characters of some names. Installed when missing and
+# we are root; otherwise say so (PDF printing then answers 503 naming the package, the rest works).
+pdf_debs="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-hanazono"
+if command -v dpkg-query >/dev/null; then
+  missing=""
+  for deb in $pdf_debs; do
+    dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q "ok installed" || missing="$missing $deb"
+  done
+  if [ -n "$missing" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing Debian packages for PDF forms:$missing"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null; } \
+      || echo "== could not install$missing: PDF forms will answer 503 until they are installed" >&2
+  elif [ -n "$missing" ]; then
+    echo "== PDF forms need Debian packages:$missing (as root: apt-get install$missing); skipped: not root" >&2
+  fi
+fi

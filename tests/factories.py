@@ -1,7 +1,10 @@
 """Builders for test data: a small Shanxi tree, named actors and valid student records."""
 
 import itertools
+from functools import lru_cache
 from datetime import date
+
+from django.contrib.auth.hashers import make_password
 
 from xueji.accounts.models import User
 from xueji.orgs.models import Campus, Division, School, SchoolClass
@@ -88,9 +91,14 @@ def school(code: str, name: str, school_type: str, county: Division, **kw) -> Sc
     return s
 
 
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    # Argon2 is slow by design; hashing once and sharing the hash keeps the suite fast and still real.
+    return make_password(PASSWORD)
+
+
 def user(username: str, role: str, *, division: Division | None = None, school: School | None = None) -> User:
-    u = User(username=username, role=role, division=division, school=school)
-    u.set_password(PASSWORD)
+    u = User(username=username, role=role, division=division, school=school, password=_password_hash())
     u.save()
     return u
 

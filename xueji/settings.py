@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "xueji.audit",
     "xueji.workdays",
     "xueji.applications",
+    "xueji.placement",
+    "xueji.intake",
+    "xueji.forms",
     "xueji.web",
     "xueji.demo",
 ]

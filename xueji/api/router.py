@@ -66,15 +66,23 @@ def on_http_error(request, exc: HttpError):
 def _mount() -> None:
     # Imported here so each capability's module can import `api`-free helpers without a cycle.
     from xueji.accounts.api import router as accounts_router
+    from xueji.applications.api import router as applications_router
     from xueji.audit.api import router as audit_router
+    from xueji.forms.api import router as forms_router
+    from xueji.intake.api import router as intake_router
     from xueji.orgs.api import router as orgs_router
+    from xueji.placement.api import router as placement_router
     from xueji.students.api import router as students_router
     from xueji.workdays.api import router as calendar_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/", orgs_router)
     api.add_router("/students", students_router)
+    api.add_router("/", intake_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/placement", placement_router)
+    api.add_router("/applications", applications_router)
+    api.add_router("/", forms_router)
     api.add_router("/calendar", calendar_router)
 
 

@@ -68,12 +68,14 @@ def log_page(request):
     _require_reader(user, "audit.read")
     qs, filters, problems = _filtered(user, request.GET)
     page_obj = paginate(request, qs, per_page=50)
+    # Read the page before logging this reading: the lazy slice would otherwise pick up the new row.
+    events = list(page_obj.object_list)
     with transaction.atomic():
         services.record(user, "audit.read", object_type="audit",
                         details={k: v for k, v in filters.items() if v} | {"count": page_obj.paginator.count})
     context = {
         "page_obj": page_obj,
-        "events": page_obj.object_list,
+        "events": events,
         "filters": filters,
         "problems": problems,
         "actions": sorted(ACTION_LABELS.items()),

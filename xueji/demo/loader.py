@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from xueji.accounts.models import Role, User
 from xueji.audit import services as audit
@@ -69,6 +70,7 @@ DEMO_OFFICERS: tuple[tuple[str, str, str, str], ...] = (
 )
 # Share of this autumn's entrants (一年级, 初一, 高一) whose registration is still being approved.
 PENDING_SHARE = 0.15
+RARE_NAME_CHARS = ("𠮷", "䶮")  # U+20BB7 and U+4DAE
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
@@ -151,8 +153,11 @@ def _students(schools, classes, today: datetime.date) -> dict[str, int]:
     records: list[tuple[Student, list[dict]]] = []
     for spec in DEMO_SCHOOLS:
         info = SchoolInfo(spec.code, spec.county, spec.school_type, spec.ownership == "private", spec.boarding)
+        # The first class of every school has a child whose name needs a character outside GB 2312 (and, for
+        # 𠮷, outside the Basic Multilingual Plane).
+        rare = RARE_NAME_CHARS[DEMO_SCHOOLS.index(spec) % 2]
         for index, school_class in enumerate(classes[spec.code]):
-            records += _class_students(synth, spec, info, school_class, rare=index == 0)
+            records += _class_students(synth, spec, info, school_class, rare if index == 0 else None)
     students = Student.objects.bulk_create([student for student, _family in records])
     _write_family(records)
     enrolled = [s for s in students if s.status == "在籍"]
@@ -169,15 +174,15 @@ def _students(schools, classes, today: datetime.date) -> dict[str, int]:
     return {"students": len(students), "enrolled": len(enrolled), "pending": len(students) - len(enrolled)}
 
 
-def _class_students(synth: Synth, spec: DemoSchool, info: SchoolInfo, school_class: SchoolClass, rare: bool):
+def _class_students(synth: Synth, spec: DemoSchool, info: SchoolInfo, school_class: SchoolClass,
+                    rare: str | None) -> list[tuple[Student, list[dict]]]:
     rng = synth.rng
     normal_cap, _hard = get_policy().class_caps(school_class.grade)
     size = rng.randint(spec.sizes[0], min(spec.sizes[1], normal_cap))
     newcomers = school_class.grade in (1, 7, 10)
     out = []
     for seat in range(1, size + 1):
-        # The first class of every school has one child whose name needs a character outside GB 2312.
-        record = synth.student(info, school_class.grade, rare_name=rare and seat == 7)
+        record = synth.student(info, school_class.grade, rare_char=rare if seat == 7 else None)
         family = record.pop("family")
         pending = newcomers and rng.random() < PENDING_SHARE
         student = Student(
@@ -215,13 +220,15 @@ def _entry_day(student: Student) -> datetime.date:
 
 
 def _backdate(students: list[Student]) -> None:
-    """auto_now_add stamps every row with today; the history reads better dated from the September of entry
-    (records opened in the first week, registrations approved within the 15 days of 第十一条)."""
+    """auto_now_add stamps every row with today; a registered student's history reads better dated from the
+    September of entry (record opened in the first week, registration approved within 第十一条's 15 days).
+    Records still awaiting registration keep today's date: they were just entered."""
+    demo_codes = [spec.code for spec in DEMO_SCHOOLS]
     for month in sorted({s.entry_month for s in students}):
         year = int(month[:4])
         opened = _aware(datetime.date(year, 9, 5))
         approved = _aware(datetime.date(year, 9, 18))
-        ids = Student.objects.filter(entry_month=month, school__in=[s.code for s in DEMO_SCHOOLS]).values("pk")
+        ids = Student.objects.filter(entry_month=month, school__in=demo_codes, status="在籍").values("pk")
         Student.objects.filter(pk__in=ids).update(created_at=opened)
         StatusEvent.objects.filter(student__in=ids, kind="建档").update(at=opened)
         StatusEvent.objects.filter(student__in=ids, kind="注册").update(at=approved)
@@ -229,8 +236,6 @@ def _backdate(students: list[Student]) -> None:
 
 
 def _aware(day: datetime.date) -> datetime.datetime:
-    from django.utils import timezone
-
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
 
 

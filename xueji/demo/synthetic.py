@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime
 import random
+from bisect import bisect
 from dataclasses import dataclass
 from decimal import Decimal
-from bisect import bisect
 from functools import cache
 from importlib.resources import files
 from itertools import accumulate
@@ -193,7 +193,7 @@ def _stem(name: str) -> str:
 
 @cache
 def _shanxi_codes_by_stem() -> dict[str, list[str]]:
-    # The registry's GB/T 2260 history, to find a county's code of an earlier time (祁县 was 142427).
+    # The registry's GB/T 2260 history, to find a county's code of an earlier time (祁县 was 142430).
     text = (files("xueji.policy.data") / "areas.tsv").read_text(encoding="utf-8")
     found: dict[str, list[str]] = {}
     for line in text.splitlines()[1:]:
@@ -206,7 +206,7 @@ def _shanxi_codes_by_stem() -> dict[str, list[str]]:
 @cache
 def id_area(county: str, bucket: int) -> str:
     """The area code an ID issued to someone born in birth bucket `bucket` would carry: the county's code if it
-    existed then, else the same place's code of that time (祁县 142427 before 1999, 榆次市 142401 before 榆次区),
+    existed then, else the same place's code of that time (祁县 142430 before 1999, 榆次市 142401 before 榆次区),
     else a code of its city then, else any Shanxi code of that time: numbers fit the division history."""
     if _valid_in(county, bucket):
         return county
@@ -297,7 +297,7 @@ class SchoolInfo:
 
 class FastRandom(random.Random):
     """random.Random whose choice, randint and randrange are built on one random() call: several times faster
-    than the exact versions and uniform enough for synthetic data (generation is the benchmark's bottleneck)."""
+    than the exact versions and uniform enough for synthetic data, which matters at a million records."""
 
     def choice(self, seq):
         return seq[int(self.random() * len(seq))]
@@ -356,13 +356,14 @@ class Synth:
     def surname(self) -> str:
         return self.rng.weighted(_SURNAME_ITEMS, _SURNAME_CUM)
 
-    def child_given(self, gender: str, rare: bool = False) -> str:
+    def child_given(self, gender: str, rare: str | None = None) -> str:
+        """One or two characters; `rare` forces that character as the last one."""
         rng = self.rng
         pool = BOY_CHARS if gender == "1" else GIRL_CHARS
         first = rng.choice(SHARED_CHARS if rng.random() < 0.2 else pool)
         given = first + rng.choice(pool) if rng.random() < 0.8 else rng.choice(pool)
         if rare or rng.random() < RARE_SHARE:
-            given = given[:-1] + rng.choice(RARE_CHARS[:2] if rare else RARE_CHARS)
+            given = given[:-1] + (rare or rng.choice(RARE_CHARS))
         return given
 
     def adult_name(self, gender: str, surname: str | None = None) -> str:
@@ -400,7 +401,8 @@ class Synth:
         return employer, ("" if employer in NO_POSITION else rng.choice(POSITIONS))
 
     # -- one record -------------------------------------------------------------------------------------------
-    def student(self, school: SchoolInfo, grade: int, *, gender: str | None = None, rare_name: bool = False) -> dict:
+    def student(self, school: SchoolInfo, grade: int, *, gender: str | None = None,
+                rare_char: str | None = None) -> dict:
         """A complete record of a student in `grade` at `school`, guardians included."""
         rng = self.rng
         place = self.places[school.county]
@@ -409,7 +411,7 @@ class Synth:
         migrant = place.urban and rng.random() < 0.08
         hukou = self._migrant_hukou() if migrant else place.code
         id_number, born = self.ids.allocate(id_area(hukou, bucket), bucket, gender)
-        surname, given = self.surname(), self.child_given(gender, rare_name)
+        surname, given = self.surname(), self.child_given(gender, rare_char)
         boarding = rng.random() < school.boarding
         left_behind = "0" if migrant or place.urban else rng.weighted("012", (91, 97, 100))
         home = self.address(place)
@@ -449,18 +451,20 @@ class Synth:
 
     # -- guardians --------------------------------------------------------------------------------------------
     def family(self, child: dict, surname: str, place: Place, bucket: int) -> list[dict]:
-        """Two members: the parents, or a grandparent and a parent for a child left behind or orphaned."""
+        """Two members: the parents; grandparents for an orphan; a grandparent at home and the parent working
+        away for a child left behind by both parents."""
         rng = self.rng
-        mother_surname = self.surname()
+        grandpa = bucket - rng.randint(50, 66)
+        if child["orphan"]:
+            return [self.member("61", "1", surname, grandpa, child, place),
+                    self.member("62", "2", self.surname(), grandpa + rng.randint(-3, 5), child, place)]
         father = self.member("51", "1", surname, bucket - rng.randint(26, 40), child, place)
-        mother = self.member("52", "2", mother_surname, bucket - rng.randint(25, 37), child, place)
-        if child["orphan"] or child["left_behind"] == "2":
-            grandpa = self.member("61", "1", surname, bucket - rng.randint(50, 66), child, place)
-            father["is_guardian"] = mother["is_guardian"] = not child["orphan"]
+        mother = self.member("52", "2", self.surname(), bucket - rng.randint(25, 37), child, place)
+        if child["left_behind"] != "0":
             father["employer"], father["position"] = "外出务工", ""
-            return [grandpa, mother if rng.random() < 0.5 else father]
+        if child["left_behind"] == "2":
+            return [self.member("61", "1", surname, grandpa, child, place), father]
         if child["left_behind"] == "1":
-            father["employer"], father["position"] = "外出务工", ""
             return [mother, father]
         return [father, mother] if rng.random() < 0.55 else [mother, father]
 

@@ -1,12 +1,13 @@
 """Balanced class placement (均衡编班, 第十三条) as a pure function: who goes into which class.
 
 Deterministic, so the same students and classes always give the same placement and a registrar can explain
-it. Two passes:
+it. Three passes:
 1. Quotas. Seats are dealt in rounds, smallest class first, boys then girls, each seat to the class holding
    the fewest of that gender: class sizes then differ by at most one, and so do the boys and the girls.
-2. Students fill the quotas, rarest traits first (随迁子女, 留守儿童, 随班就读, 少数民族), then by birth date:
-   each goes to the class with the fewest students sharing his traits, then the most seats left for his
-   gender, so every group is spread one per class and every class gets the same mix of ages.
+2. Students with traits (随迁子女, 留守儿童, 随班就读, 少数民族), rarest combination first, each to the class
+   with the fewest students sharing them: every such group is spread one per class.
+3. The others, youngest last, each to the class furthest behind its share of the age order: every class
+   ends with the same mix of birth months, counting the students of pass 2.
 """
 
 from __future__ import annotations
@@ -39,17 +40,18 @@ def _gender_key(gender: str) -> str:
 
 def quotas(genders: Counter, rooms: list[Room]) -> dict[int, Counter]:
     """{room id: Counter(gender -> seats)} for the new students."""
+    order = {r.id: n for n, r in enumerate(rooms)}
     size = {r.id: r.size for r in rooms}
     left = {r.id: r.capacity for r in rooms}
     held = {r.id: Counter(r.counts) for r in rooms}
     quota = {r.id: Counter() for r in rooms}
     for gender in sorted(genders):
         for _ in range(genders[gender]):
-            open_ids = [r.id for r in rooms if left[r.id] > 0]
+            open_ids = [i for i in order if left[i] > 0]
             smallest = min(size[i] for i in open_ids)
             # Among the smallest classes, the one with the fewest of this gender; ties by class order.
             best = min((i for i in open_ids if size[i] == smallest),
-                       key=lambda i: (held[i][_gender_key(gender)], [r.id for r in rooms].index(i)))
+                       key=lambda i: (held[i][_gender_key(gender)], order[i]))
             size[best] += 1
             left[best] -= 1
             held[best][_gender_key(gender)] += 1
@@ -57,28 +59,51 @@ def quotas(genders: Counter, rooms: list[Room]) -> dict[int, Counter]:
     return quota
 
 
-def dealing_order(pupils: list[Pupil]) -> list[Pupil]:
-    def key(p: Pupil):
-        return (-len(p.traits), sorted(p.traits), p.gender, p.birth_date or date.max, p.sort_name, p.id)
-
-    return sorted(pupils, key=key)
+def _age_key(p: Pupil):
+    return (p.birth_date or date.max, p.sort_name, p.id)
 
 
 def deal(pupils: list[Pupil], rooms: list[Room]) -> dict[int, int]:
     """{pupil id: room id}. Raises ValueError when the rooms lack seats; callers check first."""
     if sum(max(r.capacity, 0) for r in rooms) < len(pupils):
         raise ValueError("not enough seats")
-    if not pupils:
-        return {}
     quota = quotas(Counter(p.gender for p in pupils), rooms)
-    counts = {r.id: Counter(r.counts) for r in rooms}
-    order = {r.id: n for n, r in enumerate(rooms)}
-    placement = {}
-    for pupil in dealing_order(pupils):
-        candidates = [i for i in quota if quota[i][pupil.gender] > 0]
-        best = min(candidates, key=lambda i: (sum(counts[i][t] for t in pupil.traits),
-                                              -quota[i][pupil.gender], order[i]))
-        quota[best][pupil.gender] -= 1
-        counts[best].update(pupil.traits)
-        placement[pupil.id] = best
+    placement: dict[int, int] = {}
+    _place_traits([p for p in pupils if p.traits], rooms, quota, placement)
+    for gender in sorted({p.gender for p in pupils}):
+        ranked = sorted((p for p in pupils if p.gender == gender), key=_age_key)
+        _place_by_age(ranked, [r.id for r in rooms], quota, placement)
     return placement
+
+
+def _place_traits(pupils: list[Pupil], rooms: list[Room], quota: dict[int, Counter], placement: dict) -> None:
+    order = {r.id: n for n, r in enumerate(rooms)}
+    counts = {r.id: Counter(r.counts) for r in rooms}
+    used = {i: Counter() for i in quota}
+    for p in sorted(pupils, key=lambda p: (-len(p.traits), sorted(p.traits), p.gender, *_age_key(p))):
+        open_ids = [i for i in order if used[i][p.gender] < quota[i][p.gender]]
+        best = min(open_ids, key=lambda i: (sum(counts[i][t] for t in p.traits),
+                                            used[i][p.gender] / quota[i][p.gender], order[i]))
+        used[best][p.gender] += 1
+        counts[best].update(p.traits)
+        placement[p.id] = best
+
+
+def _place_by_age(ranked: list[Pupil], room_ids: list[int], quota: dict[int, Counter], placement: dict) -> None:
+    """Fill the rest of one gender's quotas, walking the age order of all its pupils (pass 2's included)."""
+    if not ranked:
+        return
+    gender = ranked[0].gender
+    total = {i: quota[i][gender] for i in room_ids}
+    taken = Counter(placement[p.id] for p in ranked if p.id in placement)
+    left = {i: total[i] - taken[i] for i in room_ids}
+    seen = Counter()  # pupils of this gender so far in age order, per class
+    n = len(ranked)
+    for t, p in enumerate(ranked, start=1):
+        if p.id not in placement:
+            # The class most behind its share of the first t pupils takes this one.
+            open_ids = [i for i in room_ids if left[i] > 0]
+            best = min(open_ids, key=lambda i: (seen[i] - t * total[i] / n, room_ids.index(i)))
+            placement[p.id] = best
+            left[best] -= 1
+        seen[placement[p.id]] += 1

@@ -591,3 +591,33 @@ def school_type_code(raw: object) -> str | None:
     if code is None and raw is not None:
         code = SCHOOL_TYPE_ALIASES.get(_clean(raw))
     return code
+
+# ---------------------------------------------------------------- status changes (学籍异动, chapters 4–7)
+
+# Change types of chapters 4–7 and 第四十一条, as the application API names them (design.md).
+CHANGE_TYPE: CodeTable = {
+    "transfer": "转学",
+    "suspension": "休学",
+    "suspension_extension": "延长休学",
+    "resumption": "复学",
+    "visiting": "借读",
+    "visiting_end": "结束借读",
+    "withdrawal": "退学",
+    "auto_withdrawal": "自动退学",
+    "death": "死亡注销",
+    "dropout": "辍学",
+    "dropout_return": "辍学后恢复入学",
+    "missing": "失踪或被羁押离校",
+    "missing_return": "离校学生回校就读",
+}
+
+# The four kinds of 中等职业教育学校 第二十条 names; their records live outside this registry (第二条).
+VOCATIONAL_SCHOOL_KINDS = ("普通中专学校", "职业高中学校", "技工学校", "成人中专学校")
+
+# Where a court or the police left a student (第二十九条(四), 第四十一条).
+JUDICIAL_OUTCOME: CodeTable = {
+    "criminal_measure": "被采取刑事强制措施(拘留、逮捕等,尚未判决)",
+    "custodial_sentence": "被判处监禁刑",
+    "non_custodial": "免刑、缓刑、假释或非监禁刑",
+    "education_measure": "被采取强制性教育措施(收容教养等)",
+}

@@ -90,6 +90,16 @@ class ProvincePolicy:
     graduation_credits: GraduationCredits = GraduationCredits(144, 116, 22, 6)  # 第三十五条
     certificate_sealing_deadline: tuple[int, int] = (5, 31)  # 第三十六条: month, day
     probation_max_years: int = 1  # 第四十条
+    # 第二十条 毕业年级不能转学: the last grade of each stage ...
+    graduating_grades: frozenset[int] = frozenset({6, 9, 12})
+    # ... except where the same school goes on to the next grade (九年一贯制 六年级, 第九条).
+    through_train_grades: frozenset[int] = frozenset({6})
+    # 第二十三条: share of a term's hours (numerator, denominator) that illness or leave must reach.
+    suspension_hours_share: tuple[int, int] = (1, 3)
+    # 第二十五条 父母双方出国工作一年以上.
+    visiting_abroad_min_months: int = 12
+    # 第二十九条(一): years of suspension before an incurable illness allows withdrawal.
+    illness_withdrawal_suspension_years: int = 2
 
     def stage_of_grade(self, grade: int) -> str:
         for stage, (first, last) in self.stage_grades.items():

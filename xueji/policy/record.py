@@ -280,9 +280,21 @@ def validate_student(
     """Every rule of the record on canonical data (raw values are read first, so type errors
     show up too). Warnings (severity "warning") do not block a save."""
     data, found = normalize(data)
+    return found + validate_canonical(data, school_type=school_type, today=today, policy=policy)
+
+
+def validate_canonical(
+    data: dict,
+    *,
+    school_type: str | None = None,
+    today: datetime.date | None = None,
+    policy: ProvincePolicy | None = None,
+) -> list[Violation]:
+    """The rules of validate_student on data that normalize() has already read: a bulk import reads
+    each row once instead of twice."""
     today = today or datetime.date.today()
     policy = policy or get_policy()
-    found += _required(data)
+    found = _required(data)
     found += _person_name(data.get("name"), "name", "姓名")
     found += _person_name(data.get("former_name"), "former_name", "曾用名")
     found += _birth_date(data.get("birth_date"), today)

@@ -206,6 +206,8 @@ class Enrolment(models.Model):
     ended_on = models.DateField("结束日期", null=True, blank=True)
     entry_reason = models.CharField("进入方式", max_length=20, blank=True)
     exit_reason = models.CharField("离开方式", max_length=20, blank=True)
+    # The record as it stood when the student left: what the old school keeps reading (第十八条 电子档案备份).
+    snapshot = models.JSONField("离校时学籍信息备份", default=dict, blank=True)
 
     class Meta:
         ordering = ["student", "started_on", "id"]

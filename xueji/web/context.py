@@ -19,11 +19,29 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("学生查询", reverse("web:students:search")))
     if role == "registrar":
         items.append(("新建学生", reverse("web:students:create")))
+        items.append(("批量导入", reverse("web:intake:upload")))
+        items.append(("编班", reverse("web:placement:index")))
+    if role in OFFICERS:
+        items.append(("编班审核", reverse("web:placement:index")))
+    if role in OFFICERS:
+        items.append(("疑似重复", reverse("web:intake:cases")))
+    if role in ("leader", *OFFICERS):
+        items.append(("待办审批", reverse("web:applications:inbox")))
+    if role != "auditor":
+        items.append(("申请记录", reverse("web:applications:list")))
     if role in OFFICERS:
         items.append(("账号管理", reverse("web:accounts:list")))
     if role in ("auditor", "province"):
         items.append(("审计日志", reverse("web:audit:list")))
     return items
+
+
+def _badges(user) -> dict[str, int]:
+    # The number of steps waiting for this user, so an approver sees work without opening the inbox.
+    from xueji.applications.selectors import inbox_count
+
+    count = inbox_count(user)
+    return {reverse("web:applications:inbox"): count} if count else {}
 
 
 def _province_name() -> str:
@@ -40,10 +58,12 @@ def navigation(request) -> dict:
         return base
     path = request.path
     items = _items(user)
+    badges = _badges(user)
     # The longest matching prefix is the current page, so 首页 "/" is not lit everywhere.
     current = max((url for _, url in items if path.startswith(url)), key=len, default=None)
     return base | {
-        "nav_items": [{"label": label, "url": url, "active": url == current} for label, url in items],
+        "nav_items": [{"label": label, "url": url, "active": url == current, "badge": badges.get(url)}
+                      for label, url in items],
         "role_label": user.get_role_display(),
         "org_name": str(user.org) if user.org else "",
     }

@@ -12,4 +12,8 @@ urlpatterns = [
     path("", include("xueji.students.urls")),
     path("", include("xueji.audit.urls")),
     path("", include("xueji.accounts.urls")),
+    path("", include("xueji.placement.urls")),
+    path("", include("xueji.applications.urls")),
+    path("", include("xueji.forms.urls")),
+    path("", include("xueji.intake.urls")),
 ]

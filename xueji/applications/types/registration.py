@@ -22,8 +22,22 @@ def entry_date(application) -> datetime.date:
     return timezone.localdate(application.student.created_at)
 
 
+def _entry_date_problem(payload: dict) -> list[Violation]:
+    # A malformed date must be a refusal naming the field, not an error when the deadline is computed.
+    raw = payload.get("entry_date")
+    try:
+        if raw is not None:
+            datetime.date.fromisoformat(raw)
+    except (TypeError, ValueError):
+        return [Violation(code="invalid_date", field="entry_date",
+                          message=f"入学日期“{raw}”格式有误,请写成 YYYY-MM-DD,如 2026-09-01")]
+    return []
+
+
 def check(ctx) -> list[Violation]:
     student = ctx.student
+    if _entry_date_problem(ctx.payload):
+        return _entry_date_problem(ctx.payload)
     if student.status != "待注册":
         return [Violation(code="not_pending_registration", field="student", article="第十一条",
                           message=f"该学生学籍状态为“{student.status}”,只有待注册的学生可以申请注册")]

@@ -1,8 +1,11 @@
 """`xueji serve`: the registry under gunicorn, a production server, with static files collected for WhiteNoise."""
 
+import hashlib
 import os
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -59,15 +62,38 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=default_workers(), help="工作进程数(默认按CPU核数)")
 
     def handle(self, *args, host, port, workers, **options):
-        call_command("collectstatic", interactive=False, verbosity=0)
         if _unapplied_migrations():
             raise CommandError("数据库尚未建立或需要升级:请先运行 xueji migrate(或 xueji demo 载入演示数据)")
+        if collect_static():
+            self.stdout.write(f"静态文件已收集到 {settings.STATIC_ROOT}")
         # Workers fork from this process: they must not inherit its database connection.
         connections.close_all()
         self.stdout.write(f"学籍系统已启动: http://{host}:{port}/ (Ctrl+C 停止)")
-        self.stdout.write(f"静态文件: {settings.STATIC_ROOT};工作进程: {workers}")
+        self.stdout.write(f"工作进程: {workers}")
         self.stdout.flush()
         XuejiServer(gunicorn_options(host, port, workers)).run()
+
+
+def collect_static() -> bool:
+    """collectstatic into STATIC_ROOT for WhiteNoise, unless it already holds this very set of files: compressing
+    them (gzip and brotli) takes many seconds, too long to repeat at every restart. True when it ran."""
+    stamp_file = Path(f"{settings.STATIC_ROOT}.stamp")
+    stamp = _static_fingerprint()
+    if Path(settings.STATIC_ROOT).is_dir() and stamp_file.is_file() and stamp_file.read_text() == stamp:
+        return False
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp_file.write_text(stamp)
+    return True
+
+
+def _static_fingerprint() -> str:
+    """Every source static file by path, size and modification time, and the storage that post-processes them."""
+    entries = [settings.STORAGES["staticfiles"]["BACKEND"]]
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            info = os.stat(storage.path(path))
+            entries.append(f"{path}\0{info.st_size}\0{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(sorted(entries)).encode()).hexdigest()
 
 
 def _unapplied_migrations() -> bool:

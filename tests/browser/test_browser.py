@@ -1,0 +1,88 @@
+"""The pages in a real Chromium: log in, search a student by name, open the record, reveal the ID number.
+
+Playwright drives Debian's /usr/bin/chromium (no browser download). Without it the test skips, unless
+XUEJI_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests import factories as f
+from xueji.core.masking import mask_id
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls there unless told it is safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-quic", "--no-first-run",
+]
+
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture
+def chromium():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("XUEJI_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"XUEJI_REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def school_with_students(transactional_db):
+    """A registrar of 小店区's school and three students entered through the service, one with a rare character."""
+    from xueji.students.services import create_student
+
+    province = f.division("140000", "山西省", "province")
+    taiyuan = f.division("140100", "太原市", "city", province)
+    xiaodian = f.division("140105", "小店区", "county", taiyuan)
+    school = f.school("1114010501", "太原市小店区坞城路小学", "211", xiaodian)
+    registrar = f.user("reg_a", "registrar", school=school)
+    students = [create_student(registrar, school, f.student_payload(name=name)) for name in ("𠮷祥", "王小明", "李䶮")]
+    return registrar, students
+
+
+def test_registrar_finds_a_student_and_reveals_the_id_number(live_server, chromium, school_with_students, tmp_path):
+    from xueji.audit.models import AuditEvent
+
+    registrar, students = school_with_students
+    target = students[0]
+    page = chromium.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+
+    page.goto(f"{live_server.url}/students/")
+    assert "/login/" in page.url  # anonymous: sent to log in first
+    page.fill("#username", registrar.username)
+    page.fill("#password", f.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/students/")
+
+    page.fill("#q", "𠮷")
+    page.click("form[role=search] button[type=submit]")
+    page.wait_for_load_state()
+    page.get_by_role("link", name="𠮷祥").click()
+    page.wait_for_url(f"{live_server.url}/students/{target.key}/")
+
+    assert page.get_by_test_id("student-name").inner_text().startswith("𠮷祥")
+    masked = page.get_by_test_id("id-masked").inner_text()
+    assert masked == mask_id(target.id_number) and target.id_number not in page.content()
+    page.screenshot(path=str(tmp_path / "student.png"), full_page=True)
+
+    # The reveal form (htmx) asks for a reason and swaps in the whole number.
+    page.click("text=显示完整证件号")
+    page.fill("#reveal-reason", "核对转学申请材料")
+    page.click("text=确认显示")
+    page.get_by_test_id("id-full").wait_for()
+    assert page.get_by_test_id("id-full").inner_text() == target.id_number
+    page.screenshot(path=str(tmp_path / "revealed.png"))
+    assert (tmp_path / "student.png").stat().st_size > 10_000
+
+    assert AuditEvent.objects.filter(actor=registrar, action="student.unmask_id", reason="核对转学申请材料").exists()

@@ -1,0 +1,9 @@
+import pytest
+from django.db import connections
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connection(monkeypatch):
+    """A command run from the command line closes every connection when it ends; inside a test that would close
+    the connection holding the test's transaction (PostgreSQL), so the close is skipped here."""
+    monkeypatch.setattr(connections, "close_all", lambda: None)

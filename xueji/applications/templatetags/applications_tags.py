@@ -1,0 +1,58 @@
+"""Pieces other apps' pages include: a student's applications with the registrar's buttons, and the
+"全部提交注册" action of a school or class page. Each shows only what the user's role could actually do."""
+
+from django import template
+
+from xueji.students.permissions import StudentPolicy
+
+from .. import selectors
+from ..engine import TRANSITIONS, change_type
+from ..models import Application
+from ..views import info_change_context, info_change_values
+
+register = template.Library()
+
+LEVEL_CLASSES = {"overdue": "over", "soon": "near", "ok": "ok"}
+
+
+def _user(context):
+    request = context.get("request")
+    return getattr(request, "user", None) or context.get("user")
+
+
+def _pending_types(student) -> set[str]:
+    return set(Application.objects.filter(student=student, status=Application.Status.PENDING)
+               .values_list("type", flat=True))
+
+
+@register.inclusion_tag("applications/_student_section.html", takes_context=True)
+def student_applications(context, student):
+    user = _user(context)
+    applications = list(selectors.list_applications(user, student=student)) if user.role != "auditor" else []
+    pending = _pending_types(student)
+    # The school's registrar keeps the record (第三条); buttons appear only where the service would accept.
+    may_file = StudentPolicy.user_can(user, "edit", student)
+    return {
+        "student": student,
+        "rows": [{"app": a, "due": selectors.due(a.due_date) if a.status == "pending" else None}
+                 for a in applications],
+        "can_register": may_file and student.status == "待注册" and "registration" not in pending
+        and user.role in change_type("registration").starter_roles,
+        "can_change": may_file and student.status in TRANSITIONS["info_change"] and "info_change" not in pending,
+        "deadline_days": selectors.get_policy().registration_deadline_days,
+        "csrf_token": context.get("csrf_token"),
+        **(info_change_context(student, info_change_values(student)) if may_file else {}),
+    }
+
+
+@register.inclusion_tag("applications/_register_all.html", takes_context=True)
+def register_all_button(context, school, school_class=None):
+    user = _user(context)
+    allowed = user.role in change_type("registration").starter_roles and user.school_id == school.pk
+    count = selectors.awaiting_registration(user, school, school_class).count() if allowed else 0
+    return {"school": school, "school_class": school_class, "count": count, "csrf_token": context.get("csrf_token")}
+
+
+@register.filter
+def due_class(due) -> str:
+    return LEVEL_CLASSES.get(getattr(due, "level", ""), "")

@@ -1,0 +1,49 @@
+"""Printed forms as PDF: GET /api/v1/students/{key}/forms/basic-info.pdf and
+GET /api/v1/schools/{school_code}/classes/{class_id}/forms/basic-info.pdf (附件6 学生基本信息表)."""
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import Router
+
+from xueji.api.common import errors
+
+from . import selectors
+
+router = Router(tags=["表格打印"])
+
+PDF_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "PDF 文件(A4),内嵌并子集化的中文字体,文字可复制检索",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        },
+    },
+}
+
+
+def pdf_response(printout: selectors.Printout) -> HttpResponse:
+    response = HttpResponse(printout.content, content_type="application/pdf")
+    # inline: the browser opens it for printing; the name is what "save" proposes.
+    response["Content-Disposition"] = content_disposition_header(False, printout.filename)
+    response["X-Xueji-Students"] = str(printout.count)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.get("/students/{key}/forms/basic-info.pdf", response={200: None, **errors(401, 404, 503)},
+            openapi_extra=PDF_RESPONSE, url_name="student_basic_info_pdf",
+            summary="打印学生基本信息表(附件6,PDF)")
+def student_basic_info(request, key: str):
+    """供监护人核对签字的《学生基本信息表》(第十一条),一名学生一页。{key} 为学籍号(含曾用号),
+    尚未发号的学生用档案ID。本校学籍管理员和主管领导打印的件显示完整身份证件号,教育行政部门打印的件部分隐去。
+    不在管辖范围内返回 404;服务器缺少字体或 PDF 组件时返回 503,并写明需安装的软件包。"""
+    return pdf_response(selectors.student_basic_info(request.user, key))
+
+
+@router.get("/schools/{school_code}/classes/{class_id}/forms/basic-info.pdf",
+            response={200: None, **errors(401, 404, 422, 503)}, openapi_extra=PDF_RESPONSE,
+            url_name="class_basic_info_pdf", summary="打印全班学生基本信息表(附件6,PDF)")
+def class_basic_info(request, school_code: str, class_id: int):
+    """全班在读学生(待注册、在籍、休学)的《学生基本信息表》,每人一页,按班内学号排列;响应头
+    X-Xueji-Students 为人数。班级没有在读学生时返回 422。"""
+    return pdf_response(selectors.class_basic_info(request.user, class_id, school_code=school_code))

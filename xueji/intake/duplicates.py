@@ -1,0 +1,113 @@
+"""Suspected duplicates of newly admitted records against the whole registry (第十四条), set-based.
+
+The keys of every new record of a file go into a temporary table, and one join per kind of suspicion finds the
+earlier records that share them: the same name in pinyin with the same gender and birth date, a guardian's ID
+number with the same birth date, or an ID number two transposed characters away (importer.swapped_ids). Exact ID
+matches are not here: those rows were refused or continued before (importer.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+
+from django.db import DatabaseError, connection
+
+from xueji.students.models import FamilyMember, Student
+
+from .writer import make_writer
+
+TABLES = ("intake_probe", "intake_guardian", "intake_swapped")
+
+
+@dataclass(frozen=True)
+class Probe:
+    row: int
+    pinyin: str
+    gender: str
+    birth_date: datetime.date
+    swapped_ids: tuple[str, ...]
+    guardian_ids: tuple[str, ...]
+
+
+def registry_suspects(probes: list[Probe], row_ids: dict[int, int]) -> list[tuple[int, int, str]]:
+    """(row, earlier record id, reason) for every suspicion; `row_ids` names the records rows became, so a
+    written row does not find itself."""
+    if not probes:
+        return []
+    with _probe_tables(probes, row_ids):
+        found = _query(_PINYIN_SQL, "pinyin")
+        found += _query(_GUARDIAN_SQL, "guardian")
+        found += _query(_SWAPPED_SQL, "transposed_id")
+    return found
+
+
+def _names() -> dict[str, str]:
+    qn = connection.ops.quote_name
+    return {"student": qn(Student._meta.db_table), "family": qn(FamilyMember._meta.db_table)}
+
+
+# CROSS JOIN fixes the order on SQLite (scan the registry once, probe the small indexed table);
+# PostgreSQL plans it as an ordinary hash join.
+_PINYIN_SQL = """
+SELECT p.row_no, s.id FROM {student} s CROSS JOIN intake_probe p
+WHERE p.birth = s.birth_date AND p.gender = s.gender AND p.pinyin = UPPER(REPLACE(s.name_pinyin, ' ', ''))
+  AND s.id <> p.student_id AND s.status <> '注销'
+"""
+_SWAPPED_SQL = """
+SELECT w.row_no, s.id FROM intake_swapped w CROSS JOIN {student} s
+WHERE s.id_number = w.id_number AND s.id <> w.student_id AND s.status <> '注销'
+"""
+_GUARDIAN_SQL = """
+SELECT g.row_no, s.id FROM {family} f CROSS JOIN intake_guardian g JOIN {student} s ON s.id = f.student_id
+WHERE f.id_number = g.id_number AND s.birth_date = g.birth AND s.id <> g.student_id AND s.status <> '注销'
+"""
+
+
+def _query(sql: str, reason: str) -> list[tuple[int, int, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql.format(**_names()))
+        return [(row, pk, reason) for row, pk in cursor.fetchall()]
+
+
+@contextmanager
+def _probe_tables(probes: list[Probe], row_ids: dict[int, int]) -> Iterator[None]:
+    writer = make_writer()
+    statements = [
+        "CREATE TEMPORARY TABLE intake_probe (row_no integer, student_id bigint, pinyin varchar(200), "
+        "gender varchar(1), birth date)",
+        "CREATE TEMPORARY TABLE intake_guardian (row_no integer, student_id bigint, id_number varchar(30), "
+        "birth date)",
+        "CREATE TEMPORARY TABLE intake_swapped (row_no integer, student_id bigint, id_number varchar(30))",
+    ]
+    with connection.cursor() as cursor:
+        _drop(cursor)
+        for sql in statements:
+            cursor.execute(sql)
+    try:
+        value = writer.value
+        writer.insert("intake_probe", ["row_no", "student_id", "pinyin", "gender", "birth"],
+                      [(p.row, row_ids.get(p.row, 0), p.pinyin, p.gender, value(p.birth_date)) for p in probes])
+        writer.insert("intake_guardian", ["row_no", "student_id", "id_number", "birth"],
+                      [(p.row, row_ids.get(p.row, 0), gid, value(p.birth_date)) for p in probes
+                       for gid in p.guardian_ids])
+        writer.insert("intake_swapped", ["row_no", "student_id", "id_number"],
+                      [(p.row, row_ids.get(p.row, 0), number) for p in probes for number in p.swapped_ids])
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE INDEX intake_probe_key ON intake_probe (birth, gender, pinyin)")
+            cursor.execute("CREATE INDEX intake_guardian_key ON intake_guardian (id_number)")
+            if connection.vendor == "postgresql":
+                for table in TABLES:
+                    cursor.execute(f"ANALYZE {table}")
+        yield
+    finally:
+        # A failed statement has already doomed the transaction (and its temporary tables) on PostgreSQL.
+        with suppress(DatabaseError), connection.cursor() as cursor:
+            _drop(cursor)
+
+
+def _drop(cursor) -> None:
+    for table in TABLES:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")

@@ -1,0 +1,576 @@
+"""One pass over an admission spreadsheet: read, validate, check against the registry and, when committing, write.
+
+The same pass serves the check before a commit (write=False: nothing is written, every problem is reported) and
+the commit itself (write=True, inside the caller's transaction). Rows stream through in chunks, so memory does not
+grow with the file, and every chunk costs a fixed number of queries:
+  - one look-up of the chunk's ID numbers (refusal or continuation, 第四条/第十二条/第十四条), one of its student
+    numbers and one of its name + gender + birth date keys for rows without an ID number;
+  - the suspected duplicates of the whole file (same name in pinyin with gender and birth date, same guardian ID
+    with birth date, ID with two adjacent characters swapped) are found at the end by one join per kind;
+  - the rows are written per table and per chunk (writer.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
+
+from django.db import connection
+from django.db.models import CharField, Count, FileField
+from django.utils import timezone
+
+from xueji.orgs.models import School, SchoolClass
+from xueji.orgs.permissions import SchoolPolicy
+from xueji.policy import codes, province
+from xueji.policy.areas import is_known_area
+from xueji.policy.fast import RowReader
+from xueji.policy.fields import CONTROLLED_FIELDS, GRADE_LABELS, field_label
+from xueji.policy.idcard import WEIGHTS, is_valid_resident_id
+from xueji.policy.violations import Violation
+from xueji.students.models import Enrolment, FamilyMember, StatusEvent, Student, StudentNumber
+from xueji.students.services import COLUMN_FIELDS, FAMILY_COLUMNS, pinyin_of
+
+from .duplicates import Probe, registry_suspects
+from .sheets import NUMBER_COLUMN, Sheet
+from .writer import make_writer
+
+CHUNK = 2000
+MAX_STORED_ERRORS = 20_000
+LEFT_SCHOOL = ("转出", "退学", "开除", "死亡", "毕业", "结业", "肄业", "注销")
+ACTIVE = ("在籍", "休学", "待注册")
+# The last grade of a stage and the first of the next: a 在籍 record there moves on to the next school (第四条).
+NEXT_STAGE = {(6, 7), (9, 10)}
+COLUMN_NAMES = {"header": "表头", "family": "家庭成员或监护人", "student_number": NUMBER_COLUMN}
+STUDENT_TABLE = Student._meta.db_table
+
+# Student columns in table order; CharFields that are NOT NULL take "" for a blank cell.
+_STUDENT_FIELDS = [f for f in Student._meta.concrete_fields]
+STUDENT_COLUMNS = [f.column for f in _STUDENT_FIELDS]
+_STUDENT_ATTNAMES = [f.attname for f in _STUDENT_FIELDS]
+_EMPTY_TEXT = {f.attname for f in _STUDENT_FIELDS if isinstance(f, CharField | FileField) and not f.null}
+FAMILY_DB_COLUMNS = ["student_id", "position", *FAMILY_COLUMNS.values()]
+_FAMILY_TEXT = {f.attname for f in FamilyMember._meta.concrete_fields if isinstance(f, CharField) and not f.null}
+ENROLMENT_COLUMNS = ["student_id", "school_id", "grade", "school_class_id", "started_on", "ended_on",
+                     "entry_reason", "exit_reason"]
+EVENT_COLUMNS = ["student_id", "at", "kind", "from_status", "to_status", "school_id", "actor_id", "note", "changes"]
+# What a continuing record takes from the new school's row: every item except the controlled ones (第十五条).
+_CONTINUED_FIELDS = [n for n in COLUMN_FIELDS if n not in CONTROLLED_FIELDS and n != "grade"]
+
+
+@lru_cache(maxsize=200_000)
+def pinyin_key(name: str) -> str:
+    """The name in pinyin without spaces, the form the suspected-duplicate check compares."""
+    return pinyin_of(name).replace(" ", "")
+
+
+def _undetected_swaps() -> tuple[tuple[int, int], ...]:
+    # Positions whose GB 11643 weights agree modulo 11 (the check character weighs 1): swapping two different
+    # digits there leaves the check character right, so such a typo passes every check and makes a second record.
+    weights = (*WEIGHTS, 1)
+    return tuple((i, j) for i in range(18) for j in range(i + 1, 18) if (weights[i] - weights[j]) % 11 == 0)
+
+
+UNDETECTED_SWAPS = _undetected_swaps()
+
+
+def swapped_ids(number: str) -> list[str]:
+    """The valid ID numbers that differ from `number` by two transposed characters.
+
+    The check character catches every other transposition, adjacent ones included (tests/intake/
+    test_fast_reader.py proves it), so a registry that holds checked numbers only can hold a transposed twin of
+    a valid number only at these positions: 1st/11th … 7th/17th digit, and 8th digit/check character.
+    """
+    if not is_valid_resident_id(number):
+        return []
+    found = []
+    for i, j in UNDETECTED_SWAPS:
+        if number[i] != number[j] and "X" not in (number[i], number[j]):
+            other = number[:i] + number[j] + number[i + 1:j] + number[i] + number[j + 1:]
+            if is_valid_resident_id(other) and is_known_area(other[:6]):
+                found.append(other)
+    return found
+
+
+@dataclass
+class Match:
+    """An existing record a row points at, with what the decision needs."""
+
+    pk: int
+    status: str
+    school_id: str
+    grade: int
+    name: str
+    gender: str
+    birth_date: datetime.date
+    id_type: str
+    id_number: str
+    student_number: str | None
+
+    FIELDS = ("id", "status", "school_id", "grade", "name", "gender", "birth_date", "id_type", "id_number",
+              "student_number")
+
+    @classmethod
+    def of(cls, values: dict) -> Match:
+        values = dict(values)
+        values["pk"] = values.pop("id")
+        return cls(**values)
+
+
+def _rank(match: Match) -> int:
+    # When one ID names several records (an old void one and a live one), the live one decides.
+    if match.status in ACTIVE:
+        return 0
+    return 2 if match.status == "注销" else 1
+
+
+@dataclass
+class Row:
+    number: int
+    data: dict
+    errors: list[Violation]
+    student_number: str = ""
+    target: Match | None = None
+    class_id: int | None = None
+    student_id: int | None = None
+    suspects: list[tuple[int, str]] = field(default_factory=list)  # (existing record id, reason)
+
+    def has_error_on(self, name: str) -> bool:
+        return any(v.field == name for v in self.errors)
+
+    def fail(self, code: str, message: str, *, field: str = "id_number", article: str | None = "第十四条") -> None:
+        self.errors.append(Violation(code, message, article=article, field=field))
+
+
+@dataclass
+class Outcome:
+    rows_total: int = 0
+    rows_ok: int = 0
+    rows_new: int = 0
+    rows_continued: int = 0
+    error_count: int = 0
+    errors: list[dict] = field(default_factory=list)
+    bad_rows: list[int] = field(default_factory=list)
+    suspected_rows: set[int] = field(default_factory=set)
+    # (new record id, existing record id, reason), only when written.
+    cases: list[tuple[int, int, str]] = field(default_factory=list)
+    new_ids: list[int] = field(default_factory=list)
+    written: bool = False
+
+
+def error_item(row: int, v: Violation) -> dict:
+    column = COLUMN_NAMES.get(v.field or "") or (field_label(v.field) if v.field else "")
+    return {"row": row, "column": column, "field": v.field, "code": v.code, "article": v.article,
+            "message": v.message}
+
+
+def _chunks(items: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(islice(items, size)):
+        yield chunk
+
+
+class ImportPass:
+    """Reads a sheet for one school on behalf of its registrar. `write` commits good rows (the caller holds the
+    transaction); `all_or_nothing` stops writing at the first bad row (the caller then rolls back)."""
+
+    def __init__(self, school: School, actor, *, batch_id: int | None = None, write: bool = False,
+                 all_or_nothing: bool = False, progress: Callable[[int, str], None] | None = None,
+                 today: datetime.date | None = None):
+        self.school, self.actor, self.batch_id = school, actor, batch_id
+        self.write, self.all_or_nothing = write, all_or_nothing
+        self.progress = progress or (lambda done, phase: None)
+        self.today = today or timezone.localdate()
+        self.now = timezone.now()
+        self.outcome = Outcome()
+        self.writer = make_writer() if write else None
+        self.seen_ids: dict[tuple[str, str], int] = {}
+        self.seen_numbers: dict[str, int] = {}
+        self.seen_unidentified: dict[tuple, int] = {}
+        self.in_file_keys: dict[tuple, int] = {}
+        self.in_file_pairs: list[tuple[int, int, str]] = []  # (row, earlier row, reason)
+        self.probes: list[Probe] = []
+        self.pending_suspects: list[tuple[int, int, str]] = []  # (row, earlier record id, reason)
+        self.row_ids: dict[int, int] = {}
+        self.new_grades: dict[int, int] = {}  # new record id -> grade, for the authority and the applications
+        self.visible_schools: dict[str, str] = {}
+
+    @property
+    def writing(self) -> bool:
+        # An all-or-nothing commit stops writing at the first bad row; the caller rolls the rest back.
+        return self.write and not (self.all_or_nothing and self.outcome.error_count)
+
+    # ------------------------------------------------------------------------------------------ the pass
+
+    def run(self, sheet: Sheet) -> Outcome:
+        self.reader = RowReader(sheet.header, school_type=self.school.school_type, today=self.today)
+        self.number_index = sheet.header.index(NUMBER_COLUMN) if NUMBER_COLUMN in sheet.header else None
+        self._load_classes()
+        for chunk in _chunks(sheet.rows, CHUNK):
+            rows = [self._read(number, cells) for number, cells in chunk]
+            self._match_registry(rows)
+            for row in rows:
+                if not row.errors:
+                    self._place(row)
+            self._tally(rows)
+            if self.writing:
+                self._write(rows)
+            self.progress(self.outcome.rows_total, "校验并写入" if self.write else "校验")
+        self.outcome.written = self.writing
+        self.progress(self.outcome.rows_total, "查找疑似重复")
+        self._suspects()
+        return self.outcome
+
+    def _read(self, number: int, cells: list) -> Row:
+        data, violations = self.reader.read(cells)
+        row = Row(number, data, [v for v in violations if v.is_error])
+        if self.number_index is not None:
+            value = cells[self.number_index]
+            row.student_number = "".join(str(value or "").split()).upper()
+        self._in_file_duplicate(row)
+        return row
+
+    def _in_file_duplicate(self, row: Row) -> None:
+        # The same child twice in one file: the later row is refused, naming the earlier one (第十四条).
+        data = row.data
+        if data.get("id_number") and not row.has_error_on("id_number"):
+            key = (data.get("id_type") or "", data["id_number"])
+            if key in self.seen_ids:
+                row.fail("duplicate_in_file", f"身份证件号与第{self.seen_ids[key]}行相同,同一学生只能导入一次(第十四条)")
+            else:
+                self.seen_ids[key] = row.number
+        if row.student_number:
+            earlier = self.seen_numbers.setdefault(row.student_number, row.number)
+            if earlier != row.number:
+                row.fail("duplicate_in_file", f"学籍号与第{earlier}行相同,同一学生只能导入一次(第十四条)",
+                         field="student_number")
+        if data.get("id_type") == codes.ID_TYPE_NONE and not row.student_number:
+            key = (data.get("name"), data.get("gender"), data.get("birth_date"))
+            if all(key):
+                earlier = self.seen_unidentified.setdefault(key, row.number)
+                if earlier != row.number:
+                    row.fail("duplicate_in_file", f"与第{earlier}行姓名、性别、出生日期相同且均无身份证件号,"
+                             "疑似同一学生重复填写(第十四条),请核对", field="name")
+
+    # ------------------------------------------------------------------------------------------ the registry
+
+    def _match_registry(self, rows: list[Row]) -> None:
+        by_id = self._existing_by_id(rows)
+        by_number = self._existing_by_number(rows)
+        unidentified = self._existing_unidentified(rows)
+        self._remember_schools([*by_id.values(), *by_number.values(),
+                                *(m for ms in unidentified.values() for m in ms)])
+        for row in rows:
+            data = row.data
+            match = by_id.get((data.get("id_type"), data.get("id_number")))
+            if row.student_number and not row.has_error_on("student_number"):
+                numbered = by_number.get(row.student_number)
+                if numbered is None:
+                    row.fail("unknown_student_number", f"学籍号{row.student_number}在全省学籍中不存在,请核对;"
+                             "新生请将学籍号一列留空", field="student_number", article="第四条")
+                    continue
+                if (match and match.pk != numbered.pk) or (
+                        data.get("id_number") and numbered.id_number and numbered.id_number != data["id_number"]):
+                    row.fail("number_id_mismatch", "学籍号与身份证件号不属于同一学生,请核对两列", field="student_number",
+                             article=None)
+                    continue
+                match = numbered
+            if match is not None:
+                self._decide(row, match)
+            elif data.get("id_type") == codes.ID_TYPE_NONE:
+                self._unidentified(row, unidentified)
+
+    def _existing_by_id(self, rows: list[Row]) -> dict[tuple[str, str], Match]:
+        numbers = {r.data["id_number"] for r in rows if r.data.get("id_number") and not r.has_error_on("id_number")}
+        if not numbers:
+            return {}
+        qs = Student.objects.filter(id_number__in=numbers)
+        if self.write:
+            # Lock the records a continuation will move, so no other change slips in between (PostgreSQL).
+            qs = qs.select_for_update()
+        found: dict[tuple[str, str], Match] = {}
+        for values in qs.values(*Match.FIELDS):
+            match = Match.of(values)
+            key = (match.id_type, match.id_number)
+            if key not in found or _rank(match) < _rank(found[key]):
+                found[key] = match
+        return found
+
+    def _existing_by_number(self, rows: list[Row]) -> dict[str, Match]:
+        numbers = {r.student_number for r in rows if r.student_number}
+        if not numbers:
+            return {}
+        owners = dict(StudentNumber.objects.filter(number__in=numbers).values_list("number", "student_id"))
+        qs = Student.objects.filter(pk__in=set(owners.values()))
+        if self.write:
+            qs = qs.select_for_update()
+        records = {v["id"]: Match.of(v) for v in qs.values(*Match.FIELDS)}
+        return {number: records[pk] for number, pk in owners.items() if pk in records}
+
+    def _existing_unidentified(self, rows: list[Row]) -> dict[tuple, list[Match]]:
+        """Records with the name, gender and birth date of rows that carry no ID number (uses the name index)."""
+        keys = {(r.data.get("name"), r.data.get("gender"), r.data.get("birth_date"))
+                for r in rows if r.data.get("id_type") == codes.ID_TYPE_NONE and not r.student_number}
+        keys = {k for k in keys if all(k)}
+        if not keys:
+            return {}
+        found: dict[tuple, list[Match]] = {}
+        qs = Student.objects.filter(name__in={k[0] for k in keys}).exclude(status="注销")
+        for values in qs.values(*Match.FIELDS):
+            match = Match.of(values)
+            key = (match.name, match.gender, match.birth_date)
+            if key in keys:
+                found.setdefault(key, []).append(match)
+        return found
+
+    def _remember_schools(self, matches: list[Match]) -> None:
+        codes_ = {m.school_id for m in matches} - set(self.visible_schools)
+        if codes_:
+            visible = SchoolPolicy.visible_to(self.actor).filter(code__in=codes_).values_list("code", "name")
+            self.visible_schools.update(dict(visible))
+
+    def _where(self, match: Match) -> str:
+        # Only what the registrar's jurisdiction allows: the other school's name if he may see it (第十四条).
+        return self.visible_schools.get(match.school_id, "省内其他学校")
+
+    def _decide(self, row: Row, match: Match) -> None:
+        """Refuse the row, or let the new school take the record over."""
+        if match.school_id == self.school.pk:
+            row.fail("already_in_school", f"该学生已在本校登记学籍(学籍状态:{match.status}),不得重复建立(第十四条)")
+        elif self._continues(row, match):
+            if row.data.get("name") != match.name:
+                row.fail("continuation_name_mismatch", "身份证件号或学籍号与全省已有学籍一致,但姓名不一致,请核对;"
+                         "如姓名确有变更,须办理学籍信息变更(第十五条)", field="name", article="第十五条")
+            else:
+                row.target = match
+        elif match.status == "毕业":
+            row.fail("continuation_grade", f"该学生已在{self._where(match)}毕业({GRADE_LABELS.get(match.grade, '')}),"
+                     "升学接续的年级须高于原年级,请核对年级(第四条)", field="grade", article="第四条")
+        elif match.status in ACTIVE:
+            row.fail("registered_elsewhere", f"该学生已在全省登记学籍({self._where(match)}),请办理转学手续(第十四条)")
+        else:
+            row.fail("duplicate_id", f"该学生已在全省登记学籍({self._where(match)}),不得重复建立(第十四条);"
+                     "如需恢复学籍,请联系学籍主管部门核实")
+
+    def _continues(self, row: Row, match: Match) -> bool:
+        """A record that has left its stage moves on with the student (第四条 各学段随转, 第十二条)."""
+        grade = row.data.get("grade")
+        if not isinstance(grade, int):
+            return False
+        if match.status == "毕业":
+            return grade > match.grade
+        return match.status == "在籍" and (match.grade, grade) in NEXT_STAGE
+
+    def _unidentified(self, row: Row, found: dict[tuple, list[Match]]) -> None:
+        key = (row.data.get("name"), row.data.get("gender"), row.data.get("birth_date"))
+        matches = found.get(key, [])
+        if any(m.id_type == codes.ID_TYPE_NONE or not m.id_number for m in matches):
+            row.fail("duplicate_unidentified", "全省已有姓名、性别、出生日期相同且无身份证件号的学籍,不得重复建立"
+                     "(第十四条);升学接续的学生请在“学籍号”列填写原学籍号,转入的学生请办理转学手续", field="name")
+        else:
+            row.suspects += [(m.pk, "name_birth") for m in matches]
+
+    # ------------------------------------------------------------------------------------------ classes
+
+    def _load_classes(self) -> None:
+        classes = SchoolClass.objects.filter(school=self.school)
+        if self.write:
+            # Two registrars placing pupils at the same moment queue here (第十三条).
+            classes = classes.select_for_update()
+        self.classes = list(classes)
+        sizes = (Student.objects.filter(school_class__school=self.school).exclude(status__in=LEFT_SCHOOL)
+                 .values("school_class").annotate(n=Count("id")))
+        self.class_sizes = {s["school_class"]: s["n"] for s in sizes}
+
+    def _place(self, row: Row) -> None:
+        value = row.data.get("school_class")
+        if value in (None, ""):
+            return
+        grade = row.data.get("grade")
+        text = str(value)
+        found = (next((c for c in self.classes if c.name == text and c.grade == grade), None)
+                 or next((c for c in self.classes if c.name == f"{text}班" and c.grade == grade), None)
+                 or next((c for c in self.classes if text.isdigit() and c.pk == int(text)), None))
+        if found is None:
+            row.fail("unknown_class", f"班级“{text}”不存在于本校{GRADE_LABELS.get(grade, '')},请先建立班级或留空"
+                     "(班级可在入学后编排,第十三条)", field="school_class", article=None)
+            return
+        if found.grade != grade:
+            row.fail("class_grade_mismatch", f"班级“{found}”属于其他年级,请选择{GRADE_LABELS.get(grade, '')}的班级",
+                     field="school_class", article=None)
+            return
+        size = self.class_sizes.get(found.pk, 0) + 1
+        problems = [v for v in province.check_class_size(found.grade, size) if v.is_error]
+        if problems:
+            row.errors += problems
+            return
+        self.class_sizes[found.pk] = size
+        row.class_id = found.pk
+
+    # ------------------------------------------------------------------------------------------ bookkeeping
+
+    def _tally(self, rows: list[Row]) -> None:
+        out = self.outcome
+        for row in rows:
+            out.rows_total += 1
+            if row.errors:
+                out.bad_rows.append(row.number)
+                out.error_count += len(row.errors)
+                room = MAX_STORED_ERRORS - len(out.errors)
+                out.errors += [error_item(row.number, v) for v in row.errors[:max(room, 0)]]
+                continue
+            out.rows_ok += 1
+            if row.target is not None:
+                out.rows_continued += 1
+                continue
+            out.rows_new += 1
+            self._probe(row)
+
+    def _probe(self, row: Row) -> None:
+        """Remember what the suspected-duplicate checks need of a new record, and compare it with the file's
+        earlier rows (a pair inside one file is as suspect as a pair across the registry)."""
+        data = row.data
+        probe = Probe(row.number, pinyin_key(data["name"]), data["gender"], data["birth_date"],
+                      tuple(swapped_ids(data.get("id_number") or "")) if data.get("id_type") == "1" else (),
+                      tuple(m["id_number"] for m in data.get("family") or []
+                            if m.get("id_type") == "1" and m.get("id_number")))
+        self.probes.append(probe)
+        keys = [(("pinyin", probe.pinyin, probe.gender, probe.birth_date), "pinyin")]
+        keys += [(("guardian", gid, probe.birth_date), "guardian") for gid in probe.guardian_ids]
+        for key, reason in keys:
+            earlier = self.in_file_keys.setdefault(key, row.number)
+            if earlier != row.number:
+                self.in_file_pairs.append((row.number, earlier, reason))
+        self.pending_suspects += [(row.number, pk, reason) for pk, reason in row.suspects]
+
+    def _suspects(self) -> None:
+        out = self.outcome
+        found = self.pending_suspects + registry_suspects(self.probes, self.row_ids)
+        new_ids = set(out.new_ids)
+        # A new record finds itself and its neighbours in the file once written; those pairs come from the file.
+        found = [(r, pk, reason) for r, pk, reason in found if pk not in new_ids]
+        out.suspected_rows |= {r for r, _pk, _reason in found}
+        out.suspected_rows |= {r for r, _earlier, _reason in self.in_file_pairs}
+        if not out.written:
+            return
+        cases = [(self.row_ids[r], pk, reason) for r, pk, reason in found if r in self.row_ids]
+        cases += [(self.row_ids[r], self.row_ids[e], reason) for r, e, reason in self.in_file_pairs
+                  if r in self.row_ids and e in self.row_ids]
+        out.cases = cases
+
+    # ------------------------------------------------------------------------------------------ writing
+
+    def _write(self, rows: list[Row]) -> None:
+        good = [r for r in rows if not r.errors]
+        new = [r for r in good if r.target is None]
+        continued = [r for r in good if r.target is not None]
+        writer = self.writer
+        ids = writer.reserve_ids(STUDENT_TABLE, len(new))
+        for row, pk in zip(new, ids, strict=True):
+            row.student_id = pk
+            self.row_ids[row.number] = pk
+            self.new_grades[pk] = row.data["grade"]
+        self.outcome.new_ids += ids
+        writer.insert(STUDENT_TABLE, STUDENT_COLUMNS, [self._student_tuple(r) for r in new])
+        writer.insert(FamilyMember._meta.db_table, FAMILY_DB_COLUMNS,
+                      [m for r in new for m in self._member_tuples(r.student_id, r.data)])
+        for row in continued:
+            row.student_id = row.target.pk
+            self.row_ids[row.number] = row.target.pk
+        self._continue(continued)
+        writer.insert(Enrolment._meta.db_table, ENROLMENT_COLUMNS,
+                      [self._enrolment_tuple(r) for r in good])
+        writer.insert(StatusEvent._meta.db_table, EVENT_COLUMNS, [self._event_tuple(r) for r in good])
+
+    def _student_tuple(self, row: Row) -> tuple:
+        data = row.data
+        values = {name: data.get(name) for name in COLUMN_FIELDS}
+        values.update(id=row.student_id, student_number=None, status="待注册", school_id=self.school.pk,
+                      school_class_id=row.class_id, photo="", photo_retake_needed=False, created_at=self.now,
+                      updated_at=self.now, created_by_id=self.actor.pk)
+        if not values.get("name_pinyin"):
+            values["name_pinyin"] = pinyin_of(data["name"])
+        value = self.writer.value
+        return tuple(value("" if values.get(a) is None and a in _EMPTY_TEXT else values.get(a))
+                     for a in _STUDENT_ATTNAMES)
+
+    def _member_tuples(self, student_id: int, data: dict) -> Iterable[tuple]:
+        value = self.writer.value
+        for position, member in enumerate((data.get("family") or [])[:2], start=1):
+            if not any(v not in (None, "") for v in member.values()):
+                continue
+            cells = [student_id, position]
+            for name, column in FAMILY_COLUMNS.items():
+                v = member.get(name)
+                cells.append(value("" if v is None and column in _FAMILY_TEXT else v))
+            yield tuple(cells)
+
+    def _enrolment_tuple(self, row: Row) -> tuple:
+        reason = "升学接续" if row.target is not None else "新建学籍"
+        value = self.writer.value
+        return (row.student_id, self.school.pk, row.data["grade"], row.class_id, value(self.today), None, reason, "")
+
+    def _event_tuple(self, row: Row) -> tuple:
+        batch = f"(导入批次#{self.batch_id})" if self.batch_id else ""
+        changes: dict = {"batch": self.batch_id}
+        if row.target is None:
+            kind, before, after = "建档", "", "待注册"
+            note = f"批量导入建档{batch},待注册"
+        else:
+            kind, before, after = "接续", row.target.status, self._continued_status(row.target)
+            note = (f"升学接续{batch}:学籍由原学校转入{self.school.name}"
+                    f"{GRADE_LABELS.get(row.data['grade'], '')},照片须重新采集(第四条、第十二条)")
+            changes |= {"school": [row.target.school_id, self.school.pk], "grade": [row.target.grade,
+                                                                                  row.data["grade"]]}
+        value = self.writer.value
+        return (row.student_id, value(self.now), kind, before, after, self.school.pk, self.actor.pk, note[:500],
+                json.dumps(changes, ensure_ascii=False))
+
+    @staticmethod
+    def _continued_status(match: Match) -> str:
+        # The lifelong number stays (第十一条); a record that never got one still awaits registration.
+        return "在籍" if match.student_number else "待注册"
+
+    def _continue(self, rows: list[Row]) -> None:
+        """The new school takes the records over: school, grade and class change, the old stay ends, the photo is
+        to be retaken, and the uncontrolled items take the new school's values where it gave one."""
+        if not rows:
+            return
+        qn = connection.ops.quote_name
+        value = self.writer.value
+        kept = ", ".join(f"{qn(n)} = COALESCE(%s, {qn(n)})" for n in _CONTINUED_FIELDS)
+        sql = (f"UPDATE {qn(STUDENT_TABLE)} SET {qn('school_id')} = %s, {qn('grade')} = %s, "
+               f"{qn('school_class_id')} = %s, {qn('status')} = %s, {qn('photo_retake_needed')} = %s, "
+               f"{qn('updated_at')} = %s, {kept} WHERE {qn('id')} = %s")
+        self.writer.update_many(sql, [
+            (self.school.pk, r.data["grade"], r.class_id, self._continued_status(r.target), True, value(self.now),
+             *(value(r.data.get(n)) for n in _CONTINUED_FIELDS), r.student_id)
+            for r in rows])
+        enrolments = qn(Enrolment._meta.db_table)
+        self.writer.update_many(
+            f"UPDATE {enrolments} SET {qn('ended_on')} = %s, {qn('exit_reason')} = %s "
+            f"WHERE {qn('student_id')} = %s AND {qn('ended_on')} IS NULL",
+            [(value(self.today), "升学", r.student_id) for r in rows])
+        self._continue_family(rows)
+
+    def _continue_family(self, rows: list[Row]) -> None:
+        qn = connection.ops.quote_name
+        table = FamilyMember._meta.db_table
+        held = set(FamilyMember.objects.filter(student_id__in=[r.student_id for r in rows])
+                   .values_list("student_id", "position"))
+        columns = list(FAMILY_COLUMNS.values())
+        sql = (f"UPDATE {qn(table)} SET " + ", ".join(f"{qn(c)} = COALESCE(%s, {qn(c)})" for c in columns)
+               + f" WHERE {qn('student_id')} = %s AND {qn('position')} = %s")
+        updates, inserts = [], []
+        for row in rows:
+            for member in self._member_tuples(row.student_id, row.data):
+                student_id, position, *cells = member
+                if (student_id, position) in held:
+                    raw = (row.data["family"][position - 1].get(n) for n in FAMILY_COLUMNS)
+                    updates.append((*(self.writer.value(v) for v in raw), student_id, position))
+                else:
+                    inserts.append(member)
+        self.writer.update_many(sql, updates)
+        self.writer.insert(table, FAMILY_DB_COLUMNS, inserts)

@@ -1,0 +1,147 @@
+"""Pages of bulk admission (upload, the check's report, commit, progress) and of suspected duplicates (the
+authority's list and decision). They call the same services and selectors as /api/v1/imports and /duplicates."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from xueji.core.errors import Conflict, RuleViolation
+from xueji.web.pages import form_errors, org_crumbs, page, paginate, require
+
+from . import selectors, services
+from .api import template_response
+from .models import DuplicateCase, ImportBatch
+from .permissions import DuplicateCasePolicy, ImportBatchPolicy
+
+ERRORS_PER_PAGE = 100
+
+
+def _importing_school(user):
+    school = user.school
+    require(school is not None and ImportBatchPolicy.can_import_at(user, school), "只有学校学籍管理员可以批量导入学生")
+    return school
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def upload_page(request):
+    user = request.user
+    school = _importing_school(user)
+    error_list, status = [], 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error_list, status = ["请选择要上传的表格文件(.xlsx、.xls或.csv)"], 400
+        else:
+            try:
+                batch = services.upload(user, school, upload)
+            except (RuleViolation, Conflict) as exc:
+                error_list, status = form_errors(exc)[1], exc.status
+            else:
+                services.start(batch, services.validate)
+                return redirect("web:intake:batch", batch_id=batch.pk)
+    context = {
+        "school": school,
+        "batches": selectors.batches_for(user, school)[:20],
+        "error_list": error_list,
+        "crumbs": org_crumbs(user, school=school, tail="批量导入"),
+    }
+    return render(request, "intake/upload.html", context, status=status)
+
+
+@page
+def template_download(request):
+    return template_response()
+
+
+@page
+def batch_page(request, batch_id: int):
+    user = request.user
+    batch = selectors.find_batch(user, batch_id)
+    errors = paginate(request, batch.errors, per_page=ERRORS_PER_PAGE)
+    context = {
+        "batch": batch,
+        "progress": services.progress(batch),
+        "page_obj": errors,
+        "can_commit": (ImportBatchPolicy.user_can(user, "commit", batch)
+                       and batch.status == ImportBatch.Status.VALIDATED and batch.rows_ok > 0),
+        "modes": ImportBatch.Mode.choices,
+        "crumbs": org_crumbs(user, school=batch.school, tail=f"导入批次#{batch.pk}"),
+    }
+    return render(request, "intake/batch.html", context)
+
+
+@page
+def progress_fragment(request, batch_id: int):
+    batch = selectors.find_batch(request.user, batch_id)
+    if not batch.is_running:
+        # Done: htmx reloads the whole page, which now shows the report.
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "intake/_progress.html", {"batch": batch, "progress": services.progress(batch)})
+
+
+@page
+@require_POST
+def commit_view(request, batch_id: int):
+    user = request.user
+    batch = selectors.find_batch(user, batch_id)
+    mode = request.POST.get("mode", ImportBatch.Mode.VALID_ONLY)
+    try:
+        batch = services.request_commit(user, batch, mode=mode,
+                                        submit_registration=request.POST.get("submit_registration") == "1")
+    except (RuleViolation, Conflict) as exc:
+        for text in form_errors(exc)[1]:
+            messages.error(request, text)
+        return redirect("web:intake:batch", batch_id=batch.pk)
+    services.start(batch, services.run_commit)
+    return redirect("web:intake:batch", batch_id=batch.pk)
+
+
+@page
+def cases_page(request):
+    user = request.user
+    selectors.require_case_role(user)
+    status = request.GET.get("status", DuplicateCase.Status.OPEN)
+    status = status if status in DuplicateCase.Status.values else ""
+    cases = paginate(request, selectors.cases_for(user, status or None))
+    context = {
+        "page_obj": cases,
+        "rows": [{"case": c, "student": selectors.record_view(user, c.student),
+                  "existing": selectors.record_view(user, c.existing)} for c in cases.object_list],
+        "status": status,
+        "statuses": DuplicateCase.Status.choices,
+    }
+    return render(request, "intake/cases.html", context)
+
+
+@page
+def case_page(request, case_id: int):
+    user = request.user
+    case = selectors.find_case(user, case_id)
+    context = {
+        "case": case,
+        "student": selectors.record_view(user, case.student),
+        "existing": selectors.record_view(user, case.existing),
+        "can_decide": DuplicateCasePolicy.user_can(user, "decide", case) and case.status == DuplicateCase.Status.OPEN,
+    }
+    return render(request, "intake/case.html", context)
+
+
+@page
+@require_POST
+def decide_view(request, case_id: int):
+    user = request.user
+    case = selectors.find_case(user, case_id)
+    decision = request.POST.get("decision", "")
+    try:
+        services.decide_case(user, case.pk, decision, request.POST.get("comment", ""))
+    except (RuleViolation, Conflict) as exc:
+        for text in form_errors(exc)[1]:
+            messages.error(request, text)
+    else:
+        messages.success(request, "已合并:新建学籍已注销并指向已有学籍。" if decision == "merge"
+                         else "已确认不是同一人,两条学籍均保留。")
+    return redirect("web:intake:case", case_id=case.pk)

@@ -1,0 +1,88 @@
+"""Set-based writes for a committed batch: rows go to the database per table and per chunk, never one save()
+per student. PostgreSQL receives them by COPY, SQLite by executemany; both inside the caller's transaction.
+
+Only students need their ids before they are written (family members, enrolments and events point at them);
+the ids are taken from the table's sequence, so they are never reused.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from django.db import connection
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+class Writer:
+    """The operations an import needs; make_writer() picks the backend's way of doing them."""
+
+    def __init__(self):
+        self.ops = connection.ops
+
+    def value(self, value):
+        """A Python value as the backend takes it in a bulk statement."""
+        if isinstance(value, datetime.datetime):
+            return self.ops.adapt_datetimefield_value(value)
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        return value
+
+    def update_many(self, sql: str, rows: Sequence[Sequence]) -> None:
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, rows)
+
+
+class CopyWriter(Writer):
+    """PostgreSQL: ids from the sequence in one query, rows through COPY FROM STDIN."""
+
+    def value(self, value):
+        # psycopg adapts dates, decimals and booleans itself; only aware datetimes need nothing either.
+        return value
+
+    def reserve_ids(self, table: str, n: int) -> list[int]:
+        if n == 0:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                           [table, n])
+            return [row[0] for row in cursor.fetchall()]
+
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+        sql = f"COPY {_quote(table)} ({', '.join(_quote(c) for c in columns)}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+class InsertWriter(Writer):
+    """SQLite: executemany. The import's transaction holds the write lock, so MAX(id) cannot move meanwhile."""
+
+    def reserve_ids(self, table: str, n: int) -> list[int]:
+        if n == 0:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_quote(table)}")
+            top = cursor.fetchone()[0]
+            # AUTOINCREMENT remembers ids handed out before; never give one of them again.
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            found = cursor.fetchone()
+        start = max(top, found[0] if found else 0) + 1
+        return list(range(start, start + n))
+
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+        sql = (f"INSERT INTO {_quote(table)} ({', '.join(_quote(c) for c in columns)}) "
+               f"VALUES ({', '.join(['%s'] * len(columns))})")
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows if isinstance(rows, list) else list(rows))
+
+
+def make_writer() -> Writer:
+    return CopyWriter() if connection.vendor == "postgresql" else InsertWriter()
