@@ -32,6 +32,7 @@ class CheckContext:
     payload: dict
     evidence_count: int = 0
     application: object = None
+    proofs: tuple[str, ...] = ()  # proof kinds (xueji.policy.changes.reasons.PROOF_KIND) of the evidence
 
 
 @dataclass(frozen=True)

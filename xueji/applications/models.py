@@ -87,7 +87,8 @@ class Evidence(models.Model):
     application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="evidence")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="evidence")
-    kind = models.CharField("材料名称", max_length=60)
+    # A proof-kind code of xueji.policy.changes.reasons.PROOF_KIND ("medical_county", …), or blank.
+    kind = models.CharField("材料类型", max_length=60, blank=True)
     file = models.FileField("文件", upload_to="evidence/%Y/%m/")
     original_name = models.CharField("原文件名", max_length=200)
     content_type = models.CharField("类型", max_length=40)
@@ -99,3 +100,9 @@ class Evidence(models.Model):
         ordering = ["uploaded_at", "id"]
         verbose_name = "证明材料"
         verbose_name_plural = "证明材料"
+
+    @property
+    def kind_label(self) -> str:
+        from xueji.policy.changes.reasons import PROOF_KIND
+
+        return PROOF_KIND.get(self.kind, self.kind or "证明材料")

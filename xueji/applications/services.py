@@ -35,13 +35,14 @@ def submit(actor, type_code: str, student: Student, payload: dict | None = None,
                                                    and "receiving" not in change.extra):
         raise Forbidden(f"{change.label}申请须由学校学籍管理员发起")
     payload = payload or {}
-    evidence = evidence or []
-    upload_problems = [p for f in evidence for p in _evidence_problems(f)]
+    evidence = [item if isinstance(item, tuple) else ("", item) for item in (evidence or [])]
+    upload_problems = [p for _kind, f in evidence for p in _evidence_problems(f)]
     with transaction.atomic():
         # Re-read under a lock: the rules are judged on the record as it is now, not as the caller saw it.
         student = Student.objects.select_for_update().get(pk=student.pk)
         problems = change.check(CheckContext(actor=actor, student=student, payload=payload,
-                                             evidence_count=len(evidence)))
+                                             evidence_count=len(evidence),
+                                             proofs=tuple(kind for kind, _f in evidence if kind)))
         if change.needs_evidence and not evidence:
             problems.append(Violation(code="evidence_required", field="evidence", article=change.article,
                                       message=f"{change.label}须上传证明材料扫描件({change.article or '有关规定'})"))
@@ -61,8 +62,8 @@ def submit(actor, type_code: str, student: Student, payload: dict | None = None,
             Step.objects.create(application=application, order=order, label=spec.label, role=spec.role,
                                 org_code=spec.org.pk, org_name=spec.org.name, working_days=spec.working_days)
         _start_next_step(application)
-        for upload in evidence:
-            _store_evidence(actor, application, upload)
+        for kind, upload in evidence:
+            _store_evidence(actor, application, upload, kind)
         audit.record(actor, "application.submit", obj=application,
                      details={"type": type_code, "student": student.pk})
     return application
@@ -115,10 +116,11 @@ def approve(actor, application_id: int, *, comment: str = "", expected_step: int
             change = change_type(application.type)
             application.student = Student.objects.select_for_update().get(pk=application.student_id)
             # Rules are checked again at the end: the record may have changed while the application waited.
+            kinds = tuple(application.evidence.exclude(kind="").values_list("kind", flat=True))
             problems = _errors(change.check(CheckContext(actor=actor, student=application.student,
                                                          payload=application.payload,
                                                          evidence_count=application.evidence.count(),
-                                                         application=application)))
+                                                         application=application, proofs=kinds)))
             if problems:
                 raise RuleViolation(problems)
             change.apply(application, actor)
@@ -197,7 +199,7 @@ def _evidence_problems(upload) -> list[Violation]:
 def _store_evidence(actor, application: Application, upload, kind: str = "") -> Evidence:
     head = upload.read(3)
     upload.seek(0)
-    item = Evidence(application=application, student=application.student, kind=kind or "证明材料",
+    item = Evidence(application=application, student=application.student, kind=kind,
                     original_name=getattr(upload, "name", "")[:200], content_type=ALLOWED_EVIDENCE[head],
                     size=upload.size, uploaded_by=actor)
     item.file.save(getattr(upload, "name", "evidence"), upload, save=False)

@@ -18,11 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
 from xueji.audit import services as audit
 from xueji.orgs.models import Campus, School, SchoolClass
+from xueji.policy.fields import STUDENT_FIELDS
 from xueji.policy.province import get_policy
 from xueji.students.models import Enrolment, FamilyMember, StatusEvent, Student, StudentNumber
 
@@ -37,12 +39,14 @@ BOARDING = {"211": 0.01, "311": 0.1, "312": 0.15, "342": 0.35}
 CN_DIGITS = "零一二三四五六七八九"
 PENDING_SHARE = 0.03  # of this autumn's entrants, still awaiting registration
 
+# The columns the generator fills, per table; every other column gets its model default (see Table).
+STUDENT_COLUMNS = ("id", "student_number", "status", "school_id", "school_class_id", "seat_number",
+                   *(f.name for f in STUDENT_FIELDS if f.name not in ("photo", "school_class", "seat_number")))
 FAMILY_COLUMNS = ("student_id", "position", "name", "relation", "relation_note", "ethnicity", "employer", "address",
                   "hukou_location", "phone", "is_guardian", "id_type", "id_number", "position_title")
-NUMBER_COLUMNS = ("number", "student_id", "kind", "issued_at", "replaced_at")
-ENROLMENT_COLUMNS = ("student_id", "school_id", "grade", "school_class_id", "started_on", "ended_on", "entry_reason",
-                     "exit_reason")
-EVENT_COLUMNS = ("student_id", "at", "kind", "from_status", "to_status", "school_id", "actor_id", "note", "changes")
+NUMBER_COLUMNS = ("number", "student_id", "kind", "issued_at")
+ENROLMENT_COLUMNS = ("student_id", "school_id", "grade", "school_class_id", "started_on", "entry_reason")
+EVENT_COLUMNS = ("student_id", "at", "kind", "from_status", "to_status", "school_id", "note")
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,33 @@ def seats(planned: list[tuple[SchoolClass, int]]) -> Iterator[Seat]:
 LOADED_MODELS = (Student, StudentNumber, FamilyMember, Enrolment, StatusEvent)
 
 
+class Table:
+    """One table of a load: the columns the generator supplies, then every other column of the model filled with
+    its default (auto_now fields with the load's time), so a field the models gain later needs no change here."""
+
+    def __init__(self, model, supplied: tuple[str, ...]):
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        rest = [f for name, f in fields.items() if name not in supplied and not f.primary_key]
+        self.model = model
+        self.columns = [fields[name].column for name in supplied] + [f.column for f in rest]
+        now = timezone.now()
+        self.tail = tuple(self._default(f, now) for f in rest)
+
+    @staticmethod
+    def _default(field, now):
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now
+        else:
+            value = field.get_default()
+            if value is None and not field.null:
+                raise ImproperlyConfigured(f"{field.model.__name__}.{field.name} 没有默认值,合成数据须为其赋值")
+        return field.get_db_prep_save(value, connection)
+
+    def rows(self, values) -> Iterator[tuple]:
+        tail = self.tail
+        return ((*row, *tail) for row in values)
+
+
 class CopyWriter:
     """PostgreSQL: ids from the sequence in one query, rows by COPY FROM STDIN."""
 
@@ -186,11 +217,11 @@ class CopyWriter:
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
             return [row[0] for row in cursor.fetchall()]
 
-    def write(self, model, columns, rows) -> None:
+    def write(self, table: Table, rows) -> None:
         qn = connection.ops.quote_name
-        sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
+        sql = f"COPY {qn(table.model._meta.db_table)} ({', '.join(qn(c) for c in table.columns)}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in rows:
+            for row in table.rows(rows):
                 copy.write_row(row)
 
     @contextmanager
@@ -244,12 +275,12 @@ class InsertWriter:
             start = cursor.fetchone()[0] + 1
         return list(range(start, start + n))
 
-    def write(self, model, columns, rows) -> None:
+    def write(self, table: Table, rows) -> None:
         qn = connection.ops.quote_name
-        sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-               f"VALUES ({', '.join(['%s'] * len(columns))})")
+        sql = (f"INSERT INTO {qn(table.model._meta.db_table)} ({', '.join(qn(c) for c in table.columns)}) "
+               f"VALUES ({', '.join(['%s'] * len(table.columns))})")
         with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+            cursor.executemany(sql, table.rows(rows))
 
     @contextmanager
     def keys_and_indexes_built_once(self, rebuild_indexes: bool):
@@ -267,11 +298,13 @@ def make_writer():
 class BatchBuilder:
     """Turns seats into the rows of the five tables, with the student ids given."""
 
-    student_fields = [f.attname for f in Student._meta.concrete_fields]
-    student_columns = [f.column for f in Student._meta.concrete_fields]
-
     def __init__(self, synth: Synth):
         self.synth = synth
+        self.students = Table(Student, STUDENT_COLUMNS)
+        self.numbers = Table(StudentNumber, NUMBER_COLUMNS)
+        self.family = Table(FamilyMember, FAMILY_COLUMNS)
+        self.enrolments = Table(Enrolment, ENROLMENT_COLUMNS)
+        self.events = Table(StatusEvent, EVENT_COLUMNS)
         self.now = connection.ops.adapt_datetimefield_value(timezone.now())
         self.registered_at: dict[int, object] = {}
 
@@ -287,11 +320,11 @@ class BatchBuilder:
         the other tables' rows are collected on the way and sent after."""
         side = {"numbers": [], "family": [], "enrolments": [], "events": []}
         ids = writer.reserve_ids(len(batch))
-        writer.write(Student, self.student_columns, self.student_rows(batch, ids, side))
-        writer.write(StudentNumber, NUMBER_COLUMNS, side["numbers"])
-        writer.write(FamilyMember, FAMILY_COLUMNS, side["family"])
-        writer.write(Enrolment, ENROLMENT_COLUMNS, side["enrolments"])
-        writer.write(StatusEvent, EVENT_COLUMNS, side["events"])
+        writer.write(self.students, self.student_rows(batch, ids, side))
+        writer.write(self.numbers, side["numbers"])
+        writer.write(self.family, side["family"])
+        writer.write(self.enrolments, side["enrolments"])
+        writer.write(self.events, side["events"])
 
     def student_rows(self, batch: list[Seat], ids: list[int], side: dict) -> Iterator[list]:
         rng = self.synth.rng
@@ -304,9 +337,8 @@ class BatchBuilder:
     def _student_row(self, record: dict, seat: Seat, student_id: int, pending: bool) -> list:
         record.update(id=student_id, student_number=None if pending else "G" + record["id_number"],
                       status="待注册" if pending else "在籍", school_id=seat.school.code,
-                      school_class_id=seat.class_id, seat_number=f"{seat.seat:02d}", photo="",
-                      photo_retake_needed=False, created_at=self.now, updated_at=self.now, created_by_id=None)
-        return [record[name] for name in self.student_fields]
+                      school_class_id=seat.class_id, seat_number=f"{seat.seat:02d}")
+        return [record[name] for name in STUDENT_COLUMNS]
 
     def _side_rows(self, side: dict, record: dict, seat: Seat, student_id: int, pending: bool) -> None:
         for position, m in enumerate(record["family"], start=1):
@@ -314,16 +346,16 @@ class BatchBuilder:
                                    m["ethnicity"], m["employer"], m["address"], m["hukou_location"], m["phone"],
                                    m["is_guardian"], m["id_type"], m["id_number"], m["position"]))
         year = int(record["entry_month"][:4])
-        side["enrolments"].append((student_id, seat.school.code, seat.grade, seat.class_id,
-                                   datetime.date(year, 9, 1), None, "新生入学", ""))
+        school = seat.school.code
+        side["enrolments"].append((student_id, school, seat.grade, seat.class_id, datetime.date(year, 9, 1),
+                                   "新生入学"))
         if pending:
-            side["events"].append((student_id, self.now, "建档", "", "待注册", seat.school.code, None,
-                                   "录入学生基本信息,待注册", "{}"))
+            side["events"].append((student_id, self.now, "建档", "", "待注册", school, "录入学生基本信息,待注册"))
             return
         number, registered = record["student_number"], self.registered(year)
-        side["numbers"].append((number, student_id, "G", registered, None))
-        side["events"].append((student_id, registered, "注册", "待注册", "在籍", seat.school.code, None,
-                               f"学籍注册审核通过,发放学籍号{number}", "{}"))
+        side["numbers"].append((number, student_id, "G", registered))
+        side["events"].append((student_id, registered, "注册", "待注册", "在籍", school,
+                               f"学籍注册审核通过,发放学籍号{number}"))
 
 
 def generate(count: int, *, school_code: str | None = None, batch: int = 50_000, seed: int | None = None,

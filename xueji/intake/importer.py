@@ -20,7 +20,7 @@ from functools import lru_cache
 from itertools import islice
 
 from django.db import connection
-from django.db.models import CharField, Count, FileField
+from django.db.models import Count
 from django.utils import timezone
 
 from xueji.orgs.models import School, SchoolClass
@@ -36,7 +36,7 @@ from xueji.students.services import COLUMN_FIELDS, FAMILY_COLUMNS, pinyin_of
 
 from .duplicates import Probe, registry_suspects
 from .sheets import NUMBER_COLUMN, Sheet
-from .writer import make_writer
+from .writer import Table, make_writer
 
 CHUNK = 2000
 MAX_STORED_ERRORS = 20_000
@@ -47,16 +47,10 @@ NEXT_STAGE = {(6, 7), (9, 10)}
 COLUMN_NAMES = {"header": "表头", "family": "家庭成员或监护人", "student_number": NUMBER_COLUMN}
 STUDENT_TABLE = Student._meta.db_table
 
-# Student columns in table order; CharFields that are NOT NULL take "" for a blank cell.
-_STUDENT_FIELDS = [f for f in Student._meta.concrete_fields]
-STUDENT_COLUMNS = [f.column for f in _STUDENT_FIELDS]
-_STUDENT_ATTNAMES = [f.attname for f in _STUDENT_FIELDS]
-_EMPTY_TEXT = {f.attname for f in _STUDENT_FIELDS if isinstance(f, CharField | FileField) and not f.null}
-FAMILY_DB_COLUMNS = ["student_id", "position", *FAMILY_COLUMNS.values()]
-_FAMILY_TEXT = {f.attname for f in FamilyMember._meta.concrete_fields if isinstance(f, CharField) and not f.null}
-ENROLMENT_COLUMNS = ["student_id", "school_id", "grade", "school_class_id", "started_on", "ended_on",
-                     "entry_reason", "exit_reason"]
-EVENT_COLUMNS = ["student_id", "at", "kind", "from_status", "to_status", "school_id", "actor_id", "note", "changes"]
+STUDENTS = Table(Student, with_id=True)
+FAMILY = Table(FamilyMember)
+ENROLMENTS = Table(Enrolment)
+EVENTS = Table(StatusEvent)
 # What a continuing record takes from the new school's row: every item except the controlled ones (第十五条).
 _CONTINUED_FIELDS = [n for n in COLUMN_FIELDS if n not in CONTROLLED_FIELDS and n != "grade"]
 
@@ -286,7 +280,7 @@ class ImportPass:
         numbers = {r.data["id_number"] for r in rows if r.data.get("id_number") and not r.has_error_on("id_number")}
         if not numbers:
             return {}
-        qs = Student.objects.filter(id_number__in=numbers)
+        qs = Student.objects.filter(id_number__in=numbers).order_by()
         if self.write:
             # Lock the records a continuation will move, so no other change slips in between (PostgreSQL).
             qs = qs.select_for_update()
@@ -303,7 +297,7 @@ class ImportPass:
         if not numbers:
             return {}
         owners = dict(StudentNumber.objects.filter(number__in=numbers).values_list("number", "student_id"))
-        qs = Student.objects.filter(pk__in=set(owners.values()))
+        qs = Student.objects.filter(pk__in=set(owners.values())).order_by()
         if self.write:
             qs = qs.select_for_update()
         records = {v["id"]: Match.of(v) for v in qs.values(*Match.FIELDS)}
@@ -317,7 +311,7 @@ class ImportPass:
         if not keys:
             return {}
         found: dict[tuple, list[Match]] = {}
-        qs = Student.objects.filter(name__in={k[0] for k in keys}).exclude(status="注销")
+        qs = Student.objects.filter(name__in={k[0] for k in keys}).exclude(status="注销").order_by()
         for values in qs.values(*Match.FIELDS):
             match = Match.of(values)
             key = (match.name, match.gender, match.birth_date)
@@ -375,13 +369,13 @@ class ImportPass:
     # ------------------------------------------------------------------------------------------ classes
 
     def _load_classes(self) -> None:
-        classes = SchoolClass.objects.filter(school=self.school)
+        classes = SchoolClass.objects.filter(school=self.school).order_by("pk")
         if self.write:
             # Two registrars placing pupils at the same moment queue here (第十三条).
             classes = classes.select_for_update()
         self.classes = list(classes)
         sizes = (Student.objects.filter(school_class__school=self.school).exclude(status__in=LEFT_SCHOOL)
-                 .values("school_class").annotate(n=Count("id")))
+                 .order_by().values("school_class").annotate(n=Count("id")))
         self.class_sizes = {s["school_class"]: s["n"] for s in sizes}
 
     def _place(self, row: Row) -> None:
@@ -473,18 +467,16 @@ class ImportPass:
             self.row_ids[row.number] = pk
             self.new_grades[pk] = row.data["grade"]
         self.outcome.new_ids += ids
-        writer.insert(STUDENT_TABLE, STUDENT_COLUMNS, [self._student_tuple(r) for r in new])
-        writer.insert(FamilyMember._meta.db_table, FAMILY_DB_COLUMNS,
-                      [m for r in new for m in self._member_tuples(r.student_id, r.data)])
+        STUDENTS.insert(writer, [self._student_values(r) for r in new])
+        FAMILY.insert(writer, [m for r in new for m in self._members(r.student_id, r.data)])
         for row in continued:
             row.student_id = row.target.pk
             self.row_ids[row.number] = row.target.pk
         self._continue(continued)
-        writer.insert(Enrolment._meta.db_table, ENROLMENT_COLUMNS,
-                      [self._enrolment_tuple(r) for r in good])
-        writer.insert(StatusEvent._meta.db_table, EVENT_COLUMNS, [self._event_tuple(r) for r in good])
+        ENROLMENTS.insert(writer, [self._enrolment_values(r) for r in good])
+        EVENTS.insert(writer, [self._event_values(r) for r in good])
 
-    def _student_tuple(self, row: Row) -> tuple:
+    def _student_values(self, row: Row) -> dict:
         data = row.data
         values = {name: data.get(name) for name in COLUMN_FIELDS}
         values.update(id=row.student_id, student_number=None, status="待注册", school_id=self.school.pk,
@@ -492,27 +484,21 @@ class ImportPass:
                       updated_at=self.now, created_by_id=self.actor.pk)
         if not values.get("name_pinyin"):
             values["name_pinyin"] = pinyin_of(data["name"])
-        value = self.writer.value
-        return tuple(value("" if values.get(a) is None and a in _EMPTY_TEXT else values.get(a))
-                     for a in _STUDENT_ATTNAMES)
+        return values
 
-    def _member_tuples(self, student_id: int, data: dict) -> Iterable[tuple]:
-        value = self.writer.value
+    @staticmethod
+    def _members(student_id: int, data: dict) -> Iterator[dict]:
         for position, member in enumerate((data.get("family") or [])[:2], start=1):
-            if not any(v not in (None, "") for v in member.values()):
-                continue
-            cells = [student_id, position]
-            for name, column in FAMILY_COLUMNS.items():
-                v = member.get(name)
-                cells.append(value("" if v is None and column in _FAMILY_TEXT else v))
-            yield tuple(cells)
+            if any(v not in (None, "") for v in member.values()):
+                values = {column: member.get(name) for name, column in FAMILY_COLUMNS.items()}
+                yield values | {"student_id": student_id, "position": position}
 
-    def _enrolment_tuple(self, row: Row) -> tuple:
-        reason = "升学接续" if row.target is not None else "新建学籍"
-        value = self.writer.value
-        return (row.student_id, self.school.pk, row.data["grade"], row.class_id, value(self.today), None, reason, "")
+    def _enrolment_values(self, row: Row) -> dict:
+        return {"student_id": row.student_id, "school_id": self.school.pk, "grade": row.data["grade"],
+                "school_class_id": row.class_id, "started_on": self.today, "ended_on": None,
+                "entry_reason": "升学接续" if row.target is not None else "新建学籍", "exit_reason": ""}
 
-    def _event_tuple(self, row: Row) -> tuple:
+    def _event_values(self, row: Row) -> dict:
         batch = f"(导入批次#{self.batch_id})" if self.batch_id else ""
         changes: dict = {"batch": self.batch_id}
         if row.target is None:
@@ -522,11 +508,11 @@ class ImportPass:
             kind, before, after = "接续", row.target.status, self._continued_status(row.target)
             note = (f"升学接续{batch}:学籍由原学校转入{self.school.name}"
                     f"{GRADE_LABELS.get(row.data['grade'], '')},照片须重新采集(第四条、第十二条)")
-            changes |= {"school": [row.target.school_id, self.school.pk], "grade": [row.target.grade,
-                                                                                  row.data["grade"]]}
-        value = self.writer.value
-        return (row.student_id, value(self.now), kind, before, after, self.school.pk, self.actor.pk, note[:500],
-                json.dumps(changes, ensure_ascii=False))
+            changes |= {"school": [row.target.school_id, self.school.pk],
+                        "grade": [row.target.grade, row.data["grade"]]}
+        return {"student_id": row.student_id, "at": self.now, "kind": kind, "from_status": before,
+                "to_status": after, "school_id": self.school.pk, "actor_id": self.actor.pk, "note": note[:500],
+                "changes": changes}
 
     @staticmethod
     def _continued_status(match: Match) -> str:
@@ -534,12 +520,19 @@ class ImportPass:
         return "在籍" if match.student_number else "待注册"
 
     def _continue(self, rows: list[Row]) -> None:
-        """The new school takes the records over: school, grade and class change, the old stay ends, the photo is
-        to be retaken, and the uncontrolled items take the new school's values where it gave one."""
+        """The new school takes the records over: school, grade and class change, the old stay ends with a copy
+        of the record as the old school knew it, the photo is to be retaken, and the uncontrolled items take the
+        new school's values where it gave one."""
         if not rows:
             return
         qn = connection.ops.quote_name
         value = self.writer.value
+        snapshots = self._snapshots([r.student_id for r in rows])
+        enrolments = qn(Enrolment._meta.db_table)
+        self.writer.update_many(
+            f"UPDATE {enrolments} SET {qn('ended_on')} = %s, {qn('exit_reason')} = %s, {qn('snapshot')} = %s "
+            f"WHERE {qn('student_id')} = %s AND {qn('ended_on')} IS NULL",
+            [(value(self.today), "升学", snapshots[r.student_id], r.student_id) for r in rows])
         kept = ", ".join(f"{qn(n)} = COALESCE(%s, {qn(n)})" for n in _CONTINUED_FIELDS)
         sql = (f"UPDATE {qn(STUDENT_TABLE)} SET {qn('school_id')} = %s, {qn('grade')} = %s, "
                f"{qn('school_class_id')} = %s, {qn('status')} = %s, {qn('photo_retake_needed')} = %s, "
@@ -548,29 +541,34 @@ class ImportPass:
             (self.school.pk, r.data["grade"], r.class_id, self._continued_status(r.target), True, value(self.now),
              *(value(r.data.get(n)) for n in _CONTINUED_FIELDS), r.student_id)
             for r in rows])
-        enrolments = qn(Enrolment._meta.db_table)
-        self.writer.update_many(
-            f"UPDATE {enrolments} SET {qn('ended_on')} = %s, {qn('exit_reason')} = %s "
-            f"WHERE {qn('student_id')} = %s AND {qn('ended_on')} IS NULL",
-            [(value(self.today), "升学", r.student_id) for r in rows])
         self._continue_family(rows)
+
+    @staticmethod
+    def _snapshots(ids: list[int]) -> dict[int, str]:
+        """The records as they stand before the move, as JSON (what the old school keeps reading)."""
+        records = {v["id"]: v for v in Student.objects.filter(pk__in=ids).order_by().values("id", *COLUMN_FIELDS,
+                                                                                          "school_id")}
+        for member in FamilyMember.objects.filter(student_id__in=ids).order_by("position").values(
+                "student_id", "position", *FAMILY_COLUMNS.values()):
+            records[member.pop("student_id")].setdefault("family", []).append(member)
+        return {pk: json.dumps({k: v for k, v in record.items() if k != "id"}, ensure_ascii=False, default=str)
+                for pk, record in records.items()}
 
     def _continue_family(self, rows: list[Row]) -> None:
         qn = connection.ops.quote_name
-        table = FamilyMember._meta.db_table
-        held = set(FamilyMember.objects.filter(student_id__in=[r.student_id for r in rows])
+        held = set(FamilyMember.objects.filter(student_id__in=[r.student_id for r in rows]).order_by()
                    .values_list("student_id", "position"))
         columns = list(FAMILY_COLUMNS.values())
-        sql = (f"UPDATE {qn(table)} SET " + ", ".join(f"{qn(c)} = COALESCE(%s, {qn(c)})" for c in columns)
+        sql = (f"UPDATE {qn(FamilyMember._meta.db_table)} SET "
+               + ", ".join(f"{qn(c)} = COALESCE(%s, {qn(c)})" for c in columns)
                + f" WHERE {qn('student_id')} = %s AND {qn('position')} = %s")
         updates, inserts = [], []
         for row in rows:
-            for member in self._member_tuples(row.student_id, row.data):
-                student_id, position, *cells = member
-                if (student_id, position) in held:
-                    raw = (row.data["family"][position - 1].get(n) for n in FAMILY_COLUMNS)
-                    updates.append((*(self.writer.value(v) for v in raw), student_id, position))
+            for member in self._members(row.student_id, row.data):
+                key = (member["student_id"], member["position"])
+                if key in held:
+                    updates.append((*(self.writer.value(member[c]) for c in columns), *key))
                 else:
                     inserts.append(member)
         self.writer.update_many(sql, updates)
-        self.writer.insert(table, FAMILY_DB_COLUMNS, inserts)
+        FAMILY.insert(self.writer, inserts)

@@ -37,7 +37,7 @@ from .importer import ImportPass, Outcome, error_item
 from .models import DuplicateCase, ImportBatch
 from .permissions import DuplicateCasePolicy, ImportBatchPolicy
 from .sheets import SheetError, detect_format, open_sheet
-from .writer import make_writer
+from .writer import Table, make_writer
 
 log = logging.getLogger(__name__)
 Status = ImportBatch.Status
@@ -425,26 +425,26 @@ def submit_registrations(actor, batch: ImportBatch, grades: dict[int, int]) -> i
     chains = {grade: change.steps(SimpleNamespace(school=school, student=SimpleNamespace(grade=grade)))
               for grade in set(grades.values())}
     writer = make_writer()
-    value = writer.value
     student_ids = list(grades)
     app_ids = writer.reserve_ids(Application._meta.db_table, len(student_ids))
     label = f"import-{batch.pk}"
-    writer.insert(Application._meta.db_table,
-                  ["id", "type", "student_id", "school_id", "status", "payload", "reason", "due_date",
-                   "created_by_id", "created_at", "decided_at", "batch"],
-                  [(app_id, "registration", sid, school.pk, Application.Status.PENDING, "{}", "", value(due),
-                    actor.pk, value(now), None, label) for app_id, sid in zip(app_ids, student_ids, strict=True)])
+    Table(Application, with_id=True).insert(writer, [
+        {"id": app_id, "type": "registration", "student_id": sid, "school_id": school.pk,
+         "status": Application.Status.PENDING, "payload": {}, "due_date": due, "created_by_id": actor.pk,
+         "created_at": now, "batch": label}
+        for app_id, sid in zip(app_ids, student_ids, strict=True)])
     steps = []
     for app_id, sid in zip(app_ids, student_ids, strict=True):
         for order, spec in enumerate(chains[grades[sid]], start=1):
             first = order == 1
-            due_step = add_working_days(today, spec.working_days) if first and spec.working_days else None
-            steps.append((app_id, order, spec.label, spec.org.pk, spec.org.name, spec.role,
-                          Step.Status.PENDING if first else Step.Status.WAITING, spec.working_days,
-                          value(now) if first else None, value(due_step), None, None, ""))
-    writer.insert(Step._meta.db_table,
-                  ["application_id", "order", "label", "org_code", "org_name", "role", "status", "working_days",
-                   "started_at", "due_date", "decided_at", "decider_id", "comment"], steps)
+            steps.append({
+                "application_id": app_id, "order": order, "label": spec.label, "org_code": spec.org.pk,
+                "org_name": spec.org.name, "role": spec.role, "working_days": spec.working_days,
+                "status": Step.Status.PENDING if first else Step.Status.WAITING,
+                "started_at": now if first else None,
+                "due_date": add_working_days(today, spec.working_days) if first and spec.working_days else None,
+            })
+    Table(Step).insert(writer, steps)
     audit.record(actor, "application.submit", object_type="importbatch", object_id=str(batch.pk),
                  details={"type": "registration", "count": len(app_ids), "batch": label})
     return len(app_ids)

@@ -8,10 +8,11 @@ the ids are taken from the table's sequence, so they are never reused.
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, models
 
 
 def _quote(name: str) -> str:
@@ -82,6 +83,42 @@ class InsertWriter(Writer):
                f"VALUES ({', '.join(['%s'] * len(columns))})")
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows if isinstance(rows, list) else list(rows))
+
+
+class Table:
+    """The rows of one model's table in its column order. What a caller leaves out, or gives as None for a
+    NOT NULL column, takes the model's default, so a column added to the model later still gets a value."""
+
+    def __init__(self, model, *, with_id: bool = False):
+        fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+        self.name = model._meta.db_table
+        self.columns = [f.column for f in fields]
+        self.attnames = [f.attname for f in fields]
+        self.json = {f.attname for f in fields if isinstance(f, models.JSONField)}
+        self.fallback = {f.attname: self._fallback(f) for f in fields}
+        self.not_null = {f.attname for f in fields if not f.null}
+
+    @staticmethod
+    def _fallback(field):
+        if field.has_default():
+            return field.get_default()
+        if isinstance(field, models.CharField | models.TextField | models.FileField):
+            return ""
+        return None
+
+    def row(self, values: dict, writer: Writer) -> tuple:
+        out = []
+        for name in self.attnames:
+            value = values.get(name)
+            if value is None and (name not in values or name in self.not_null):
+                value = self.fallback[name]
+            if name in self.json:
+                value = json.dumps(value, ensure_ascii=False, default=str)
+            out.append(writer.value(value))
+        return tuple(out)
+
+    def insert(self, writer: Writer, rows: Iterable[dict]) -> None:
+        writer.insert(self.name, self.columns, [self.row(values, writer) for values in rows])
 
 
 def make_writer() -> Writer:
