@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "xueji.placement",
     "xueji.intake",
     "xueji.forms",
+    "xueji.archive",
+    "xueji.transfers",
     "xueji.web",
     "xueji.demo",
 ]

@@ -5,6 +5,7 @@ XUEJI_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
 """
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,17 +25,25 @@ CHROMIUM_ARGS = [
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture
+def require_chromium() -> None:
+    """Skip without Debian's Chromium, or fail when the run demands a browser (CI sets XUEJI_REQUIRE_BROWSER=1)."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("XUEJI_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"XUEJI_REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    pytest.skip(f"{CHROMIUM} is not installed")
+
+
+@contextmanager
 def chromium():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("XUEJI_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"XUEJI_REQUIRE_BROWSER=1 but {CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.fixture
@@ -51,30 +60,39 @@ def school_with_students(transactional_db):
     return registrar, students
 
 
-def test_registrar_finds_a_student_and_reveals_the_id_number(live_server, chromium, school_with_students, tmp_path):
-    from xueji.audit.models import AuditEvent
-
-    registrar, students = school_with_students
-    target = students[0]
-    page = chromium.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
-
-    page.goto(f"{live_server.url}/students/")
-    assert "/login/" in page.url  # anonymous: sent to log in first
-    page.fill("#username", registrar.username)
+def log_in(page, username: str) -> None:
+    page.fill("#username", username)
     page.fill("#password", f.PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/students/")
+
+
+def test_registrar_finds_a_student_and_reveals_the_id_number(live_server, school_with_students, tmp_path):
+    require_chromium()
+    with chromium() as browser:
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        walk_through(page, live_server.url, *school_with_students, tmp_path)
+
+
+def walk_through(page, base: str, registrar, students, shots: Path) -> None:
+    from xueji.audit.models import AuditEvent
+
+    target = students[0]
+
+    page.goto(f"{base}/students/")
+    assert "/login/" in page.url  # anonymous: sent to log in first
+    log_in(page, registrar.username)
+    page.wait_for_url(f"{base}/students/")
 
     page.fill("#q", "𠮷")
     page.click("form[role=search] button[type=submit]")
     page.wait_for_load_state()
     page.get_by_role("link", name="𠮷祥").click()
-    page.wait_for_url(f"{live_server.url}/students/{target.key}/")
+    page.wait_for_url(f"{base}/students/{target.key}/")
 
     assert page.get_by_test_id("student-name").inner_text().startswith("𠮷祥")
     masked = page.get_by_test_id("id-masked").inner_text()
-    assert masked == mask_id(target.id_number) and target.id_number not in page.content()
-    page.screenshot(path=str(tmp_path / "student.png"), full_page=True)
+    assert masked == mask_id(target.id_number) and target.id_number not in page.inner_text("body")
+    page.screenshot(path=str(shots / "student.png"), full_page=True)
 
     # The reveal form (htmx) asks for a reason and swaps in the whole number.
     page.click("text=显示完整证件号")
@@ -82,7 +100,23 @@ def test_registrar_finds_a_student_and_reveals_the_id_number(live_server, chromi
     page.click("text=确认显示")
     page.get_by_test_id("id-full").wait_for()
     assert page.get_by_test_id("id-full").inner_text() == target.id_number
-    page.screenshot(path=str(tmp_path / "revealed.png"))
-    assert (tmp_path / "student.png").stat().st_size > 10_000
+    page.screenshot(path=str(shots / "revealed.png"))
+    assert (shots / "student.png").stat().st_size > 10_000
 
     assert AuditEvent.objects.filter(actor=registrar, action="student.unmask_id", reason="核对转学申请材料").exists()
+
+
+def test_an_officer_of_another_county_finds_nothing(live_server, school_with_students, tmp_path):
+    require_chromium()
+    yingze = f.division("140106", "迎泽区", "county", f.division("140100", "太原市", "city"))
+    f.user("yz", "county", division=yingze)
+    with chromium() as browser:
+        page = browser.new_page(locale="zh-CN")
+        page.goto(f"{live_server.url}/login/")
+        log_in(page, "yz")
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/students/?q=𠮷")
+        assert "暂无学生" in page.inner_text("main") and "𠮷祥" not in page.inner_text("main")
+        page.goto(f"{live_server.url}/students/{school_with_students[1][0].key}/")
+        assert "未找到" in page.inner_text("main")
+        page.screenshot(path=str(tmp_path / "refused.png"))

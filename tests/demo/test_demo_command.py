@@ -36,10 +36,12 @@ def test_demo_twice_changes_nothing_the_second_time(capsys):
     assert AuditEvent.objects.filter(action="demo.load").count() == 1
 
 
-def test_demo_prints_the_address_the_logins_and_the_password(capsys):
+def test_demo_prints_the_address_the_logins_and_the_password(capsys, monkeypatch):
+    monkeypatch.setenv("PORT", "9000")  # as `PORT=9000 make demo` passes it
+    monkeypatch.delenv("HOST", raising=False)
     cli.main(["demo"])
     out = capsys.readouterr().out
-    assert "http://127.0.0.1:8000/" in out
+    assert "在浏览器打开 http://127.0.0.1:9000/" in out
     assert loader.DEMO_PASSWORD in out
     for username, role_label, org in loader.login_table():
         line = next(line for line in out.splitlines() if line.startswith(username + " "))

@@ -176,3 +176,30 @@ def test_the_endpoints_are_documented(world):
         assert "application/pdf" in operation["responses"]["200"]["content"]
         assert {"404", "503"} <= set(operation["responses"])
         assert operation["security"] == [{"BearerToken": []}]
+
+
+def test_the_photo_prints_in_its_box(world, api_for, make_student):
+    require_pdf()
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from xueji.students.services import set_photo
+
+    student = make_student(name="𠮷祥")
+    jpeg = io.BytesIO()
+    Image.new("RGB", (260, 320), (150, 200, 240)).save(jpeg, "JPEG")
+    set_photo(world.registrar_a, student, SimpleUploadedFile("p.jpg", jpeg.getvalue(), content_type="image/jpeg"))
+    reader = read_pdf(api_for(world.registrar_a).get(student_url(student)).content)
+    xobjects = reader.pages[0]["/Resources"].get_object().get("/XObject", {})
+    assert any(x.get_object().get("/Subtype") == "/Image" for x in xobjects.values())
+
+
+def test_a_machine_without_pango_answers_503_naming_the_packages(world, api_for, make_student, monkeypatch):
+    require_pdf()
+    # `import weasyprint` fails as it does where libpango is absent (the package cannot load it).
+    monkeypatch.setitem(__import__("sys").modules, "weasyprint", None)
+    student = make_student(name="𠮷祥")
+    body = assert_error(api_for(world.registrar_a).get(student_url(student)), 503, code="pdf_library_missing")
+    assert "libpango-1.0-0" in body["errors"][0]["message"]

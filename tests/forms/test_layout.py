@@ -50,9 +50,9 @@ def test_wide_items_take_a_row_and_rows_beside_the_photo_hold_two():
     assert [row[-1]["span"] for row in rows] == [1, 5, 5, 5]
 
 
-def test_uncovered_characters_are_found():
-    font_set = fonts.FontSet(faces=(), covered=frozenset(map(ord, "吉祥<p> ")))
-    assert font_set.uncovered("<p>𠮷祥 吉</p>\n") == ["𠮷"]
+def test_uncovered_ideographs_are_found_and_other_symbols_left_to_the_system():
+    font_set = fonts.FontSet(faces=(), covered=frozenset(map(ord, "吉祥<p/> ")))
+    assert font_set.uncovered("<p>𠮷祥 吉 䶮 ① 😀</p>\n") == ["䶮", "𠮷"]
 
 
 def test_explicit_font_files_are_all_required(settings, tmp_path):

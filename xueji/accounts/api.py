@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
 from xueji.core.errors import RuleViolation
@@ -107,7 +107,7 @@ def create_account_endpoint(request, payload: AccountIn):
         request.user, username=payload.username, password=payload.password, role=payload.role,
         division=division, school=school, display_name=payload.display_name, phone=payload.phone,
     )
-    return 201, account_json(user)
+    return Status(201, account_json(user))
 
 
 @router.get("/accounts", response={200: Page[AccountOut], **errors(400, 401)}, summary="本辖区内的账号")

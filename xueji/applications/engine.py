@@ -80,6 +80,12 @@ TRANSITIONS: dict[str, dict[str, str | None]] = {
     "admission_cancel": {"待注册": "注销", "在籍": "注销"},
     "no_show_dropout": {"待注册": "辍学", "在籍": "辍学"},
     "dropout_return": {"辍学": "在籍"},
+    # 第十七–二十二条: within the registry the record moves school and stays 在籍; to a registry outside it
+    # (another province, a 中等职业学校) it leaves as 转出; from another province it arrives as a new record awaiting
+    # approval, or as the record of a student who had left (转出) and comes back.
+    "transfer": {"在籍": None},
+    "transfer_out": {"在籍": "转出"},
+    "transfer_in": {"待注册": "在籍", "转出": "在籍"},
 }
 
 

@@ -29,11 +29,7 @@ def submit(actor, type_code: str, student: Student, payload: dict | None = None,
            evidence: list | None = None, batch: str = "") -> Application:
     """File an application; it is refused at once if a rule of its type refuses it."""
     change = change_type(type_code)
-    if not StudentPolicy.user_can(actor, "view", student):
-        raise NotFound("未找到该学生,或该学生不在您的管辖范围内")
-    if actor.role not in change.starter_roles or (actor.school_id and actor.school_id != student.school_id
-                                                   and "receiving" not in change.extra):
-        raise Forbidden(f"{change.label}申请须由学校学籍管理员发起")
+    school = _starting_school(actor, change, student)
     payload = payload or {}
     evidence = [item if isinstance(item, tuple) else ("", item) for item in (evidence or [])]
     upload_problems = [p for _kind, f in evidence for p in _evidence_problems(f)]
@@ -52,7 +48,7 @@ def submit(actor, type_code: str, student: Student, payload: dict | None = None,
             raise Conflict(Violation(code="already_pending", field="student",
                                      message=f"该学生已有审批中的{change.label}申请,请勿重复提交"))
         application = Application.objects.create(
-            type=type_code, student=student, school=student.school, payload=payload, reason=reason[:500],
+            type=type_code, student=student, school=school, payload=payload, reason=reason[:500],
             created_by=actor, batch=batch,
         )
         if change.due_date:
@@ -67,6 +63,23 @@ def submit(actor, type_code: str, student: Student, payload: dict | None = None,
         audit.record(actor, "application.submit", obj=application,
                      details={"type": type_code, "student": student.pk})
     return application
+
+
+def _starting_school(actor, change, student: Student) -> School:
+    """The school an application is filed at: the student's own, by one of its starters. A change started at the
+    receiving school (ChangeType.extra["receiving"], a transfer, 第十八条) is filed at the actor's school, which
+    cannot see the student yet: the caller identified him first (transfers.services.lookup) and the type's
+    check refuses the rest, e.g. a "transfer" to the student's own school."""
+    receiving = bool(change.extra.get("receiving"))
+    if not receiving and not StudentPolicy.user_can(actor, "view", student):
+        raise NotFound("未找到该学生,或该学生不在您的管辖范围内")
+    if actor.role not in change.starter_roles or (receiving and not actor.school_id):
+        raise Forbidden(f"{change.label}申请须由学校学籍管理员发起")
+    if receiving:
+        return actor.school
+    if actor.school_id and actor.school_id != student.school_id:
+        raise Forbidden(f"{change.label}申请须由学校学籍管理员发起")
+    return student.school
 
 
 def _start_next_step(application: Application) -> Step | None:

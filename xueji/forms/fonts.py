@@ -22,6 +22,7 @@ import hashlib
 import os
 import tempfile
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,9 +67,15 @@ class FontSet:
         return list(dict.fromkeys(face.family for face in self.faces))
 
     def uncovered(self, text: str) -> list[str]:
-        """Characters of `text` that none of the fonts can draw (spaces and controls aside)."""
+        """Chinese characters of `text` that none of the fonts can draw. Other symbols are left to the system's
+        fallback fonts: a name is made of ideographs, and only the configured fonts are known to hold them all."""
         # set() first: a class's HTML runs to a million characters, of which a few hundred are distinct.
-        return sorted(ch for ch in set(text) if ord(ch) > 0x20 and ord(ch) not in self.covered)
+        return sorted(ch for ch in set(text) if ord(ch) not in self.covered and is_ideograph(ch))
+
+
+def is_ideograph(ch: str) -> bool:
+    """A CJK unified or compatibility ideograph, in any extension (𠮷 is in B, 䶮 in A)."""
+    return unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH"))
 
 
 def configured_paths() -> tuple[list[Path], list[Path]]:

@@ -11,6 +11,7 @@ Chinese message naming the Debian package to install, instead of failing with a 
 
 from __future__ import annotations
 
+import atexit
 import threading
 
 from django.template.loader import render_to_string
@@ -25,6 +26,8 @@ SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 # Pango's font maps are not safe to share between threads; one document at a time per process.
 _render_lock = threading.Lock()
 _font_configs: dict[fonts.FontSet, object] = {}
+# Each FontConfiguration keeps copies of the font files in a temporary folder, removed when it is dropped.
+atexit.register(_font_configs.clear)
 
 
 class PdfUnavailable(ServiceError):

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from ninja import Field, File, Form, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from xueji.api.common import errors
@@ -156,7 +156,7 @@ def create_import(
     只有本校学籍管理员可以导入。"""
     target = find_school(request.user, school, purpose="import")
     batch = services.import_file(request.user, target, file, commit=commit, submit_registration=submit_registration)
-    return 201, batch_json(batch)
+    return Status(201, batch_json(batch))
 
 
 @router.get("/imports", response={200: list[ImportOut], **errors(401)}, summary="管辖范围内的导入批次")

@@ -19,7 +19,7 @@ from xueji.students.models import FamilyMember, Student
 
 from .writer import make_writer
 
-TABLES = ("intake_probe", "intake_guardian", "intake_swapped")
+TABLES = ("intake_probe", "intake_guardian", "intake_swapped", "intake_dates", "intake_cohort")
 
 
 @dataclass(frozen=True)
@@ -49,20 +49,25 @@ def _names() -> dict[str, str]:
     return {"student": qn(Student._meta.db_table), "family": qn(FamilyMember._meta.db_table)}
 
 
-# CROSS JOIN fixes the order on SQLite (scan the registry once, probe the small indexed table);
-# PostgreSQL plans it as an ordinary hash join.
+# The registry is read once: the records born on a day some new record was born on (about one cohort) go into
+# intake_cohort; the checks then join that small table. CROSS JOIN fixes the join order on SQLite (scan the
+# registry, look the birth date up in the small indexed table); PostgreSQL plans the joins itself.
+_COHORT_SQL = """
+INSERT INTO intake_cohort (id, birth, gender, pinyin)
+SELECT s.id, s.birth_date, s.gender, UPPER(REPLACE(s.name_pinyin, ' ', ''))
+FROM {student} s CROSS JOIN intake_dates d WHERE d.birth = s.birth_date AND s.status <> '注销'
+"""
 _PINYIN_SQL = """
-SELECT p.row_no, s.id FROM {student} s CROSS JOIN intake_probe p
-WHERE p.birth = s.birth_date AND p.gender = s.gender AND p.pinyin = UPPER(REPLACE(s.name_pinyin, ' ', ''))
-  AND s.id <> p.student_id AND s.status <> '注销'
+SELECT p.row_no, c.id FROM intake_cohort c CROSS JOIN intake_probe p
+WHERE p.birth = c.birth AND p.gender = c.gender AND p.pinyin = c.pinyin AND c.id <> p.student_id
+"""
+_GUARDIAN_SQL = """
+SELECT g.row_no, c.id FROM intake_cohort c CROSS JOIN {family} f CROSS JOIN intake_guardian g
+WHERE f.student_id = c.id AND g.id_number = f.id_number AND g.birth = c.birth AND c.id <> g.student_id
 """
 _SWAPPED_SQL = """
 SELECT w.row_no, s.id FROM intake_swapped w CROSS JOIN {student} s
 WHERE s.id_number = w.id_number AND s.id <> w.student_id AND s.status <> '注销'
-"""
-_GUARDIAN_SQL = """
-SELECT g.row_no, s.id FROM {family} f CROSS JOIN intake_guardian g JOIN {student} s ON s.id = f.student_id
-WHERE f.id_number = g.id_number AND s.birth_date = g.birth AND s.id <> g.student_id AND s.status <> '注销'
 """
 
 
@@ -81,6 +86,8 @@ def _probe_tables(probes: list[Probe], row_ids: dict[int, int]) -> Iterator[None
         "CREATE TEMPORARY TABLE intake_guardian (row_no integer, student_id bigint, id_number varchar(30), "
         "birth date)",
         "CREATE TEMPORARY TABLE intake_swapped (row_no integer, student_id bigint, id_number varchar(30))",
+        "CREATE TEMPORARY TABLE intake_dates (birth date PRIMARY KEY)",
+        "CREATE TEMPORARY TABLE intake_cohort (id bigint, birth date, gender varchar(1), pinyin varchar(200))",
     ]
     with connection.cursor() as cursor:
         _drop(cursor)
@@ -95,9 +102,11 @@ def _probe_tables(probes: list[Probe], row_ids: dict[int, int]) -> Iterator[None
                        for gid in p.guardian_ids])
         writer.insert("intake_swapped", ["row_no", "student_id", "id_number"],
                       [(p.row, row_ids.get(p.row, 0), number) for p in probes for number in p.swapped_ids])
+        writer.insert("intake_dates", ["birth"], [(value(day),) for day in {p.birth_date for p in probes}])
         with connection.cursor() as cursor:
             cursor.execute("CREATE INDEX intake_probe_key ON intake_probe (birth, gender, pinyin)")
-            cursor.execute("CREATE INDEX intake_guardian_key ON intake_guardian (id_number)")
+            cursor.execute("CREATE INDEX intake_guardian_key ON intake_guardian (id_number, birth)")
+            cursor.execute(_COHORT_SQL.format(**_names()))
             if connection.vendor == "postgresql":
                 for table in TABLES:
                     cursor.execute(f"ANALYZE {table}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -29,14 +29,14 @@ from xueji.policy import codes, province
 from xueji.policy.areas import is_known_area
 from xueji.policy.fast import RowReader
 from xueji.policy.fields import CONTROLLED_FIELDS, GRADE_LABELS, field_label
-from xueji.policy.idcard import WEIGHTS, is_valid_resident_id
+from xueji.policy.idcard import EARLIEST_BIRTH_YEAR, WEIGHTS
 from xueji.policy.violations import Violation
 from xueji.students.models import Enrolment, FamilyMember, StatusEvent, Student, StudentNumber
 from xueji.students.services import COLUMN_FIELDS, FAMILY_COLUMNS, pinyin_of
 
 from .duplicates import Probe, registry_suspects
 from .sheets import NUMBER_COLUMN, Sheet
-from .writer import Table, make_writer
+from .writer import Table, bulk_session, make_writer
 
 CHUNK = 2000
 MAX_STORED_ERRORS = 20_000
@@ -71,22 +71,36 @@ def _undetected_swaps() -> tuple[tuple[int, int], ...]:
 UNDETECTED_SWAPS = _undetected_swaps()
 
 
-def swapped_ids(number: str) -> list[str]:
-    """The valid ID numbers that differ from `number` by two transposed characters.
+def swapped_ids(number: str, today: datetime.date | None = None) -> list[str]:
+    """The valid ID numbers that differ from the valid number `number` by two transposed characters.
 
     The check character catches every other transposition, adjacent ones included (tests/intake/
     test_fast_reader.py proves it), so a registry that holds checked numbers only can hold a transposed twin of
-    a valid number only at these positions: 1st/11th … 7th/17th digit, and 8th digit/check character.
+    a valid number only at these positions: 1st/11th … 7th/17th digit, and 8th digit/check character. Those
+    swaps keep the check character right by construction; what remains to check is that the date is real and
+    the area code known.
     """
-    if not is_valid_resident_id(number):
-        return []
+    today = today or datetime.date.today()
     found = []
     for i, j in UNDETECTED_SWAPS:
-        if number[i] != number[j] and "X" not in (number[i], number[j]):
-            other = number[:i] + number[j] + number[i + 1:j] + number[i] + number[j + 1:]
-            if is_valid_resident_id(other) and is_known_area(other[:6]):
-                found.append(other)
+        a, b = number[i], number[j]
+        if a == b or a == "X" or b == "X":
+            continue
+        other = number[:i] + b + number[i + 1:j] + a + number[j + 1:]
+        if (6 <= i <= 13 or 6 <= j <= 13) and not _real_birth_date(other, today):
+            continue
+        if i < 6 and not is_known_area(other[:6]):
+            continue
+        found.append(other)
     return found
+
+
+def _real_birth_date(number: str, today: datetime.date) -> bool:
+    try:
+        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return False
+    return EARLIEST_BIRTH_YEAR <= born.year and born <= today
 
 
 @dataclass
@@ -199,6 +213,10 @@ class ImportPass:
     # ------------------------------------------------------------------------------------------ the pass
 
     def run(self, sheet: Sheet) -> Outcome:
+        with bulk_session():
+            return self._run(sheet)
+
+    def _run(self, sheet: Sheet) -> Outcome:
         self.reader = RowReader(sheet.header, school_type=self.school.school_type, today=self.today)
         self.number_index = sheet.header.index(NUMBER_COLUMN) if NUMBER_COLUMN in sheet.header else None
         self._load_classes()
@@ -426,8 +444,8 @@ class ImportPass:
         """Remember what the suspected-duplicate checks need of a new record, and compare it with the file's
         earlier rows (a pair inside one file is as suspect as a pair across the registry)."""
         data = row.data
-        probe = Probe(row.number, pinyin_key(data["name"]), data["gender"], data["birth_date"],
-                      tuple(swapped_ids(data.get("id_number") or "")) if data.get("id_type") == "1" else (),
+        probe = Probe(row.number, self._pinyin(data), data["gender"], data["birth_date"],
+                      tuple(swapped_ids(data["id_number"], self.today)) if data.get("id_type") == "1" else (),
                       tuple(m["id_number"] for m in data.get("family") or []
                             if m.get("id_type") == "1" and m.get("id_number")))
         self.probes.append(probe)
@@ -438,6 +456,12 @@ class ImportPass:
             if earlier != row.number:
                 self.in_file_pairs.append((row.number, earlier, reason))
         self.pending_suspects += [(row.number, pk, reason) for pk, reason in row.suspects]
+
+    @staticmethod
+    def _pinyin(data: dict) -> str:
+        # The key compares what the records will hold: the pinyin the school gave, else the computed one.
+        given = data.get("name_pinyin")
+        return "".join(given.split()).upper() if given else pinyin_key(data["name"])
 
     def _suspects(self) -> None:
         out = self.outcome

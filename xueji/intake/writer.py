@@ -8,11 +8,23 @@ the ids are taken from the table's sequence, so they are never reused.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import connection, models
+
+SQLITE_CACHE_KIB = 128 * 1024
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _iso(value) -> str:
+    return value.isoformat()
 
 
 def _quote(name: str) -> str:
@@ -35,6 +47,12 @@ class Writer:
             return str(value)
         return value
 
+    def converters(self) -> dict:
+        """Conversions by column kind for bulk rows (a JSON column always takes JSON text)."""
+        # An import stamps thousands of rows with the same moment: adapt it once.
+        moment = functools.lru_cache(maxsize=16)(self.ops.adapt_datetimefield_value)
+        return {"json": _json, "datetime": moment, "date": _iso, "decimal": str}
+
     def update_many(self, sql: str, rows: Sequence[Sequence]) -> None:
         if rows:
             with connection.cursor() as cursor:
@@ -45,8 +63,11 @@ class CopyWriter(Writer):
     """PostgreSQL: ids from the sequence in one query, rows through COPY FROM STDIN."""
 
     def value(self, value):
-        # psycopg adapts dates, decimals and booleans itself; only aware datetimes need nothing either.
+        # psycopg adapts dates, datetimes, decimals and booleans itself.
         return value
+
+    def converters(self) -> dict:
+        return {"json": _json}
 
     def reserve_ids(self, table: str, n: int) -> list[int]:
         if n == 0:
@@ -93,10 +114,8 @@ class Table:
         fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
         self.name = model._meta.db_table
         self.columns = [f.column for f in fields]
-        self.attnames = [f.attname for f in fields]
-        self.json = {f.attname for f in fields if isinstance(f, models.JSONField)}
-        self.fallback = {f.attname: self._fallback(f) for f in fields}
-        self.not_null = {f.attname for f in fields if not f.null}
+        # (attname, fallback, NOT NULL, kind): kind says how a value is converted for the backend.
+        self.plan = [(f.attname, self._fallback(f), not f.null, self._kind(f)) for f in fields]
 
     @staticmethod
     def _fallback(field):
@@ -106,19 +125,53 @@ class Table:
             return ""
         return None
 
-    def row(self, values: dict, writer: Writer) -> tuple:
-        out = []
-        for name in self.attnames:
-            value = values.get(name)
-            if value is None and (name not in values or name in self.not_null):
-                value = self.fallback[name]
-            if name in self.json:
-                value = json.dumps(value, ensure_ascii=False, default=str)
-            out.append(writer.value(value))
-        return tuple(out)
+    @staticmethod
+    def _kind(field) -> str:
+        if isinstance(field, models.JSONField):
+            return "json"
+        if isinstance(field, models.DateTimeField):
+            return "datetime"
+        if isinstance(field, models.DateField):
+            return "date"
+        if isinstance(field, models.DecimalField):
+            return "decimal"
+        return ""
 
-    def insert(self, writer: Writer, rows: Iterable[dict]) -> None:
-        writer.insert(self.name, self.columns, [self.row(values, writer) for values in rows])
+    def rows(self, items: Iterable[dict], writer: Writer) -> list[tuple]:
+        convert = writer.converters()
+        plan = [(name, fallback, not_null) for name, fallback, not_null, _kind in self.plan]
+        converted = [(i, convert[kind]) for i, (*_rest, kind) in enumerate(self.plan) if kind in convert]
+        out = []
+        for values in items:
+            row = [value if (value := values.get(name)) is not None
+                   else (fallback if not_null or name not in values else None)
+                   for name, fallback, not_null in plan]
+            for i, conv in converted:
+                if row[i] is not None:
+                    row[i] = conv(row[i])
+            out.append(tuple(row))
+        return out
+
+    def insert(self, writer: Writer, items: Iterable[dict]) -> None:
+        writer.insert(self.name, self.columns, self.rows(items, writer))
+
+
+@contextmanager
+def bulk_session() -> Iterator[None]:
+    """SQLite keeps 2 MB of pages by default; a bulk write into a registry of a million students touches every
+    index at random, so give this connection a larger page cache while it lasts."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def make_writer() -> Writer:

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from xueji.api.common import MAX_PAGE_SIZE, Page, Text, errors, paginate
 from xueji.core.errors import RuleViolation
@@ -175,7 +175,7 @@ def create_school(request, payload: SchoolIn):
         ownership=payload.ownership, provincial_model=payload.provincial_model, city_run=payload.city_run,
         address=payload.address,
     )
-    return 201, school_json(school)
+    return Status(201, school_json(school))
 
 
 @router.get("/schools/{school_code}/classes", response={200: list[ClassOut], **errors(401, 404)},
@@ -209,4 +209,4 @@ def create_class(request, school_code: str, payload: ClassIn):
         request.user, school, grade=parse_grade(payload.grade) or 0, name=payload.name,
         entry_year=payload.entry_year, campus=campus, head_teacher=payload.head_teacher,
     )
-    return 201, class_json(school_class)
+    return Status(201, class_json(school_class))

@@ -62,7 +62,7 @@ def form_classes(actor, school: School, *, grade: int, entry_year: int, count: i
 
 def _editable(actor, plan: PlacementPlan, verb: str) -> PlacementPlan:
     """Re-read the plan under its row lock and make sure the actor may edit it in its current state."""
-    plan = PlacementPlan.objects.select_for_update().select_related("school").get(pk=plan.pk)
+    plan = PlacementPlan.objects.select_for_update(of=("self",)).select_related("school").get(pk=plan.pk)
     if not PlanPolicy.user_can(actor, "view", plan):
         raise NotFound("未找到该编班方案,或其不在您的管辖范围内")
     if not PlanPolicy.user_can(actor, "edit", plan):
@@ -75,7 +75,7 @@ def _editable(actor, plan: PlacementPlan, verb: str) -> PlacementPlan:
 
 def _lock_classes(class_ids) -> None:
     # Always in id order, so two transactions locking several classes cannot deadlock.
-    return None
+    list(SchoolClass.objects.select_for_update().filter(pk__in=list(class_ids)).order_by("pk").values_list("pk"))
 
 
 def _class_in_plan(plan: PlacementPlan, school_class: SchoolClass) -> None:
@@ -147,8 +147,6 @@ def create_plan(actor, school: School, *, grade: int, entry_year: int, mode: str
         if not selectors.plan_classes(plan):
             raise RuleViolation(Violation(code="no_classes", field="classes",
                                           message=f"本校{entry_year}级{plan.grade_label}还没有班级,请先建立班级"))
-        audit.record(actor, "placement.create", obj=plan, details={"grade": grade, "entry_year": entry_year,
-                                                                  "mode": mode})
         if mode == PlacementPlan.Mode.AUTO:
             auto_place(actor, plan, classes)
         by_class: dict[SchoolClass, list[Student]] = {}
@@ -156,6 +154,8 @@ def create_plan(actor, school: School, *, grade: int, entry_year: int, mode: str
             by_class.setdefault(school_class, []).append(student)
         for school_class, students in by_class.items():
             place(actor, plan, students, school_class)
+        audit.record(actor, "placement.create", obj=plan, details={"grade": grade, "entry_year": entry_year,
+                                                                  "mode": mode})
     return plan
 
 
@@ -232,13 +232,24 @@ def auto_place(actor, plan: PlacementPlan, classes: list[SchoolClass] | None = N
         pupils = [balance.Pupil(r["id"], r["gender"], selectors.traits_of(r), r["birth_date"], r["name_pinyin"])
                   for r in rows]
         placement = balance.deal(pupils, rooms)
-        PlacementItem.objects.bulk_create(
-            [PlacementItem(plan=plan, student_id=pk, school_class_id=class_id) for pk, class_id in placement.items()])
+        _reopen_or_create(plan, placement)
         plan.mode = PlacementPlan.Mode.AUTO
         plan.save(update_fields=["mode"])
         audit.record(actor, "placement.auto", obj=plan,
                      details={"classes": [c.pk for c in classes], "students": len(placement)})
     return plan
+
+
+def _reopen_or_create(plan: PlacementPlan, placement: dict[int, int]) -> None:
+    """Write {student id: class id}; a student taken out of this draft earlier gets his row back."""
+    earlier = set(plan.items.filter(student_id__in=list(placement)).values_list("student_id", flat=True))
+    by_class: dict[int, list[int]] = {}
+    for pk in earlier:
+        by_class.setdefault(placement[pk], []).append(pk)
+    for class_id, pks in by_class.items():
+        plan.items.filter(student_id__in=pks).update(school_class_id=class_id, open=True, withdrawn_at=None)
+    PlacementItem.objects.bulk_create([PlacementItem(plan=plan, student_id=pk, school_class_id=class_id)
+                                       for pk, class_id in placement.items() if pk not in earlier])
 
 
 def _chosen_classes(plan: PlacementPlan, classes) -> list[SchoolClass]:
@@ -290,7 +301,7 @@ def submit(actor, plan: PlacementPlan, *, reason: str = "") -> PlacementPlan:
 
 
 def _decidable(actor, plan: PlacementPlan) -> PlacementPlan:
-    plan = PlacementPlan.objects.select_for_update().select_related("school", "authority").get(pk=plan.pk)
+    plan = PlacementPlan.objects.select_for_update(of=("self",)).select_related("school", "authority").get(pk=plan.pk)
     if not PlanPolicy.user_can(actor, "view", plan):
         raise NotFound("未找到该编班方案,或其不在您的管辖范围内")
     if not PlanPolicy.user_can(actor, "decide", plan):
@@ -362,7 +373,7 @@ def reject(actor, plan: PlacementPlan, *, comment: str) -> PlacementPlan:
 def cancel(actor, plan: PlacementPlan) -> PlacementPlan:
     """The registrar withdraws a draft or a plan still awaiting approval; it stays visible as 已撤回."""
     with transaction.atomic():
-        plan = PlacementPlan.objects.select_for_update().select_related("school").get(pk=plan.pk)
+        plan = PlacementPlan.objects.select_for_update(of=("self",)).select_related("school").get(pk=plan.pk)
         if not PlanPolicy.user_can(actor, "view", plan):
             raise NotFound("未找到该编班方案,或其不在您的管辖范围内")
         if not PlanPolicy.user_can(actor, "edit", plan):

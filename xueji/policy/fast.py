@@ -78,12 +78,13 @@ class RowReader:
                                  _fast_reader(spec))
                 members.setdefault(number, []).append(column)
         # Member numbers absent from the header still hold their place (成员2 without 成员1 is member 2).
-        self.members = [members.get(n, []) for n in range(1, max(members) + 1)] if members else None
+        self.members = [_plan(members.get(n, [])) for n in range(1, max(members) + 1)] if members else None
+        self.student_plan = _plan(self.student)
         self.entry_mode_index = next((c.index for c in self.student if c.spec.name == "entry_mode"), None)
 
     def read(self, row: list) -> tuple[dict, list[Violation]]:
         """(canonical data, violations) of one row, as clean_student would return them."""
-        data, found = _read_columns(self.student, row)
+        data, found = _read_columns(self.student_plan, row)
         if self.entry_mode_index is not None and data.get("entry_mode") == "12":
             _settle_entry_mode(data, {"entry_mode": _cell(row, self.entry_mode_index)})
         if self.members is not None:
@@ -97,11 +98,11 @@ class RowReader:
 
     def _read_family(self, row: list) -> tuple[list[dict], list[Violation]]:
         # Trailing blank members are dropped, as record._read_family does.
-        filled = [i for i, columns in enumerate(self.members)
-                  if not all(is_blank(_cell(row, c.index)) for c in columns)]
+        filled = [i for i, plan in enumerate(self.members)
+                  if not all(is_blank(_cell(row, entry[0])) for entry in plan)]
         out, found = [], []
-        for columns in self.members[: filled[-1] + 1] if filled else []:
-            data, member_found = _read_columns(columns, row)
+        for plan in self.members[: filled[-1] + 1] if filled else []:
+            data, member_found = _read_columns(plan, row)
             out.append(data)
             found += member_found
         return out, found
@@ -111,28 +112,32 @@ def _cell(row: list, index: int) -> object:
     return row[index] if index < len(row) else None
 
 
-def _read_columns(columns: list[_Column], row: list) -> tuple[dict, list[Violation]]:
+def _read_columns(plan: list[tuple], row: list) -> tuple[dict, list[Violation]]:
     data: dict = {}
     found: list[Violation] = []
     width = len(row)
-    for column in columns:
-        value = row[column.index] if column.index < width else None
+    for index, name, fast, limit, column in plan:
+        value = row[index] if index < width else None
         if value is None or value == "":
-            data[column.spec.name] = None
+            data[name] = None
             continue
-        result = column.fast(value)
+        result = fast(value)
         if result is _MISSING:
             try:
                 result = _read_value(column.spec, value, column.what)
             except _Unreadable as problem:
-                data[column.spec.name] = None
+                data[name] = None
                 found.append(Violation(problem.code, problem.message, field=column.field))
                 continue
-        data[column.spec.name] = result
-        limit = column.spec.max_length
-        if limit and isinstance(result, str) and len(result) > limit:
+        data[name] = result
+        if limit and result.__class__ is str and len(result) > limit:
             found += _length_violation(column.spec, result, column.field, column.prefix)
     return data, found
+
+
+def _plan(columns: list[_Column]) -> list[tuple]:
+    # What the loop needs, unpacked once per sheet instead of once per cell.
+    return [(c.index, c.spec.name, c.fast, c.spec.max_length, c) for c in columns]
 
 
 # ---------------------------------------------------------------- readers of the usual cell shapes

@@ -6,13 +6,15 @@
 from typing import Annotated
 
 from django.http import FileResponse
-from ninja import File, Query, Router
+from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
+from xueji.core.errors import NotFound
 from xueji.orgs.selectors import find_school
 
 from . import selectors, services
+from .models import Student
 from .schemas import (
     RevealIn,
     RevealOut,
@@ -29,10 +31,8 @@ from .schemas import (
 router = Router(tags=["学生学籍"])
 
 
-def _record(student):
+def _record(student: Student) -> Student:
     # Re-read with what the JSON needs, so one record costs a fixed handful of queries.
-    from .models import Student
-
     return (Student.objects.select_related("school", "school_class")
             .prefetch_related("family", "numbers").get(pk=student.pk))
 
@@ -45,7 +45,7 @@ def create_student(request, payload: StudentCreateIn):
     school = find_school(request.user, payload.school, purpose="create_student")
     raw = payload.model_dump(exclude_unset=True, exclude={"school"})
     student = services.create_student(request.user, school, raw)
-    return 201, student_json(_record(student))
+    return Status(201, student_json(_record(student)))
 
 
 @router.get("", response={200: Page[StudentSummaryOut], **errors(400, 401)}, by_alias=True,
@@ -119,7 +119,5 @@ def read_photo(request, key: str):
     """返回 image/jpeg;未上传照片时返回 404。"""
     student = selectors.find_student(request.user, key, purpose="photo_view")
     if not student.photo:
-        from xueji.core.errors import NotFound
-
         raise NotFound("该学生尚未上传照片")
     return FileResponse(student.photo.open("rb"), content_type="image/jpeg")

@@ -29,6 +29,8 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("待办审批", reverse("web:applications:inbox")))
     if role != "auditor":
         items.append(("申请记录", reverse("web:applications:list")))
+        items.append(("转学", reverse("web:transfers:index")))
+        items.append(("已转出学生", reverse("web:transfers:former")))
     if role in OFFICERS:
         items.append(("账号管理", reverse("web:accounts:list")))
     if role in ("auditor", "province"):

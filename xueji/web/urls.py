@@ -16,4 +16,6 @@ urlpatterns = [
     path("", include("xueji.applications.urls")),
     path("", include("xueji.forms.urls")),
     path("", include("xueji.intake.urls")),
+    path("", include("xueji.archive.urls")),
+    path("", include("xueji.transfers.urls")),
 ]

@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 
 from xueji.core.masking import mask_id, mask_phone
+from xueji.policy import codes
 from xueji.policy.areas import area_name
 from xueji.policy.fields import GRADE_LABELS
 
@@ -75,7 +76,9 @@ ACTION_LABELS = {
     "student.search": "查询学生",
     "student.unmask_id": "查看完整证件号",
     "student.photo": "更新照片",
-    "audit.view": "查阅审计日志",
+    "student.print_basic_info": "打印学生基本信息表",
+    "forms.class_basic_info": "打印全班学生基本信息表",
+    "audit.read": "查阅审计日志",
     "audit.verify": "校验审计链",
 }
 OUTCOME_LABELS = {"ok": "成功", "failed": "失败", "denied": "拒绝", "locked": "已锁定"}
@@ -94,8 +97,6 @@ def outcome_label(outcome) -> str:
 @register.filter
 def code_label(code, table: str) -> str:
     """The Chinese label of a code from a table of xueji.policy.codes, e.g. {{ s.gender|code_label:"GENDER" }}."""
-    from xueji.policy import codes
-
     if code in (None, ""):
         return ""
     return codes.label(getattr(codes, table, {}), code, str(code))

@@ -1,18 +1,23 @@
 """`xueji demo`: migrate, load the Shanxi demo data once, and print where to log in."""
 
+import os
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from xueji.demo import loader
 
-DEFAULT_ADDRESS = "http://127.0.0.1:8000/"
+
+def default_address() -> str:
+    # `make demo` passes HOST and PORT on to `xueji serve`; say the address the server will really have.
+    return f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}/"
 
 
 class Command(BaseCommand):
     help = "建立数据库表并载入山西省演示数据(重复运行不会重复载入),然后列出演示账号"
 
     def add_arguments(self, parser):
-        parser.add_argument("--address", default=DEFAULT_ADDRESS, help="提示打开的网址(默认 %(default)s)")
+        parser.add_argument("--address", default=default_address(), help="提示打开的网址(默认 %(default)s)")
 
     def handle(self, *args, address, verbosity, **options):
         call_command("migrate", interactive=False, verbosity=max(0, verbosity - 1))

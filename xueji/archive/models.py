@@ -1,0 +1,45 @@
+"""The student archive's discipline measures (第四十条). A measure is never deleted: revoking it is a date and
+a reason on the same row, so the archive still shows what was decided and when it ended."""
+
+from django.conf import settings
+from django.db import models
+
+from xueji.orgs.models import School
+from xueji.students.models import Student
+
+from . import rules
+
+
+class Discipline(models.Model):
+    class Level(models.TextChoices):
+        WARNING = rules.WARNING, rules.WARNING
+        SERIOUS_WARNING = rules.SERIOUS_WARNING, rules.SERIOUS_WARNING
+        DEMERIT = rules.DEMERIT, rules.DEMERIT
+        PROBATION = rules.PROBATION, rules.PROBATION
+        EXPULSION = rules.EXPULSION, rules.EXPULSION
+
+    student = models.ForeignKey(Student, verbose_name="学生", on_delete=models.PROTECT, related_name="disciplines")
+    # The school that decided it: the measure stays that school's act after a transfer.
+    school = models.ForeignKey(School, verbose_name="作出处分的学校", on_delete=models.PROTECT, related_name="+")
+    level = models.CharField("处分种类", max_length=8, choices=Level.choices)
+    reason = models.CharField("处分事由", max_length=500)
+    decided_on = models.DateField("处分决定日期")
+    # Empty: in force until revoked. 留校察看 always has one (at most a year, 第四十条).
+    ends_on = models.DateField("处分期满日期", null=True, blank=True)
+    in_archive = models.BooleanField("记入学籍档案", default=False)
+    revoked_on = models.DateField("撤销日期", null=True, blank=True)
+    revoke_reason = models.CharField("撤销理由", max_length=500, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="撤销人", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["student", "decided_on", "id"]
+        verbose_name = "处分"
+        verbose_name_plural = "处分"
+        indexes = [models.Index(fields=["student", "decided_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.level}·{self.student.name}"

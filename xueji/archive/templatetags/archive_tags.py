@@ -1,0 +1,31 @@
+"""The discipline section of the student page: the measures, and for the school's registrar the small form."""
+
+from django import template
+from django.utils import timezone
+
+from xueji.policy.province import get_policy
+from xueji.students.permissions import StudentPolicy
+
+from .. import rules, selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("archive/_discipline_section.html", takes_context=True)
+def discipline_section(context, student):
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    today = timezone.localdate()
+    items = list(selectors.disciplines_of(student))
+    may_record = StudentPolicy.user_can(user, "edit", student)
+    levels = rules.LEVELS[:-1]
+    if get_policy().is_compulsory(student.grade):
+        levels = rules.COMPULSORY_LEVELS
+    return {
+        "student": student,
+        "rows": [{"item": d, "in_force": selectors.is_in_force(d, today)} for d in items],
+        "may_record": may_record,
+        "levels": levels,
+        "today": today,
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TransfersConfig(AppConfig):
+    name = "xueji.transfers"
+    label = "transfers"
+    verbose_name = "转学:档案移交与跨省转学数据包"
