@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from xueji.audit import services as audit
 from xueji.core.errors import RuleViolation
+from xueji.policy.changes.transitions import TRANSITIONS as CHANGE_TRANSITIONS
 from xueji.policy.violations import Violation
 from xueji.students.models import StatusEvent, Student
 
@@ -73,6 +74,9 @@ def registered() -> dict[str, ChangeType]:
 # happen, whatever a caller asks; None as the target keeps the status (the change touches other facts).
 ACTIVE = ("在籍", "休学")
 TRANSITIONS: dict[str, dict[str, str | None]] = {
+    # Chapters 4–7 and 第四十一条 come from the policy's table (xueji/policy/changes/transitions.py); the entries
+    # below add intake's changes and the registry's own ways of moving a record.
+    **{change: dict(moves) for change, moves in CHANGE_TRANSITIONS.items()},
     "registration": {"待注册": "在籍"},
     "info_change": {s: None for s in ("待注册", "在籍", "休学", "辍学")},
     "class_placement": {s: None for s in ("待注册", "在籍")},
