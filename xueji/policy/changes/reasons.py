@@ -37,6 +37,7 @@ PROOF_KIND: dict[str, str] = {
     "family_identity_proof": "家庭身份证明(烈士证明书、华侨或归侨证明、港澳台居民证件、外国专家证等)",
     # 第二十八–三十一条 withdrawal
     "withdrawal_form": "《山西省中小学生退学申请表》(附件10)",
+    "township_approval": "乡镇(街道)人民政府批准退学的文件",
     "passport_copy": "学生本人护照复印件",
     "hukou_copy": "《居民户口簿》复印件",
     "medical_2a": "二级甲等以上医疗单位证明",
