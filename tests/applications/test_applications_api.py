@@ -411,3 +411,18 @@ def test_batch_submit_of_registrations_answers_per_student(world, api, make_stud
     assert_error(refused, 403)
     assert_error(api(world.registrar_a).post("/applications/batch", {"type": "registration", "students": []}),
                  400)
+
+
+def test_the_endpoints_are_in_the_openapi_with_both_submission_forms():
+    schema = Client().get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    for path in ("/api/v1/applications", "/api/v1/applications/batch", "/api/v1/applications/batch-approve",
+                 "/api/v1/applications/{application_id}", "/api/v1/applications/{application_id}/approve",
+                 "/api/v1/applications/{application_id}/reject", "/api/v1/applications/{application_id}/cancel",
+                 "/api/v1/applications/{application_id}/evidence",
+                 "/api/v1/applications/{application_id}/evidence/{evidence_id}"):
+        assert path in paths, path
+    submit = paths["/api/v1/applications"]["post"]
+    assert {"application/json", "multipart/form-data"} <= set(submit["requestBody"]["content"])
+    assert {"201", "403", "409", "422"} <= set(submit["responses"])
+    assert "第十一条" in schema["components"]["schemas"]["ApplicationOut"]["properties"]["due_date"]["description"]

@@ -46,6 +46,11 @@ def test_every_generated_row_has_its_numbers_guardians_enrolment_and_event():
     assert Enrolment.objects.count() == 1500 and StatusEvent.objects.count() == 1500
     guardians = list(FamilyMember.objects.values_list("id_number", flat=True))
     assert all(map(is_valid_resident_id, guardians)) and len(set(guardians)) == 3000
+    # Columns the generator does not fill get their model defaults.
+    event, enrolment = StatusEvent.objects.first(), Enrolment.objects.first()
+    assert event.changes == {} and event.actor is None
+    assert enrolment.snapshot == {} and enrolment.ended_on is None
+    assert Student.objects.filter(photo="", created_by=None, photo_retake_needed=False).count() == 1500
 
 
 def test_a_sample_of_generated_students_passes_the_record_rules():

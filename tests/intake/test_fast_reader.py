@@ -95,3 +95,45 @@ def test_the_check_character_catches_every_transposition_but_the_undetected_ones
                 other = number[:i] + number[j] + number[i + 1:j] + number[i] + number[j + 1:]
                 valid = check_digit(other[:17]) == other[17]
                 assert valid == ((i, j) in UNDETECTED_SWAPS), (number, i, j)
+
+
+def _spoilt_ids(rng: random.Random) -> list[str]:
+    valid = [pupil(seq)["身份证件号"] for seq in range(30)]
+    found = list(valid)
+    for number in valid:
+        found += [number[:17] + "X", number[:17].lower() + "x", number[:6] + "20191301" + number[14:],
+                  "990000" + number[6:], number[:6] + "21000101" + number[14:], number[:16], number + "1",
+                  " " + number, number[:10] + "１" + number[11:]]
+        position = rng.randrange(17)
+        found.append(number[:position] + str((int(number[position]) + 1) % 10) + number[position + 1:])
+    return found
+
+
+def test_the_resident_id_fast_check_agrees_with_the_full_validation():
+    # Exact on canonical numbers (what normalize() stores); anything else goes the long way, never wrongly clean.
+    from xueji.policy.idcard import normalize_id, validate_resident_id
+    from xueji.policy.record import _resident_id_clean
+
+    rng = random.Random(3)
+    for number in _spoilt_ids(rng):
+        for birth in (None, datetime.date(2019, 3, 2), datetime.date(2019, 3, 1 + rng.randrange(28))):
+            for gender in (None, "1", "2", 1):
+                clean = validate_resident_id(number, birth_date=birth, gender=gender) == []
+                fast = _resident_id_clean(number, birth, gender)
+                assert fast == clean if number == normalize_id(number) else not fast or clean, number
+
+
+def test_swapped_ids_are_exactly_the_valid_transposed_twins():
+    from xueji.intake.importer import swapped_ids
+    from xueji.policy.areas import is_known_area
+    from xueji.policy.idcard import is_valid_resident_id
+
+    for seq in range(60):
+        number = pupil(seq)["身份证件号"]
+        twins = set()
+        for i in range(18):
+            for j in range(i + 1, 18):
+                other = number[:i] + number[j] + number[i + 1:j] + number[i] + number[j + 1:]
+                if other != number and is_valid_resident_id(other) and is_known_area(other[:6]):
+                    twins.add(other)
+        assert set(swapped_ids(number)) == twins

@@ -8,10 +8,16 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from xueji.accounts.services import user_for_token
 from xueji.core.errors import ServiceError, errors_payload
+
+
+class Utf8Renderer(JSONRenderer):
+    # The contract says JSON in UTF-8: names like 𠮷 travel as themselves, not as \\ud842\\udfb7 escapes.
+    json_dumps_params = {"ensure_ascii": False}
 
 
 class BearerToken(HttpBearer):
@@ -27,6 +33,7 @@ api = NinjaAPI(
     version="1",
     description="山西省中小学生电子学籍系统接口。错误统一返回 {detail, errors:[{code, article, field, message}]}。",
     auth=BearerToken(),
+    renderer=Utf8Renderer(),
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",

@@ -66,7 +66,8 @@ def revoke_discipline(actor, discipline_id: int, *, reason: str,
     reason = _text(reason, "reason", "撤销理由")
     revoked_on = revoked_on or timezone.localdate()
     with transaction.atomic():
-        item = Discipline.objects.select_for_update().select_related("student").filter(pk=discipline_id).first()
+        # Ordered by pk: the default order joins the student's class, which PostgreSQL cannot lock.
+        item = Discipline.objects.select_for_update().filter(pk=discipline_id).order_by("pk").first()
         if item is None or not StudentPolicy.user_can(actor, "view", item.student):
             raise NotFound("未找到该处分记录,或不在您的管辖范围内")
         _may_edit(actor, item.student)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+import json
 import math
 import random
 import time
@@ -20,6 +21,7 @@ from itertools import islice
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
+from django.db.models import JSONField
 from django.utils import timezone
 
 from xueji.audit import services as audit
@@ -196,11 +198,13 @@ class Table:
     @staticmethod
     def _default(field, now):
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            value = now
-        else:
-            value = field.get_default()
-            if value is None and not field.null:
-                raise ImproperlyConfigured(f"{field.model.__name__}.{field.name} 没有默认值,合成数据须为其赋值")
+            return field.get_db_prep_save(now, connection)
+        value = field.get_default()
+        if value is None and not field.null:
+            raise ImproperlyConfigured(f"{field.model.__name__}.{field.name} 没有默认值,合成数据须为其赋值")
+        if isinstance(field, JSONField):
+            # As text once: a JSON adapter would serialise the same default again for every row.
+            return json.dumps(value)
         return field.get_db_prep_save(value, connection)
 
     def rows(self, values) -> Iterator[tuple]:

@@ -200,8 +200,8 @@ def plan_table(plan: PlacementPlan) -> dict:
         rows.append({"cls": c, "normal": normal, "hard": hard, "load": load, "level": level,
                      "violations": problems, **stats})
     everyone = [r for c in classes for r in members.get(c.pk, [])]
-    return {"rows": rows, "total": _stats(everyone), "needs_reason": any(r["level"] == "near" and r["load"].joining
-                                                                          for r in rows)}
+    return {"rows": rows, "total": _stats(everyone), "problems": [v for r in rows for v in r["violations"]],
+            "needs_reason": any(r["level"] == "near" and r["load"].joining for r in rows)}
 
 
 def plan_items(plan: PlacementPlan):
