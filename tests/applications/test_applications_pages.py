@@ -313,6 +313,23 @@ def test_info_change_form_without_evidence_is_refused_with_the_article(world, cl
     assert not Application.objects.exists()
 
 
+def test_the_form_never_shows_the_whole_id_number_and_a_blank_id_box_means_unchanged(world, client_for,
+                                                                                   make_student):
+    student = make_student()
+    client = client_for(world.registrar_a)
+    for path in (f"/students/{student.pk}/", f"/students/{student.pk}/info-change/"):
+        body = text(client.get(path))
+        assert student.id_number not in body and "1401**********" in body
+    values = client.get(f"/students/{student.pk}/info-change/").context["values"]
+    assert values["id_number"] == ""
+    new_id = f.make_id(birth=student.birth_date, gender="1", seq=77)
+    client.post(f"/students/{student.pk}/info-change/", {**values, "id_number": new_id, "evidence": [scan()]})
+    app = Application.objects.get(student=student)
+    assert app.payload == {"changes": {"id_number": new_id}}
+    page = text(client.get(f"/applications/{app.pk}/"))
+    assert new_id not in page and student.id_number not in page
+
+
 # ------------------------------------------------------------------ 全部提交注册 on the school and class pages
 
 

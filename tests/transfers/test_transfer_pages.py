@@ -40,6 +40,10 @@ def test_transfer_in_page_identifies_then_files(people, enrolled, client_for):
     app = Application.objects.get()
     assert done.status_code == 302 and done["Location"] == f"/applications/{app.pk}/"
     assert app.school_id == w.school_b.pk and app.evidence.count() == 2
+    detail = client.get(done["Location"])
+    assert detail.status_code == 200 and "转入学校负责人审签" in detail.content.decode()
+    assert client_for(w.leader_a).get(done["Location"]).status_code == 200  # the sending side holds a step
+    assert client_for(w.county_pc).get(done["Location"]).status_code == 404
 
 
 def test_transfer_in_page_is_for_registrars(people, client_for):
@@ -85,6 +89,7 @@ def test_transfer_out_page(people, enrolled, client_for):
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     assert json.loads(download.content)["format"] == "xueji-transfer-package"
     assert client_for(w.county_pc).get(f"/transfers/{app.pk}/package/").status_code == 404
+    assert f"/transfers/{app.pk}/package/" in client_for(w.county_xd).get("/transfers/").content.decode()
 
 
 def test_import_page_reports_a_bad_package(people, client_for):

@@ -242,3 +242,30 @@ def test_a_destination_inside_the_registry_must_start_the_transfer_itself(people
                                                                  "school_type": "211"}},
                                 evidence=proofs())
     assert caught.value.violations[0].code == "transfer_destination_in_registry"
+
+
+# ---------------------------------------------------------------- 第二十一条: special education
+
+
+def test_a_disabled_pupil_may_move_to_a_special_school_and_keep_his_record_home(people, enrolled):
+    w = people
+    special = f.school("1114010609", "太原市迎泽区特殊教育学校", "514", w.yingze)
+    registrar = f.user("reg_sp", "registrar", school=special)
+    leader = f.user("lead_sp", "leader", school=special)
+    student = enrolled(grade=3, disability_type="1", inclusive_study="1")
+    app = start(registrar, student, kinds=("transfer_form",), transfer_reason="special_education",
+                record_moves=False, from_division="", to_division="")
+    for actor in (leader, w.county_yz, w.leader_a, w.county_xd):
+        engine.approve(actor, app.pk)
+    student.refresh_from_db()
+    assert student.school_id == w.school_a.pk and student.status == "在籍"
+    assert student.events.filter(kind="转学", note__contains="学籍保留").exists()
+    assert not ArchiveHandover.objects.exists()
+
+
+def test_only_a_disabled_pupil_goes_to_a_special_school(people, enrolled):
+    w = people
+    special = f.school("1114010609", "太原市迎泽区特殊教育学校", "514", w.yingze)
+    registrar = f.user("reg_sp", "registrar", school=special)
+    codes = refused(registrar, enrolled(grade=3), kinds=("transfer_form",), transfer_reason="special_education")
+    assert codes == {"transfer_special_education_not_disabled": "第二十一条"}

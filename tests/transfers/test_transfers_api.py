@@ -222,3 +222,20 @@ def test_each_side_lists_its_transfers(people, filed, api_for):
     assert [a["id"] for a in receiving["incoming"]] == [filed] and receiving["outgoing"] == []
     assert [a["id"] for a in sending["outgoing"]] == [filed] and sending["incoming"] == []
     assert api_for(w.county_pc).get("/api/v1/transfers").json() == {"incoming": [], "outgoing": []}
+
+
+def test_repeated_wrong_lookups_are_slowed_down(people, enrolled, api_for, monkeypatch):
+    from xueji.transfers import services
+
+    w = people
+    monkeypatch.setattr(services, "LOOKUP_FAILURES_PER_HOUR", 3)
+    student = enrolled()
+    client = api_for(w.registrar_b)
+    for _ in range(3):
+        wrong = {**identity(student), "name": "李四"}
+        assert client.post("/api/v1/transfers/lookup", wrong, content_type="application/json").status_code == 404
+    answer = client.post("/api/v1/transfers/lookup", identity(student), content_type="application/json")
+    assert answer.status_code == 429 and answer.json()["errors"][0]["code"] == "rate_limited"
+    # Another school's registrar is not affected.
+    other = api_for(w.registrar_a2).post("/api/v1/transfers/lookup", identity(student), content_type="application/json")
+    assert other.status_code == 200

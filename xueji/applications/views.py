@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xueji.core.errors import Conflict, Forbidden, RuleViolation
+from xueji.core.masking import mask_id
 from xueji.orgs import selectors as org_selectors
 from xueji.orgs.models import SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
@@ -241,10 +242,27 @@ def register_student_page(request, key: str):
 
 
 def info_change_values(student, post=None) -> dict:
-    current = {name: record_form.form_value(getattr(student, name)) for name in CONTROLLED}
+    """The form's values: the record's current ones, except the ID number, which no page shows whole
+    (第四十四条): its box starts empty and stays empty unless the number changes."""
     if post is None:
-        return current
+        return {name: "" if name == "id_number" else record_form.form_value(getattr(student, name))
+                for name in CONTROLLED}
     return {name: post.get(name, "").strip() for name in CONTROLLED}
+
+
+def requested_changes(student, values: dict) -> dict:
+    """Only what differs from the record is requested; an empty ID box means "unchanged", unless the ID
+    type becomes 无 (Z), which has no number."""
+    changes = {}
+    for name in CONTROLLED:
+        current = record_form.form_value(getattr(student, name))
+        if name == "id_number" and not values[name]:
+            if values["id_type"] == "Z" and current:
+                changes[name] = ""
+            continue
+        if values[name] != current:
+            changes[name] = values[name]
+    return changes
 
 
 def info_change_context(student, values, errors=None, error_list=None, reason="") -> dict:
@@ -256,6 +274,7 @@ def info_change_context(student, values, errors=None, error_list=None, reason=""
         "reason": reason,
         "genders": codes.GENDER.items(),
         "id_types": codes.ID_TYPE.items(),
+        "masked_id": mask_id(student.id_number),
     }
 
 
@@ -266,13 +285,12 @@ def info_change_page(request, key: str):
     user = request.user
     student = find_student(user, key, purpose="application", audit_read=request.method == "GET")
     require(StudentPolicy.user_can(user, "edit", student), "受控信息变更申请须由学生所在学校的学籍管理员发起")
-    current = info_change_values(student)
     if request.method == "GET":
-        context = info_change_context(student, current)
+        context = info_change_context(student, info_change_values(student))
         context["crumbs"] = org_crumbs(user, school=student.school, tail="申请变更受控信息")
         return render(request, "applications/info_change.html", context)
     values = info_change_values(student, request.POST)
-    changes = {k: v for k, v in values.items() if v != current[k]}
+    changes = requested_changes(student, values)
     reason = request.POST.get("reason", "").strip()
     try:
         application = services.submit(user, "info_change", student, {"changes": changes}, reason=reason,

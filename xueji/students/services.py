@@ -57,11 +57,13 @@ def _resolve_class(school: School, grade: int | None, value) -> tuple[SchoolClas
 
 def check_class_room(school_class: SchoolClass, *, adding: int = 1, reason: str = "") -> list[Violation]:
     """Class size after placing `adding` more students against 第十三条; the row lock serialises placements."""
+    # Imported here: placement builds on students, and owns how a class's seats are counted (seated students
+    # plus the seats that pending placement plans hold), so both paths count alike.
+    from xueji.placement.selectors import class_loads
+
     SchoolClass.objects.select_for_update().filter(pk=school_class.pk).first()
-    size_after = Student.objects.filter(school_class=school_class).exclude(
-        status__in=["转出", "退学", "开除", "死亡", "毕业", "结业", "肄业", "注销"]
-    ).count() + adding
-    return province.check_class_size(school_class.grade, size_after, reason=reason)
+    load = class_loads([school_class.pk])[school_class.pk]
+    return province.check_class_size(school_class.grade, load.seated + load.reserved + adding, reason=reason)
 
 
 def _grade_violations(school: School, grade) -> list[Violation]:

@@ -126,17 +126,18 @@ def _fresh(application_id: int) -> dict:
 # ---------------------------------------------------------------- /transfers
 
 
-@router.post("/lookup", response={200: LookupOut, **errors(400, 401, 403, 404, 422)},
+@router.post("/lookup", response={200: LookupOut, **errors(400, 401, 403, 404, 422, 429)},
              summary="转入学校核对学生身份")
 def lookup(request, payload: LookupIn):
     """学籍号、姓名、身份证件号三项同时相符时,返回该生的掩码摘要(现学校、年级、状态);否则 404,
-    不说明哪一项不符。只有学校学籍管理员可以查询(403),每次查询都记入审计日志。"""
+    不说明哪一项不符。只有学校学籍管理员可以查询(403),每次查询都记入审计日志;一小时内不符达20次后
+    返回 429。"""
     student = services.lookup(request.user, student_number=payload.student_number, name=payload.name,
                               id_number=payload.id_number)
     return services.masked_summary(student)
 
 
-@router.post("", response={201: ApplicationOut, **errors(400, 401, 403, 404, 409, 422)},
+@router.post("", response={201: ApplicationOut, **errors(400, 401, 403, 404, 409, 422, 429)},
              openapi_extra=_body_doc({**IDENTITY, **FIELDS}, ["student_number", "name", "id_number"]),
              summary="转入学校发起转学申请")
 def submit_transfer(request):

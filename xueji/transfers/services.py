@@ -14,7 +14,7 @@ from xueji.applications import services as applications
 from xueji.applications.engine import transition
 from xueji.applications.models import Application
 from xueji.audit import services as audit
-from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation
+from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation, ServiceError
 from xueji.core.masking import mask_id
 from xueji.policy.changes.reasons import PROOF_KIND, TRANSFER_REASONS
 from xueji.policy.changes.transfer import archive_handover_due
@@ -45,6 +45,25 @@ def _school_registrar(actor, what: str) -> None:
         raise Forbidden(f"{what}由转入学校的学籍管理员办理")
 
 
+# Refused look-ups an account may make in an hour: enough for typing mistakes, too few to guess records.
+LOOKUP_FAILURES_PER_HOUR = 20
+
+
+class TooManyLookups(ServiceError):
+    status = 429
+    summary = "查询过于频繁"
+    default_code = "rate_limited"
+
+
+def _throttle(actor) -> None:
+    from xueji.audit.models import AuditEvent
+
+    since = timezone.now() - datetime.timedelta(hours=1)
+    failures = AuditEvent.objects.filter(actor=actor, action="transfer.lookup", outcome="denied", at__gte=since)
+    if failures.count() >= LOOKUP_FAILURES_PER_HOUR:
+        raise TooManyLookups(f"一小时内核对不符已达{LOOKUP_FAILURES_PER_HOUR}次,请核对监护人提供的材料后稍后再试")
+
+
 def lookup(actor, *, student_number: str, name: str, id_number: str) -> Student:
     """The student the guardian's papers name, when number, name and ID number all match one record.
 
@@ -52,6 +71,7 @@ def lookup(actor, *, student_number: str, name: str, id_number: str) -> Student:
     failed, and every attempt, found or not, is audited (第四十四条).
     """
     _school_registrar(actor, "转入申请核对学生身份")
+    _throttle(actor)
     number = (student_number or "").strip().upper()
     name = (name or "").strip()
     id_number = (id_number or "").strip().upper()

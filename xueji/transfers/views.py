@@ -55,6 +55,8 @@ def index_page(request):
     context = {
         "incoming": [application_row(a, today) for a in found["incoming"][:200]],
         "outgoing": [application_row(a, today) for a in found["outgoing"][:200]],
+        # Transfers out of the registry that are done: their packages go to the other registry.
+        "issued": selectors.transfers(user, status="approved")["outgoing"].filter(type="transfer_out")[:50],
         "is_registrar": user.role == "registrar",
         "overdue_handovers": selectors.overdue_handovers(user, today).count(),
         "crumbs": [{"label": "转学", "url": None}],
@@ -76,7 +78,7 @@ def new_page(request):
         return render(request, "transfers/new.html", context)
     try:
         student = services.lookup(user, **identity)
-    except (NotFound, RuleViolation) as exc:
+    except (NotFound, RuleViolation, services.TooManyLookups) as exc:
         context.update(error_list=form_errors(exc)[1])
         return render(request, "transfers/new.html", context, status=exc.status)
     context.update(summary=services.masked_summary(student),
