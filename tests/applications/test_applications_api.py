@@ -43,7 +43,7 @@ def name_change(api_for, world, student, new_name="王晓明"):
     scan = SimpleUploadedFile("户口簿.pdf", PDF, content_type="application/pdf")
     response = file_post(api_for(world.registrar_a), "/applications", {
         "type": "info_change", "student": str(student.pk), "reason": "依户口簿更正姓名",
-        "changes.name": new_name, "files": [scan]})
+        "changes.name": new_name, "files": [scan], "kinds": ["户口簿"]})
     assert response.status_code == 201, response.content.decode()
     return response.json()
 
@@ -131,7 +131,7 @@ def test_name_change_with_evidence_goes_through_and_keeps_the_old_name_in_the_hi
     assert body["type"] == "info_change" and body["article"] == "第十五条"
     assert body["payload"] == {"changes": {"name": "王晓明"}}
     assert body["changes"] == [{"field": "name", "label": "姓名", "old": "王小明", "new": "王晓明"}]
-    assert len(body["evidence"]) == 1 and body["evidence"][0]["content_type"] == "application/pdf"
+    assert [(e["kind"], e["content_type"]) for e in body["evidence"]] == [("户口簿", "application/pdf")]
 
     api(world.leader_a).post(f"/applications/{body['id']}/approve", {"expected_step": 1})
     done = api(world.county_xd).post(f"/applications/{body['id']}/approve", {"expected_step": 2}).json()

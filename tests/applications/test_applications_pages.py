@@ -287,12 +287,12 @@ def test_info_change_form_sends_only_what_changed_with_the_scans(world, client_f
     client = client_for(world.registrar_a)
     form = client.get(f"/students/{student.pk}/info-change/")
     assert "第十五条" in text(form) and form.context["values"]["name"] == "王小明"
-    values = dict(form.context["values"], name="王晓明", reason="依户口簿更正")
+    values = dict(form.context["values"], name="王晓明", reason="依户口簿更正", evidence_kind="户口簿")
     response = client.post(f"/students/{student.pk}/info-change/", {**values, "evidence": [scan()]})
     app = Application.objects.get(student=student, type="info_change")
     assert response.status_code == 302 and response["Location"] == f"/applications/{app.pk}/"
     assert app.payload == {"changes": {"name": "王晓明"}} and app.reason == "依户口簿更正"
-    assert app.evidence.count() == 1
+    assert list(app.evidence.values_list("kind", flat=True)) == ["户口簿"]
     services.approve(world.leader_a, app.pk)
     services.approve(world.county_xd, app.pk)
     history = text(client.get(f"/students/{student.pk}/"))

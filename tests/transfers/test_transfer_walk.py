@@ -13,8 +13,9 @@ import pytest
 from tests.transfers.conftest import MOVE, proofs
 from xueji.applications import services as engine
 from xueji.applications.models import Application, Step
+from xueji.applications.permissions import ApplicationPolicy
 from xueji.audit.models import AuditEvent
-from xueji.core.errors import NotFound
+from xueji.core.errors import NotFound, RuleViolation
 from xueji.students.models import Enrolment, StatusEvent
 from xueji.students.selectors import find_student
 from xueji.students.services import update_student
@@ -103,7 +104,7 @@ def test_the_old_school_keeps_reading_its_part_not_the_new_schools_later_data(pe
     assert former.snapshot["phone"] == "13835100001"
     assert selectors.find_former(w.county_xd, former.pk).snapshot["student_number"] == student.student_number
     # The application and its decisions stay readable to the sending school that took part.
-    assert engine.ApplicationPolicy.user_can(w.registrar_a, "view", app)
+    assert ApplicationPolicy.user_can(w.registrar_a, "view", app)
     assert not selectors.former_students(w.registrar_b).exists()
     with pytest.raises(NotFound):
         selectors.find_former(w.county_yz, former.pk)
@@ -138,7 +139,7 @@ def test_the_new_class_is_set_when_asked_and_must_be_of_the_same_grade(people, e
     third = f.school_class(w.school_b, grade=3, name="3班")
     fourth = f.school_class(w.school_b, grade=4, name="4班")
     student = enrolled(grade=3)
-    with pytest.raises(engine.RuleViolation) as refused:
+    with pytest.raises(RuleViolation) as refused:
         file_transfer(w, student, to_class=fourth.pk)
     assert refused.value.violations[0].code == "class_grade_mismatch"
     app = file_transfer(w, student, to_class=third.pk)

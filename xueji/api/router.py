@@ -74,10 +74,12 @@ def _mount() -> None:
     # Imported here so each capability's module can import `api`-free helpers without a cycle.
     from xueji.accounts.api import router as accounts_router
     from xueji.applications.api import router as applications_router
+    from xueji.applications.api_start import router as changes_router
     from xueji.archive.api import router as archive_router
     from xueji.audit.api import router as audit_router
     from xueji.forms.api import router as forms_router
     from xueji.intake.api import router as intake_router
+    from xueji.notices.api import router as reminders_router
     from xueji.orgs.api import router as orgs_router
     from xueji.placement.api import router as placement_router
     from xueji.students.api import router as students_router
@@ -97,6 +99,8 @@ def _mount() -> None:
     api.add_router("/", archive_router)
     api.add_router("/transfers", transfers_router)
     api.add_router("/", transfer_exchange_router)
+    api.add_router("/", changes_router)
+    api.add_router("/reminders", reminders_router)
 
 
 _mount()

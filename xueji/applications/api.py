@@ -17,7 +17,7 @@ from xueji.core.errors import NotFound, ServiceError
 from xueji.policy.violations import Violation
 from xueji.students.selectors import find_student
 
-from . import bulk, selectors, services
+from . import bulk, selectors, services, start_forms
 from .models import Application
 from .schemas import (
     ApplicationOut,
@@ -34,7 +34,7 @@ from .schemas import (
 
 router = Router(tags=["学籍申请与审批"])
 
-RESERVED = ("type", "student", "reason", "payload", "files")
+RESERVED = ("type", "student", "reason", "payload", "files", "kinds")
 
 SUBMIT_SCHEMA = {
     "type": "object",
@@ -57,9 +57,13 @@ FORM_SCHEMA = {
         "payload": {"type": "string", "description": "其余申请内容,JSON 对象文本,如 {\"changes\": {\"name\": \"王晓明\"}}"},
         "files": {"type": "array", "items": {"type": "string", "format": "binary"},
                   "description": "证明材料扫描件(JPG、PNG、PDF),可多个"},
+        "kinds": {"type": "array", "items": {"type": "string"},
+                  "description": "材料名称,与 files 逐一对应,如 户口簿、医院诊断证明"},
     },
     "additionalProperties": {"type": "string", "description": "也可逐项填写,如 changes.name=王晓明"},
 }
+# Status changes started from the student page: their payload keys and the proof_<kind> file fields.
+start_forms.document(SUBMIT_SCHEMA, FORM_SCHEMA)
 SUBMIT_BODY = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": SUBMIT_SCHEMA},
     "multipart/form-data": {"schema": FORM_SCHEMA},
@@ -104,7 +108,7 @@ def _form_submission(request) -> tuple[dict, list]:
         if not isinstance(body, dict):
             raise _malformed("payload", "payload 须为 JSON 对象文本")
     for key, value in request.POST.items():
-        if key == "payload":
+        if key in ("payload", "kinds"):
             continue
         if "." in key:  # changes.name=王晓明 → {"changes": {"name": "王晓明"}}
             outer, inner = key.split(".", 1)
@@ -114,7 +118,11 @@ def _form_submission(request) -> tuple[dict, list]:
             body[outer][inner] = value
         else:
             body[key] = _form_value(value)
-    return body, request.FILES.getlist("files")
+    # Each scan may be named (kinds[i] for files[i], e.g. 户口簿): some change types ask for a named proof.
+    kinds = request.POST.getlist("kinds")
+    files = request.FILES.getlist("files")
+    named = [(kinds[i].strip()[:60] if i < len(kinds) else "", f) for i, f in enumerate(files)]
+    return body, named + start_forms.proof_uploads(request.FILES)  # proof_<kind>: a proof kind of the policy
 
 
 def _submission(request) -> tuple[str, str, str, dict, list]:
@@ -147,6 +155,7 @@ def submit(request):
     需要证明材料的申请(如学籍信息变更,第十五条)用 multipart/form-data 提交,文件放在 `files` 中。
     规则不允许时返回 422 并写明条款;已有审批中的同类申请返回 409;角色不能发起返回 403。"""
     type_code, key, reason, payload, files = _submission(request)
+    payload, reason = start_forms.api_input(type_code, payload, reason, request.POST)
     student = find_student(request.user, key, purpose="application", audit_read=False)
     application = services.submit(request.user, type_code, student, payload, reason=reason, evidence=files)
     return Status(201, _fresh(application.pk))

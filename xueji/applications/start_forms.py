@@ -432,14 +432,19 @@ def coerce_payload(type_code: str, payload: dict) -> dict:
     return payload
 
 
-def api_input(type_code: str, payload: dict, reason: str) -> tuple[dict, str]:
-    """The API's body for a type started here: list fields coerced; where the type reads its reason code from
-    payload["reason"] (suspension, missing) the request's `reason` is that code and `note` the free text."""
+def api_input(type_code: str, payload: dict, reason: str, form=None) -> tuple[dict, str]:
+    """The API's body for a type started here: list fields coerced (a multipart form may repeat their key);
+    where the type reads its reason code from payload["reason"] (suspension, missing) the request's `reason` is
+    that code and `note` the free text."""
+    spec = SPECS.get(type_code)
+    payload = dict(payload)
+    for i in spec.inputs if spec is not None and form is not None else ():
+        if i.kind in ("multi", "weeks") and len(form.getlist(i.name)) > 1:
+            payload[i.name] = form.getlist(i.name)
     payload = coerce_payload(type_code, payload)
     note = payload.pop("note", "")
     if not isinstance(note, str) or len(note) > 500:
         raise _malformed("note", "说明 note 须为不超过500字的文本")
-    spec = SPECS.get(type_code)
     if spec is not None and spec.reasons and spec.reason_key == "reason":
         payload["reason"], reason = reason, ""
     return payload, note or reason
@@ -488,6 +493,18 @@ def proof_properties() -> dict:
             for kind, label in R.PROOF_KIND.items()}
 
 
+def document(json_schema: dict, form_schema: dict) -> None:
+    """Add the start forms' payload keys and the proof_<kind> file fields to POST /applications' OpenAPI."""
+    for schema in (json_schema, form_schema):
+        props = schema["properties"]
+        for name, prop in payload_properties().items():
+            if name in props:
+                props[name] = {**props[name], "description": f"{props[name].get('description', '')};{prop['description']}"}
+            elif schema is json_schema:
+                props[name] = prop
+    form_schema["properties"].update(proof_properties())
+
+
 def payload_properties() -> dict:
     """The payload keys of the change types started from the student page, for the OpenAPI."""
     props: dict[str, dict] = {}
@@ -496,6 +513,9 @@ def payload_properties() -> dict:
             key = spec.reason_key
             props.setdefault(key, {"type": "string", "description": ""})
             props[key]["description"] += f"{spec.code}:{spec.reason_label}代码;"
+    props["reason"]["description"] += "这两种类型的自由文字说明放在 note 中;"
+    props["note"] = {"type": "string", "description": "申请说明(自由文字,不超过500字)"}
+    for spec in SPECS.values():
         for i in spec.inputs:
             schema = {"date": {"type": "string", "format": "date"}, "int": {"type": "integer"},
                       "multi": {"type": "array", "items": {"type": "string"}},

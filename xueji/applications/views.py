@@ -93,7 +93,6 @@ def inbox_page(request):
     selectors.audit_list(user, {"awaiting": "me"}, len(rows))
     context = {
         "rows": rows,
-        "fallback_note": any(r["step_due"] and r["step_due"].note for r in rows),
         "can_decide": user.role in ("leader", "county", "city", "province"),
         "crumbs": [{"label": "待办审批", "url": None}],
     }
@@ -172,9 +171,7 @@ def _detail_context(request, application: Application, **extra) -> dict:
 @page
 def detail_page(request, pk: int):
     application = selectors.find_application(request.user, pk)
-    context = _detail_context(request, application)
-    context["fallback_note"] = any(s["due"] and s["due"].note for s in context["steps"])
-    return render(request, "applications/detail.html", context)
+    return render(request, "applications/detail.html", _detail_context(request, application))
 
 
 @page
@@ -292,12 +289,15 @@ def info_change_page(request, key: str):
     values = info_change_values(student, request.POST)
     changes = requested_changes(student, values)
     reason = request.POST.get("reason", "").strip()
+    kind = request.POST.get("evidence_kind", "").strip()[:60]
+    evidence = [(kind, upload) for upload in request.FILES.getlist("evidence")]
     try:
         application = services.submit(user, "info_change", student, {"changes": changes}, reason=reason,
-                                      evidence=request.FILES.getlist("evidence"))
+                                      evidence=evidence)
     except (RuleViolation, Conflict) as exc:
         errors, error_list = form_errors(exc)
         context = info_change_context(student, values, errors, error_list, reason)
+        context["evidence_kind"] = kind
         context["crumbs"] = org_crumbs(user, school=student.school, tail="申请变更受控信息")
         return render(request, "applications/info_change.html", context, status=exc.status)
     messages.success(request, "已提交受控信息变更申请,批准后才会改动学籍(第十五条)。")

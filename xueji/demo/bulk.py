@@ -2,8 +2,11 @@
 
 Rows are built in Python by the same generator the demo uses (xueji.demo.synthetic) and sent per table in one
 statement per batch: COPY ... FROM STDIN on PostgreSQL, executemany on SQLite. The whole run is one transaction
-(all or nothing) with one audit row; batches only bound the memory held at once. Measured on PostgreSQL 15 on a
-shared 2-core machine: 100,000 students in about 15 s, 1,000,000 in about 3.5 minutes.
+(all or nothing) with one audit row; batches only bound the memory held at once.
+
+Measured on PostgreSQL 15 on a 2-core machine (with other work running): 100,000 students in 15 s and 1,000,000
+in 2.7 minutes, of which about 60 s of Python and 42 s of PostgreSQL CPU time; each student brings two guardians,
+a student number, an enrolment and a status event.
 """
 
 from __future__ import annotations

@@ -13,13 +13,15 @@ grow with the file, and every chunk costs a fixed number of queries:
 from __future__ import annotations
 
 import datetime
+import gc
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Count
 from django.utils import timezone
 
@@ -213,8 +215,15 @@ class ImportPass:
     # ------------------------------------------------------------------------------------------ the pass
 
     def run(self, sheet: Sheet) -> Outcome:
-        with bulk_session():
-            return self._run(sheet)
+        # Nothing here makes reference cycles; the collector would only rescan the growing bookkeeping.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with bulk_session(), _WritePipeline(self.write) as self.pipeline:
+                return self._run(sheet)
+        finally:
+            if collecting:
+                gc.enable()
 
     def _run(self, sheet: Sheet) -> Outcome:
         self.reader = RowReader(sheet.header, school_type=self.school.school_type, today=self.today)
@@ -222,14 +231,17 @@ class ImportPass:
         self._load_classes()
         for chunk in _chunks(sheet.rows, CHUNK):
             rows = [self._read(number, cells) for number, cells in chunk]
+            # The previous chunk's writes must be done before this chunk reads the registry.
+            self.pipeline.wait()
             self._match_registry(rows)
             for row in rows:
                 if not row.errors:
                     self._place(row)
             self._tally(rows)
             if self.writing:
-                self._write(rows)
+                self.pipeline.submit(self._prepare_write(rows))
             self.progress(self.outcome.rows_total, "校验并写入" if self.write else "校验")
+        self.pipeline.wait()
         self.outcome.written = self.writing
         self.progress(self.outcome.rows_total, "查找疑似重复")
         self._suspects()
@@ -480,7 +492,9 @@ class ImportPass:
 
     # ------------------------------------------------------------------------------------------ writing
 
-    def _write(self, rows: list[Row]) -> None:
+    def _prepare_write(self, rows: list[Row]) -> Callable[[], None]:
+        """Do the chunk's reads now (ids, the records a continuation moves) and return the writes, which the
+        pipeline runs while this thread reads the next chunk."""
         good = [r for r in rows if not r.errors]
         new = [r for r in good if r.target is None]
         continued = [r for r in good if r.target is not None]
@@ -491,14 +505,19 @@ class ImportPass:
             self.row_ids[row.number] = pk
             self.new_grades[pk] = row.data["grade"]
         self.outcome.new_ids += ids
-        STUDENTS.insert(writer, [self._student_values(r) for r in new])
-        FAMILY.insert(writer, [m for r in new for m in self._members(r.student_id, r.data)])
         for row in continued:
             row.student_id = row.target.pk
             self.row_ids[row.number] = row.target.pk
-        self._continue(continued)
-        ENROLMENTS.insert(writer, [self._enrolment_values(r) for r in good])
-        EVENTS.insert(writer, [self._event_values(r) for r in good])
+        moves = self._prepare_continuation(continued)
+
+        def write() -> None:
+            STUDENTS.insert(writer, [self._student_values(r) for r in new])
+            FAMILY.insert(writer, [m for r in new for m in self._members(r.student_id, r.data)])
+            moves()
+            ENROLMENTS.insert(writer, [self._enrolment_values(r) for r in good])
+            EVENTS.insert(writer, [self._event_values(r) for r in good])
+
+        return write
 
     def _student_values(self, row: Row) -> dict:
         data = row.data
@@ -543,29 +562,36 @@ class ImportPass:
         # The lifelong number stays (第十一条); a record that never got one still awaits registration.
         return "在籍" if match.student_number else "待注册"
 
-    def _continue(self, rows: list[Row]) -> None:
+    def _prepare_continuation(self, rows: list[Row]) -> Callable[[], None]:
         """The new school takes the records over: school, grade and class change, the old stay ends with a copy
         of the record as the old school knew it, the photo is to be retaken, and the uncontrolled items take the
-        new school's values where it gave one."""
+        new school's values where it gave one. Reads now, writes later (the returned function)."""
         if not rows:
-            return
+            return lambda: None
         qn = connection.ops.quote_name
         value = self.writer.value
         snapshots = self._snapshots([r.student_id for r in rows])
+        held = set(FamilyMember.objects.filter(student_id__in=[r.student_id for r in rows]).order_by()
+                   .values_list("student_id", "position"))
         enrolments = qn(Enrolment._meta.db_table)
-        self.writer.update_many(
-            f"UPDATE {enrolments} SET {qn('ended_on')} = %s, {qn('exit_reason')} = %s, {qn('snapshot')} = %s "
-            f"WHERE {qn('student_id')} = %s AND {qn('ended_on')} IS NULL",
-            [(value(self.today), "升学", snapshots[r.student_id], r.student_id) for r in rows])
+        close_sql = (f"UPDATE {enrolments} SET {qn('ended_on')} = %s, {qn('exit_reason')} = %s, "
+                     f"{qn('snapshot')} = %s WHERE {qn('student_id')} = %s AND {qn('ended_on')} IS NULL")
+        closes = [(value(self.today), "升学", snapshots[r.student_id], r.student_id) for r in rows]
         kept = ", ".join(f"{qn(n)} = COALESCE(%s, {qn(n)})" for n in _CONTINUED_FIELDS)
-        sql = (f"UPDATE {qn(STUDENT_TABLE)} SET {qn('school_id')} = %s, {qn('grade')} = %s, "
-               f"{qn('school_class_id')} = %s, {qn('status')} = %s, {qn('photo_retake_needed')} = %s, "
-               f"{qn('updated_at')} = %s, {kept} WHERE {qn('id')} = %s")
-        self.writer.update_many(sql, [
-            (self.school.pk, r.data["grade"], r.class_id, self._continued_status(r.target), True, value(self.now),
-             *(value(r.data.get(n)) for n in _CONTINUED_FIELDS), r.student_id)
-            for r in rows])
-        self._continue_family(rows)
+        move_sql = (f"UPDATE {qn(STUDENT_TABLE)} SET {qn('school_id')} = %s, {qn('grade')} = %s, "
+                    f"{qn('school_class_id')} = %s, {qn('status')} = %s, {qn('photo_retake_needed')} = %s, "
+                    f"{qn('updated_at')} = %s, {kept} WHERE {qn('id')} = %s")
+        moves = [(self.school.pk, r.data["grade"], r.class_id, self._continued_status(r.target), True,
+                  value(self.now), *(value(r.data.get(n)) for n in _CONTINUED_FIELDS), r.student_id) for r in rows]
+        family_sql, family_updates, family_inserts = self._family_changes(rows, held)
+
+        def write() -> None:
+            self.writer.update_many(close_sql, closes)
+            self.writer.update_many(move_sql, moves)
+            self.writer.update_many(family_sql, family_updates)
+            FAMILY.insert(self.writer, family_inserts)
+
+        return write
 
     @staticmethod
     def _snapshots(ids: list[int]) -> dict[int, str]:
@@ -578,10 +604,8 @@ class ImportPass:
         return {pk: json.dumps({k: v for k, v in record.items() if k != "id"}, ensure_ascii=False, default=str)
                 for pk, record in records.items()}
 
-    def _continue_family(self, rows: list[Row]) -> None:
+    def _family_changes(self, rows: list[Row], held: set) -> tuple[str, list, list]:
         qn = connection.ops.quote_name
-        held = set(FamilyMember.objects.filter(student_id__in=[r.student_id for r in rows]).order_by()
-                   .values_list("student_id", "position"))
         columns = list(FAMILY_COLUMNS.values())
         sql = (f"UPDATE {qn(FamilyMember._meta.db_table)} SET "
                + ", ".join(f"{qn(c)} = COALESCE(%s, {qn(c)})" for c in columns)
@@ -594,5 +618,43 @@ class ImportPass:
                     updates.append((*(self.writer.value(member[c]) for c in columns), *key))
                 else:
                     inserts.append(member)
-        self.writer.update_many(sql, updates)
-        FAMILY.insert(self.writer, inserts)
+        return sql, updates, inserts
+
+
+class _WritePipeline:
+    """Runs each chunk's writes in one helper thread while the importing thread reads and checks the next
+    chunk: the database's own work (SQLite inside the sqlite3 module, which lets go of the GIL; PostgreSQL in
+    its server process) overlaps the Python work of checking rows. The helper uses the importing thread's
+    connection, hence its transaction, and never at the same time as it: wait() comes before every read."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.pending: Future | None = None
+
+    def __enter__(self) -> _WritePipeline:
+        if self.enabled:
+            self.conn = connections[DEFAULT_DB_ALIAS]
+            self.conn.inc_thread_sharing()
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        return self
+
+    def submit(self, job: Callable[[], None]) -> None:
+        self.wait()
+        self.pending = self.pool.submit(job)
+
+    def wait(self) -> None:
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            pending.result()  # a failed write is raised here, in the importing thread, and rolls back
+
+    def __exit__(self, *exc) -> None:
+        if not self.enabled:
+            return
+        try:
+            if exc[0] is None:
+                self.wait()
+            elif self.pending is not None:
+                self.pending.exception()  # let it finish before the transaction is rolled back
+        finally:
+            self.pool.shutdown(wait=True)
+            self.conn.dec_thread_sharing()

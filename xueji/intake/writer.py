@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 SQLITE_CACHE_KIB = 128 * 1024
 
@@ -32,10 +32,12 @@ def _quote(name: str) -> str:
 
 
 class Writer:
-    """The operations an import needs; make_writer() picks the backend's way of doing them."""
+    """The operations an import needs; make_writer() picks the backend's way of doing them. A writer holds one
+    connection object, so a helper thread can write on the importing request's connection and transaction."""
 
-    def __init__(self):
-        self.ops = connection.ops
+    def __init__(self, conn=None):
+        self.conn = conn or connections[DEFAULT_DB_ALIAS]
+        self.ops = self.conn.ops
 
     def value(self, value):
         """A Python value as the backend takes it in a bulk statement."""
@@ -55,7 +57,7 @@ class Writer:
 
     def update_many(self, sql: str, rows: Sequence[Sequence]) -> None:
         if rows:
-            with connection.cursor() as cursor:
+            with self.conn.cursor() as cursor:
                 cursor.executemany(sql, rows)
 
 
@@ -72,14 +74,14 @@ class CopyWriter(Writer):
     def reserve_ids(self, table: str, n: int) -> list[int]:
         if n == 0:
             return []
-        with connection.cursor() as cursor:
+        with self.conn.cursor() as cursor:
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                            [table, n])
             return [row[0] for row in cursor.fetchall()]
 
     def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
         sql = f"COPY {_quote(table)} ({', '.join(_quote(c) for c in columns)}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        with self.conn.cursor() as cursor, cursor.cursor.copy(sql) as copy:
             for row in rows:
                 copy.write_row(row)
 
@@ -90,7 +92,7 @@ class InsertWriter(Writer):
     def reserve_ids(self, table: str, n: int) -> list[int]:
         if n == 0:
             return []
-        with connection.cursor() as cursor:
+        with self.conn.cursor() as cursor:
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_quote(table)}")
             top = cursor.fetchone()[0]
             # AUTOINCREMENT remembers ids handed out before; never give one of them again.
@@ -102,7 +104,7 @@ class InsertWriter(Writer):
     def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
         sql = (f"INSERT INTO {_quote(table)} ({', '.join(_quote(c) for c in columns)}) "
                f"VALUES ({', '.join(['%s'] * len(columns))})")
-        with connection.cursor() as cursor:
+        with self.conn.cursor() as cursor:
             cursor.executemany(sql, rows if isinstance(rows, list) else list(rows))
 
 
@@ -174,5 +176,6 @@ def bulk_session() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def make_writer() -> Writer:
-    return CopyWriter() if connection.vendor == "postgresql" else InsertWriter()
+def make_writer(conn=None) -> Writer:
+    conn = conn or connections[DEFAULT_DB_ALIAS]
+    return CopyWriter(conn) if conn.vendor == "postgresql" else InsertWriter(conn)

@@ -31,6 +31,10 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("申请记录", reverse("web:applications:list")))
         items.append(("转学", reverse("web:transfers:index")))
         items.append(("已转出学生", reverse("web:transfers:former")))
+    if role != "auditor":
+        items.append(("督办", reverse("web:changes:overdue_steps")))
+    if role == "province":
+        items.append(("工作日历", reverse("web:calendar:index")))
     if role in OFFICERS:
         items.append(("账号管理", reverse("web:accounts:list")))
     if role in ("auditor", "province"):

@@ -7,7 +7,8 @@ from xueji.orgs.models import School
 
 
 class Command(BaseCommand):
-    help = "批量生成合成学生(身份证号有效、互不重复),用于性能测试;PostgreSQL 上使用 COPY 写入"
+    help = ("批量生成合成学生(身份证号有效、互不重复),用于性能测试;PostgreSQL 上使用 COPY 写入。"
+            "整批在一个事务中完成,期间学生相关表被锁定,请在系统空闲时运行")
 
     def add_arguments(self, parser):
         parser.add_argument("--students", type=int, required=True, help="生成的学生人数")

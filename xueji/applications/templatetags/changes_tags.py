@@ -1,0 +1,14 @@
+"""Small helpers of the status-change pages (start forms, timeline, 督办 lists)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, where the key is itself a variable (a form field's name)."""
+    if not hasattr(mapping, "get"):
+        return ""
+    value = mapping.get(key)
+    return "" if value is None else value
