@@ -194,6 +194,9 @@ def test_a_primary_graduate_entering_junior_high_keeps_record_and_number(world, 
     stays = list(Enrolment.objects.filter(student=student).order_by("id"))
     assert [(e.school_id, e.ended_on is None) for e in stays] == [(world.school_a.pk, False), (world.school_a2.pk, True)]
     assert stays[0].exit_reason == "升学" and stays[1].entry_reason == "升学接续"
+    # The primary school keeps reading the record as it stood when the pupil left (第十八条 备份).
+    assert stays[0].snapshot["school_id"] == world.school_a.pk and stays[0].snapshot["grade"] == 6
+    assert stays[0].snapshot["current_address"] != student.current_address
     event = StatusEvent.objects.get(student=student, kind="接续")
     assert event.from_status == status and event.to_status == "在籍"
     assert event.changes["school"] == [world.school_a.pk, world.school_a2.pk]

@@ -21,6 +21,7 @@ from xueji.orgs.models import Campus, Division, School, SchoolClass
 from xueji.policy.data.shanxi import SHANXI_DIVISIONS
 from xueji.policy.province import get_policy
 from xueji.students.models import Enrolment, FamilyMember, StatusEvent, Student, StudentNumber
+from xueji.workdays.services import set_term
 
 from .synthetic import IdAllocator, SchoolInfo, Synth, class_entry_year
 
@@ -110,6 +111,7 @@ def load(today: datetime.date | None = None) -> dict[str, int] | None:
         counts |= _students(schools, classes, today)
         counts |= {"schools": len(schools), "classes": sum(len(v) for v in classes.values()),
                    "accounts": _accounts(schools)}
+        counts |= _workflow(today)
         audit.record(None, "demo.load", object_type="demo", object_id="140000", details=counts)
     return counts
 
@@ -268,3 +270,28 @@ def login_table() -> list[tuple[str, str, str]]:
     names |= {s.code: s.name for s in DEMO_SCHOOLS}
     return [(user, Role(role).label, f"{names.get(org, org)} {org}") for user, role, org in demo_accounts()]
 
+
+def _workflow(today: datetime.date) -> dict[str, int]:
+    """Put the registry in mid-autumn shape through the real services: the province has set this school
+    year's terms, and registrars have filed registrations for part of the newcomers, some already agreed by
+    the school leader, so every approver finds work in the inbox."""
+    from xueji.applications import services as applications
+
+    province = User.objects.get(username="province")
+    year = today.year if today.month >= 8 else today.year - 1
+    set_term(province, school_year=year, number=1, starts_on=datetime.date(year, 9, 1),
+             ends_on=datetime.date(year + 1, 1, 22))
+    set_term(province, school_year=year, number=2, starts_on=datetime.date(year + 1, 2, 24),
+             ends_on=datetime.date(year + 1, 7, 9))
+    filed = agreed = 0
+    for school_code in sorted({s.code for s in DEMO_SCHOOLS}):
+        registrar = User.objects.get(username=f"{school_code}-registrar")
+        leader = User.objects.get(username=f"{school_code}-leader")
+        pending = list(Student.objects.filter(school_id=school_code, status="待注册").order_by("id"))
+        for index, student in enumerate(pending[: (len(pending) * 2) // 3]):
+            application = applications.submit(registrar, "registration", student, batch="demo")
+            filed += 1
+            if index % 2 == 0:
+                applications.approve(leader, application.pk, comment="信息核对无误")
+                agreed += 1
+    return {"registrations_filed": filed, "registrations_agreed_by_school": agreed}

@@ -38,7 +38,7 @@ from xueji.students.services import COLUMN_FIELDS, FAMILY_COLUMNS, pinyin_of
 
 from .duplicates import Probe, registry_suspects
 from .sheets import NUMBER_COLUMN, Sheet
-from .writer import Table, bulk_session, make_writer
+from .writer import Staging, Table, bulk_session, make_writer
 
 CHUNK = 2000
 MAX_STORED_ERRORS = 20_000
@@ -196,6 +196,7 @@ class ImportPass:
         self.now = timezone.now()
         self.outcome = Outcome()
         self.writer = make_writer() if write else None
+        self.staging = Staging(self.writer) if write else None
         self.seen_ids: dict[tuple[str, str], int] = {}
         self.seen_numbers: dict[str, int] = {}
         self.seen_unidentified: dict[tuple, int] = {}
@@ -220,7 +221,12 @@ class ImportPass:
         gc.disable()
         try:
             with bulk_session(), _WritePipeline(self.write) as self.pipeline:
-                return self._run(sheet)
+                try:
+                    return self._run(sheet)
+                finally:
+                    self.pipeline.wait_quietly()
+                    if self.staging is not None:
+                        self.staging.drop()
         finally:
             if collecting:
                 gc.enable()
@@ -509,13 +515,16 @@ class ImportPass:
             row.student_id = row.target.pk
             self.row_ids[row.number] = row.target.pk
         moves = self._prepare_continuation(continued)
+        stage = self.staging
+        stage.put(STUDENTS, [self._student_values(r) for r in new])
+        stage.put(FAMILY, [m for r in new for m in self._members(r.student_id, r.data)])
+        stage.put(ENROLMENTS, [self._enrolment_values(r) for r in good])
+        stage.put(EVENTS, [self._event_values(r) for r in good])
+        inserts = stage.moves()
 
         def write() -> None:
-            STUDENTS.insert(writer, [self._student_values(r) for r in new])
-            FAMILY.insert(writer, [m for r in new for m in self._members(r.student_id, r.data)])
-            moves()
-            ENROLMENTS.insert(writer, [self._enrolment_values(r) for r in good])
-            EVENTS.insert(writer, [self._event_values(r) for r in good])
+            moves()  # closes the old stays first, so the new stay inserted next stays open
+            stage.run(inserts)
 
         return write
 
@@ -647,14 +656,19 @@ class _WritePipeline:
             pending, self.pending = self.pending, None
             pending.result()  # a failed write is raised here, in the importing thread, and rolls back
 
+    def wait_quietly(self) -> None:
+        """Let a write still running finish (its error, if any, is already on its way up)."""
+        if self.pending is not None:
+            self.pending.exception()
+
     def __exit__(self, *exc) -> None:
         if not self.enabled:
             return
         try:
             if exc[0] is None:
                 self.wait()
-            elif self.pending is not None:
-                self.pending.exception()  # let it finish before the transaction is rolled back
+            else:
+                self.wait_quietly()
         finally:
             self.pool.shutdown(wait=True)
             self.conn.dec_thread_sharing()
