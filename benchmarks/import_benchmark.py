@@ -68,6 +68,12 @@ def prepare(database_url: str, existing: int) -> None:
         print(f"  registry holds {have:,} students; generating {existing - have:,} more (xueji generate)…",
               flush=True)
         call_command("generate", students=existing - have, seed=20260901, stdout=sys.stderr)
+    # A registry in service has its planner statistics; a freshly loaded one may not (PostgreSQL would then
+    # scan the whole table for a list of ID numbers instead of using the index).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     county = Division.objects.get(code="140105")
     school, made = School.objects.get_or_create(
         code=SCHOOL_CODE, defaults={"name": "太原市小店区导入测试小学", "school_type": "211", "county": county,

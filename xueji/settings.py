@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "xueji.forms",
     "xueji.archive",
     "xueji.transfers",
+    "xueji.visiting",
     "xueji.notices",
     "xueji.web",
     "xueji.demo",

@@ -53,6 +53,7 @@ def late(people, pupil, senior, make_student):
 
 def test_county_sees_its_overdue_steps_grouped_with_days(people, client_for, late):
     a, b, h = late
+    assert client_for(people.county_xd).get("/oversight/")["Location"] == "/oversight/overdue-steps/"
     response = client_for(people.county_xd).get("/oversight/overdue-steps/")
     assert response.status_code == 200
     groups = response.context["groups"]

@@ -87,6 +87,7 @@ def test_timeline_page_shows_the_same_in_order(world, client_for, history):
     assert f"/applications/{suspension.pk}/" in body
     number = StudentNumber.objects.get(student=student).number
     assert number in body and "进入" in body
+    assert "休学结束日期" in body and "suspended_until" not in body  # recorded changes in words
     assert AuditEvent.objects.filter(actor=world.registrar_a, action="student.timeline").exists()
 
 

@@ -71,7 +71,7 @@ def test_header_problems_are_listed_together(tmp_path):
 
 def test_a_file_without_a_header_row_says_so(tmp_path):
     with pytest.raises(SheetError) as caught:
-        opened(tmp_path, "a,b\n1,2\n".encode(), "a.csv")
+        opened(tmp_path, b"a,b\n1,2\n", "a.csv")
     assert caught.value.violations[0].code == "header_not_found"
 
 

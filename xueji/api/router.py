@@ -85,6 +85,7 @@ def _mount() -> None:
     from xueji.students.api import router as students_router
     from xueji.transfers.api import exchange as transfer_exchange_router
     from xueji.transfers.api import router as transfers_router
+    from xueji.visiting.api import router as visiting_router
     from xueji.workdays.api import router as calendar_router
 
     api.add_router("/auth", accounts_router)
@@ -98,6 +99,7 @@ def _mount() -> None:
     api.add_router("/calendar", calendar_router)
     api.add_router("/", archive_router)
     api.add_router("/transfers", transfers_router)
+    api.add_router("/visiting", visiting_router)
     api.add_router("/", transfer_exchange_router)
     api.add_router("/", changes_router)
     api.add_router("/reminders", reminders_router)

@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from xueji.core.errors import ServiceError
+from xueji.policy.fields import GRADE_LABELS, field_label
 from xueji.students.permissions import StudentPolicy
 from xueji.students.selectors import find_student
+from xueji.web import record_form
 from xueji.web.pages import org_crumbs, page, require, violation_text
 
 from . import oversight, services, start_forms
@@ -65,7 +67,7 @@ def _errors(spec, exc: ServiceError) -> tuple[dict, list[str]]:
 def _form_context(request, spec, student, values, errors=None, error_list=None) -> dict:
     form = start_forms.describe(spec.code, student)
     placed = {f["name"] for f in form["fields"]} | {p["field"] for p in form["proofs"]}
-    placed |= {spec.reason_key, start_forms.GENERIC_FILES}
+    placed |= {spec.reason_key} | ({start_forms.GENERIC_FILES} if spec.generic_files else set())
     errors = errors or {}
     return {
         "student": student, "spec": spec, "form": form, "values": values, "errors": errors,
@@ -104,13 +106,34 @@ def start_page(request, key: str, type_code: str):
     return redirect("web:applications:detail", pk=application.pk)
 
 
+# Keys the change types record in StatusEvent.changes that are not items of the record.
+CHANGE_LABELS = {"suspended_from": "休学开始日期", "suspended_until": "休学结束日期", "delay_until": "延期报到至",
+                 "school_class": "班级"}
+
+
+def _change_rows(changes: dict) -> list[dict]:
+    rows = []
+    for name, pair in (changes or {}).items():
+        old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        label = CHANGE_LABELS.get(name) or field_label(name)
+        if name == "grade":
+            old, new = (GRADE_LABELS.get(v, v) if v is not None else None for v in (old, new))
+        elif name not in CHANGE_LABELS:
+            old, new = (record_form.change_text(name, v) if v is not None else None for v in (old, new))
+        rows.append({"label": label, "old": old, "new": new})
+    return rows
+
+
 @page
 def timeline_page(request, key: str):
     user = request.user
     student = find_student(user, key, purpose="timeline")
+    entries = student_timeline(user, student)
+    for entry in entries:
+        entry["change_rows"] = _change_rows(entry["changes"])
     context = {
         "student": student,
-        "entries": student_timeline(user, student),
+        "entries": entries,
         "crumbs": org_crumbs(user, school=student.school, school_class=student.school_class,
                              tail=f"{student.name}·学籍时间线"),
     }
@@ -118,6 +141,11 @@ def timeline_page(request, key: str):
 
 
 # ---------------------------------------------------------------- 督办
+
+
+@page
+def oversight_index(request):
+    return redirect("web:changes:overdue_steps")
 
 
 @page

@@ -1,4 +1,5 @@
-"""Printed forms as PDF: GET /api/v1/students/{key}/forms/basic-info.pdf and
+"""Printed forms as PDF: GET /api/v1/applications/{id}/form.pdf (附件7–10 of a status change),
+GET /api/v1/students/{key}/forms/basic-info.pdf and
 GET /api/v1/schools/{school_code}/classes/{class_id}/forms/basic-info.pdf (附件6 学生基本信息表)."""
 
 from django.http import HttpResponse
@@ -7,7 +8,7 @@ from ninja import Router
 
 from xueji.api.common import errors
 
-from . import selectors
+from . import change_forms, selectors
 
 router = Router(tags=["表格打印"])
 
@@ -47,3 +48,14 @@ def class_basic_info(request, school_code: str, class_id: int):
     """全班在读学生(待注册、在籍、休学)的《学生基本信息表》,每人一页,按班内学号排列;响应头
     X-Xueji-Students 为人数。班级没有在读学生时返回 422。"""
     return pdf_response(selectors.class_basic_info(request.user, class_id, school_code=school_code))
+
+
+@router.get("/applications/{application_id}/form.pdf", response={200: None, **errors(401, 404, 422, 503)},
+            openapi_extra=PDF_RESPONSE, url_name="application_form_pdf",
+            summary="打印学籍异动申请表(附件7–10,PDF)")
+def application_form(request, application_id: str):
+    """申请对应的纸质申请表:休学、延长休学、复学为附件7,转学(含跨省转入转出)为附件8,借读为附件9,
+    退学和自动退学为附件10。表中填入学生基本信息、申请事项、监护人签字栏,以及每个审批环节的意见栏
+    (已办理的环节填入单位、同意或不同意、意见、经办人和日期,未办理的留空供签字盖章)。
+    看不到该申请的用户返回 404;该类申请没有对应表格时返回 422;服务器缺少字体或 PDF 组件时返回 503。"""
+    return pdf_response(change_forms.change_form(request.user, application_id))

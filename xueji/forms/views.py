@@ -5,7 +5,7 @@ from django.shortcuts import render
 from xueji.core.errors import RuleViolation
 from xueji.web.pages import page
 
-from . import selectors
+from . import change_forms, selectors
 from .api import pdf_response
 from .pdf import PdfUnavailable
 
@@ -29,3 +29,8 @@ def student_basic_info(request, key: str):
 @page
 def class_basic_info(request, pk: int):
     return _pdf_or_explanation(request, lambda: selectors.class_basic_info(request.user, pk))
+
+
+@page
+def change_form(request, pk: int):
+    return _pdf_or_explanation(request, lambda: change_forms.change_form(request.user, pk))

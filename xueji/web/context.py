@@ -31,8 +31,9 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("申请记录", reverse("web:applications:list")))
         items.append(("转学", reverse("web:transfers:index")))
         items.append(("已转出学生", reverse("web:transfers:former")))
+        items.append(("借读", reverse("web:visiting:index")))
     if role != "auditor":
-        items.append(("督办", reverse("web:changes:overdue_steps")))
+        items.append(("督办", reverse("web:changes:oversight")))
     if role == "province":
         items.append(("工作日历", reverse("web:calendar:index")))
     if role in OFFICERS:

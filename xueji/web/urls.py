@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("xueji.intake.urls")),
     path("", include("xueji.archive.urls")),
     path("", include("xueji.transfers.urls")),
+    path("", include("xueji.visiting.urls")),
     path("", include("xueji.applications.urls_start")),
     path("", include("xueji.workdays.urls")),
     path("", include("xueji.notices.urls")),

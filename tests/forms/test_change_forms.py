@@ -1,0 +1,199 @@
+"""GET /api/v1/applications/{id}/form.pdf and /applications/<id>/form.pdf: 附件7–10 printed from the application.
+
+Rendering tests skip on a machine without Pango or the CJK fonts unless XUEJI_REQUIRE_PDF=1 (CI); the refusals
+(404 for outsiders, 422 for a type without a form) are decided before rendering and always run.
+"""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests import factories as f
+from tests.api.conftest import assert_error
+from tests.forms.conftest import page_text, read_pdf, require_pdf
+from xueji.applications import services
+from xueji.applications.models import Step
+from xueji.audit.models import AuditEvent
+from xueji.core.masking import mask_id
+from xueji.policy.changes import reasons
+from xueji.students import numbers
+from xueji.students.models import Student
+from xueji.transfers import services as transfers
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+TODAY = datetime.date.today()
+ACTION = "forms.change_form"
+
+
+def url(app) -> str:
+    return f"/api/v1/applications/{app.pk}/form.pdf"
+
+
+def proof(kind):
+    return (kind, SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf"))
+
+
+def enrol(student):
+    Student.objects.filter(pk=student.pk).update(status="在籍")
+    student.refresh_from_db()
+    numbers.issue_number(student)
+    student.refresh_from_db()
+    return student
+
+
+def pdf_text(response) -> str:
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == "application/pdf"
+    reader = read_pdf(response.content)
+    return "".join(page_text(reader, i) for i in range(len(reader.pages)))
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture
+def suspension(world, make_student):
+    """A suspension of 𠮷祥 (illness) that the school leader approved and the county has not yet decided."""
+    student = enrol(make_student(name="𠮷祥", grade=3))
+    app = services.submit(world.registrar_a, "suspension", student,
+                          {"reason": "illness", "start": TODAY.isoformat(),
+                           "end": (TODAY + datetime.timedelta(days=300)).isoformat(),
+                           "hours_needed": 200, "term_hours": 500},
+                          reason="住院治疗", evidence=[proof("suspension_form"), proof("medical_county")])
+    services.approve(world.leader_a, app.pk, comment="情况属实")
+    return app
+
+
+def test_suspension_prints_annex_7_with_the_rare_name_reason_and_the_decided_step(world, api_for, suspension):
+    require_pdf()
+    text = pdf_text(api_for(world.registrar_a).get(url(suspension)))
+    student = suspension.student
+    assert "附件7" in text and "山西省中小学生休学、复学申请表" in text
+    assert student.name in text and student.student_number in text
+    assert squeeze(reasons.SUSPENSION_REASONS["illness"].label) in text
+    assert f"{TODAY.year}年{TODAY.month}月{TODAY.day}日" in text and "住院治疗" in text
+    leader, county = suspension.steps.order_by("order")
+    assert squeeze(leader.org_name) in text and "同意" in text and "情况属实" in text
+    # The county has not decided: its box is printed with its name and an empty signature line.
+    assert county.status == Step.Status.PENDING and squeeze(county.org_name) in text
+    assert "经办人签字" in text and "监护人" in text
+    # The starting school's own registrar prints the whole ID number for the guardian to check.
+    assert f"身份证件号{student.id_number}" in text
+    row = AuditEvent.objects.get(action=ACTION, actor=world.registrar_a)
+    assert row.object_id == str(suspension.pk)
+    assert row.details == {"annex": "附件7", "type": "suspension", "full_id": True}
+
+
+def test_the_bureau_copy_masks_the_id_number(world, api_for, suspension):
+    require_pdf()
+    text = pdf_text(api_for(world.county_xd).get(url(suspension)))
+    student = suspension.student
+    # (The G student number is "G" + the ID number by design (第十一条); only the ID field itself is masked.)
+    assert f"身份证件号{mask_id(student.id_number)}" in text and f"身份证件号{student.id_number}" not in text
+    assert AuditEvent.objects.get(action=ACTION, actor=world.county_xd).details["full_id"] is False
+
+
+def test_transfer_prints_annex_8_with_both_schools_and_the_decided_steps(world, api_for, make_student):
+    require_pdf()
+    world.leader_b = f.user("lead_b", "leader", school=world.school_b)
+    student = enrol(make_student(name="张转学", grade=3))
+    app = transfers.start_transfer(
+        world.registrar_b, student_number=student.student_number, name=student.name, id_number=student.id_number,
+        payload={"transfer_reason": "work_move", "from_division": "140213", "to_division": "140106",
+                 "to_grade": 3},
+        reason="家长工作调动", evidence=[proof("transfer_form"), proof("work_change")])
+    services.approve(world.leader_b, app.pk, comment="同意接收")
+    services.approve(world.county_yz, app.pk)
+    text = pdf_text(api_for(world.registrar_b).get(url(app)))
+    assert "附件8" in text and "山西省中小学生转学申请表" in text and student.name in text
+    assert squeeze(reasons.TRANSFER_REASONS["work_move"].label) in text
+    assert world.school_a.name in text and world.school_b.name in text
+    steps = list(app.steps.order_by("order"))
+    assert [s.status for s in steps] == ["approved", "approved", "pending", "waiting"]
+    for step in steps:
+        assert squeeze(step.org_name) in text, step.org_name
+    assert "同意接收" in text
+    # The receiving school started it and prints the whole number; the sending side reads a masked copy.
+    assert f"身份证件号{student.id_number}" in text
+    sending = pdf_text(api_for(world.registrar_a).get(url(app)))
+    assert f"身份证件号{mask_id(student.id_number)}" in sending
+
+
+def test_withdrawal_prints_annex_10_after_both_approvals(world, api_for, make_student):
+    require_pdf()
+    student = enrol(make_student(name="李出国"))
+    app = services.submit(world.registrar_a, "withdrawal", student, {"ground": "settle_abroad"},
+                          evidence=[proof("withdrawal_form"), proof("passport_copy"), proof("hukou_copy"),
+                                    proof("township_approval")])
+    services.approve(world.leader_a, app.pk)
+    services.approve(world.county_xd, app.pk, comment="准予退学")
+    text = pdf_text(api_for(world.registrar_a).get(url(app)))
+    assert "附件10" in text and "山西省中小学生退学申请表" in text and student.name in text
+    assert squeeze(reasons.WITHDRAWAL_COMPULSORY_GROUNDS["settle_abroad"].label) in text
+    for step in app.steps.all():
+        assert squeeze(step.org_name) in text
+    assert "准予退学" in text and "经办人签字" not in text
+
+
+def test_visiting_prints_annex_9_with_home_and_host_schools(world, api_for, make_student):
+    require_pdf()
+    from xueji.visiting import services as visiting
+
+    world.leader_b = f.user("lead_b", "leader", school=world.school_b)
+    host_class = f.school_class(world.school_b, grade=3, name="三(1)班")
+    student = enrol(make_student(name="赵借读", grade=3))
+    kinds = ("visiting_form", "home_school_proof", "relative_hukou", "basic_info_copy", "guardian_unit_proof")
+    app = visiting.start_stay(
+        world.registrar_b, student_number=student.student_number, name=student.name, id_number=student.id_number,
+        payload={"visiting_reason": "parents_field_work", "starts_on": TODAY.isoformat(),
+                 "ends_on": (TODAY + datetime.timedelta(days=300)).isoformat(), "host_class": str(host_class.pk)},
+        evidence=[proof(kind) for kind in kinds])
+    services.approve(world.leader_b, app.pk, comment="同意借读")
+    text = pdf_text(api_for(world.registrar_b).get(url(app)))
+    assert "附件9" in text and "山西省中小学生借读申请表" in text and student.name in text
+    assert squeeze(reasons.VISITING_REASONS["parents_field_work"].label) in text
+    assert world.school_a.name in text and world.school_b.name in text and "三(1)班" in text
+    assert "同意借读" in text
+
+
+def test_a_type_without_a_form_is_refused_with_422(world, api_for, make_student):
+    app = services.submit(world.registrar_a, "registration", make_student(), {})
+    response = api_for(world.registrar_a).get(url(app))
+    assert_error(response, 422, code="no_form_for_type", field="type")
+    assert "该类申请无对应表格" in response.json()["errors"][0]["message"]
+    assert not AuditEvent.objects.filter(action=ACTION, outcome="ok").exists()
+
+
+@pytest.mark.parametrize("outsider", ["county_yz", "registrar_b", "auditor", "city_dt"])
+def test_outsiders_get_404_and_the_attempt_is_logged(world, api_for, client_for, suspension, outsider):
+    user = getattr(world, outsider)
+    assert_error(api_for(user).get(url(suspension)), 404)
+    assert client_for(user).get(f"/applications/{suspension.pk}/form.pdf").status_code == 404
+    refused = AuditEvent.objects.filter(action=ACTION, actor=user).exclude(outcome="ok")
+    assert refused.count() == 2 and refused.first().object_id == str(suspension.pk)
+
+
+def test_an_absent_application_is_404(world, api_for):
+    assert_error(api_for(world.registrar_a).get("/api/v1/applications/999999/form.pdf"), 404)
+    assert_error(api_for(world.registrar_a).get("/api/v1/applications/abc/form.pdf"), 404)
+
+
+def test_the_application_page_offers_the_form_and_the_web_url_serves_it(world, client_for, suspension):
+    client = client_for(world.registrar_a)
+    page = client.get(f"/applications/{suspension.pk}/").content.decode()
+    assert f'href="/applications/{suspension.pk}/form.pdf"' in page and "打印申请表(附件7)" in page
+    require_pdf()
+    response = client.get(f"/applications/{suspension.pk}/form.pdf")
+    assert "山西省中小学生休学、复学申请表" in pdf_text(response)
+
+
+def test_a_page_without_a_form_offers_no_button_and_the_url_explains(world, client_for, make_student):
+    app = services.submit(world.registrar_a, "registration", make_student(), {})
+    client = client_for(world.registrar_a)
+    assert "打印申请表" not in client.get(f"/applications/{app.pk}/").content.decode()
+    response = client.get(f"/applications/{app.pk}/form.pdf")
+    assert response.status_code == 422 and "该类申请无对应表格" in response.content.decode()
