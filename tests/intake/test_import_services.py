@@ -242,7 +242,8 @@ def test_an_active_junior_pupil_elsewhere_is_not_taken_over(world, make_student)
 
 
 def _homophone_case(world, make_student):
-    existing = make_student(school=world.school_b, name="王小明", birth=date(2019, 7, 7), gender="1")
+    existing = make_student(school=world.school_b, name="王小明", birth=date(2019, 7, 7), gender="1",
+                            id_number=f.make_id(birth=date(2019, 7, 7), gender="1", seq=91))
     row = pupil(9, name="王晓明", birth=date(2019, 7, 7), gender="1")
     batch = commit(world, check(world, [row]))
     return existing, batch
@@ -310,7 +311,8 @@ def test_an_id_two_transposed_digits_away_is_suspected(world, make_student):
 
 
 def test_same_guardian_and_birth_date_is_suspected_also_within_one_file(world, make_student):
-    existing = make_student(school=world.school_b, name="刘一", birth=date(2019, 9, 9))
+    existing = make_student(school=world.school_b, name="刘一", birth=date(2019, 9, 9),
+                            id_number=f.make_id(birth=date(2019, 9, 9), seq=92))
     guardian_id = existing.family.get().id_number
     twin_a = pupil(1, name="刘二", birth=date(2019, 9, 9)) | {"成员1身份证件号": guardian_id}
     twin_b = pupil(2, name="刘三", birth=date(2019, 9, 9)) | {"成员1身份证件号": guardian_id}
@@ -321,7 +323,8 @@ def test_same_guardian_and_birth_date_is_suspected_also_within_one_file(world, m
 
 
 def test_migrant_children_go_through_the_same_path(world, make_student):
-    existing = make_student(school=world.school_b, name="马小龙", birth=date(2019, 2, 2), gender="1")
+    existing = make_student(school=world.school_b, name="马小龙", birth=date(2019, 2, 2), gender="1",
+                            id_number=f.make_id(birth=date(2019, 2, 2), gender="1", seq=93))
     migrant = {"是否进城务工人员随迁子女": "是", "户口所在地": "410102", "籍贯": "410102", "出生地": "410102",
                "户口性质": "农业户口"}
     refused = pupil(1, id_number=existing.id_number, birth=date(2019, 2, 2), gender="1") | migrant

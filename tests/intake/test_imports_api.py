@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from tests.factories import make_id
 from tests.intake.conftest import csv_bytes, pupil, upload_file, xlsx_bytes
 from xueji.audit.models import AuditEvent
 from xueji.intake.models import DuplicateCase, ImportBatch
@@ -150,7 +151,8 @@ def test_unauthenticated_calls_are_401(client):
 
 @pytest.fixture
 def case(world, make_student, api_for):
-    make_student(school=world.school_b, name="王小明", birth=date(2019, 7, 7), gender="1")
+    make_student(school=world.school_b, name="王小明", birth=date(2019, 7, 7), gender="1",
+                 id_number=make_id(birth=date(2019, 7, 7), gender="1", seq=91))
     row = pupil(9, name="王晓明", birth=date(2019, 7, 7), gender="1")
     post_file(api_for(world.registrar_a), xlsx_bytes([row]), commit="valid_only")
     return DuplicateCase.objects.get()

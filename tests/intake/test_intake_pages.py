@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
+from tests.factories import make_id
 from tests.intake.conftest import pupil, upload_file, xlsx_bytes
 from xueji.intake import services
 from xueji.intake.models import DuplicateCase, ImportBatch
@@ -106,7 +107,8 @@ def test_outsiders_are_refused_on_every_import_page(world, client_for):
 
 @pytest.fixture
 def case(world, make_student, client_for):
-    make_student(school=world.school_b, name="王小明", birth=date(2019, 7, 7), gender="1")
+    make_student(school=world.school_b, name="王小明", birth=date(2019, 7, 7), gender="1",
+                 id_number=make_id(birth=date(2019, 7, 7), gender="1", seq=91))
     client = client_for(world.registrar_a)
     upload(client, xlsx_bytes([pupil(9, name="王晓明", birth=date(2019, 7, 7), gender="1")]))
     client.post(f"/intake/{ImportBatch.objects.get().pk}/commit", {"mode": "valid_only"})

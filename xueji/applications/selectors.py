@@ -3,6 +3,7 @@ old → new values of a change. Every read goes through ApplicationPolicy; refus
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
@@ -28,7 +29,57 @@ NOT_FOUND = "未找到该申请,或该申请不在您的管辖范围内"
 PAYLOAD_LABELS = {
     "entry_date": "入学日期",
     "identity_unresolved": "身份待核实(先发临时学籍号L)",
+    "reason": "理由",
+    "note": "说明",
+    "ground": "事由",
+    "start": "开始日期",
+    "end": "结束日期",
+    "until": "延期至",
+    "grade": "年级",
+    "hours_needed": "需停课(已请假)学时",
+    "term_hours": "本学期总学时",
+    "judicial_outcome": "司法处理结果",
+    "truancy_weeks": "旷课周次",
+    "truancy_runs": "连续旷课周数",
+    "known_on": "学校获知日期",
+    "reported_to": "已书面上报",
+    "transfer_reason": "转学理由",
+    "from_division": "原居住(务工)地",
+    "to_division": "现居住(务工)地",
+    "target_grade": "转入年级",
+    "target_class": "转入班级",
+    "mid_term_exception": "申请学期中转学特批",
+    "visiting_reason": "借读理由",
+    "starts_on": "开始日期",
+    "ends_on": "结束日期",
+    "host_class": "借读班级",
 }
+REPORT_RECIPIENTS = {"township": "乡镇人民政府", "county": "县级教育行政部门", "city": "市级教育行政部门"}
+
+
+def _reason_labels() -> dict[str, str]:
+    """Every reason and ground code of the policy's tables, with its Chinese label."""
+    from xueji.policy import codes
+    from xueji.policy.changes import reasons
+
+    found: dict[str, str] = dict(codes.JUDICIAL_OUTCOME)
+    for name in dir(reasons):
+        table = getattr(reasons, name)
+        if isinstance(table, Mapping):
+            found.update({code: r.label for code, r in table.items() if isinstance(r, reasons.Reason)})
+    found.update({"no_show": "开学后逾期未报到", "fraud": "以不正当手段骗取入学资格"})
+    return found
+
+
+def _readable(value):
+    """A payload value as a registrar reads it: codes as their labels, flags as 是/否, lists joined."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(_readable(v)) for v in value)
+    if isinstance(value, str):
+        return REPORT_RECIPIENTS.get(value) or _reason_labels().get(value, value)
+    return value
 
 
 def refuse_auditor(user) -> None:
@@ -217,7 +268,7 @@ def other_payload(application: Application) -> list[dict]:
         if name == "changes":
             continue
         label = PAYLOAD_LABELS.get(name) or (FIELD_BY_NAME[name].label if name in FIELD_BY_NAME else name)
-        rows.append({"field": name, "label": label, "value": value})
+        rows.append({"field": name, "label": label, "value": _readable(value)})
     return rows
 
 

@@ -7,9 +7,8 @@ the policy (county for compulsory-stage grades, city for high-school grades and 
 
 from django.db import models
 
-from xueji.policy import codes
+from xueji.policy import codes, province
 from xueji.policy.fields import GRADE_LABELS
-from xueji.policy import province
 from xueji.policy.province import get_policy
 
 

@@ -81,6 +81,9 @@ class ProvincePolicy:
     senior_no_show_working_days: int = 10  # 第十二条
     records_confirm_months: int = 1  # 第十二条
     transfer_step_working_days: int = 10  # 第二十二条
+    # No article limits the other approval steps; the registry holds them to the same ten working days as a
+    # transfer's so that every step shows a deadline. A province may set its own service standard here.
+    step_working_days: int = 10
     archive_handover_months: int = 1  # 第二十二条
     suspension_normal_years: int = 1  # 第二十四条
     suspension_max_years: int = 2  # 第二十四条

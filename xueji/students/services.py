@@ -9,9 +9,9 @@ from xueji.audit import services as audit
 from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from xueji.orgs.models import School, SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
+from xueji.policy import province
 from xueji.policy import record as record_rules
 from xueji.policy.fields import CONTROLLED_FIELDS, FAMILY_FIELDS, STUDENT_FIELDS
-from xueji.policy import province
 from xueji.policy.violations import Violation
 
 from .models import Enrolment, FamilyMember, StatusEvent, Student

@@ -90,7 +90,7 @@ def set_term(actor, *, school_year: int, number: int, starts_on: datetime.date, 
         raise Forbidden("只有省级教育行政部门可以设置学期起止日期")
     if ends_on <= starts_on:
         raise RuleViolation(Violation(code="term_dates", field="ends_on", message="学期结束日期须晚于开学日期"))
-    if number not in (1, 2) or not (starts_on.year in (school_year, school_year + 1)):
+    if number not in (1, 2) or starts_on.year not in (school_year, school_year + 1):
         raise RuleViolation(Violation(code="term_year", field="starts_on",
                                       message="开学日期须在该学年内(第一学期在起始年份秋季,第二学期在次年春季)"))
     with transaction.atomic():

@@ -10,7 +10,7 @@ from xueji.policy.violations import Violation
 from xueji.students import numbers
 from xueji.workdays.services import autumn_term, working_days_between
 
-from ..chains import leader_then_authority
+from ..chains import leader_then_authority, step_days
 from ..engine import ChangeType, StepSpec, register, transition
 from ..models import Application
 
@@ -76,7 +76,7 @@ def apply_delay(application, actor) -> None:
 
 register(ChangeType(
     code="entry_delay", label="延期入学", article=ART, needs_evidence=True,
-    steps=lambda app: [StepSpec("学校审核", "leader", app.school)],
+    steps=lambda app: [StepSpec("学校审核", "leader", app.school, step_days())],
     check=check_delay, apply=apply_delay,
 ))
 

@@ -11,10 +11,11 @@ from xueji.policy.changes import dropout as dropout_rules
 from xueji.policy.changes import missing as missing_rules
 from xueji.policy.changes import withdrawal as withdrawal_rules
 from xueji.policy.province import get_policy
+from xueji.policy.violations import Violation
 from xueji.transfers.facts import student_facts
 from xueji.workdays.services import working_days_between
 
-from ..chains import authority_step, leader_then_authority
+from ..chains import authority_step, leader_then_authority, step_days
 from ..engine import ChangeType, StepSpec, register, transition
 from .suspension import _date, current_periods, suspended_until
 
@@ -34,9 +35,9 @@ def withdrawal_steps(application) -> list[StepSpec]:
     school, grade = application.school, application.student.grade
     if _compulsory(application.student):
         # 第二十八条: the township's approval is on file before the county processes it, whoever runs the school.
-        return [StepSpec("学校审核", "leader", school),
-                StepSpec("县级教育行政部门办理退学", "county", school.county)]
-    return [StepSpec("学校审核", "leader", school), authority_step(school, grade, label="学籍主管部门批准")]
+        return [StepSpec("学校审核", "leader", school, step_days()),
+                StepSpec("县级教育行政部门办理退学", "county", school.county, step_days())]
+    return [StepSpec("学校审核", "leader", school, step_days()), authority_step(school, grade, label="学籍主管部门批准")]
 
 
 def check_withdrawal(ctx):
@@ -67,19 +68,22 @@ register(ChangeType(code="withdrawal", label="退学", article="第三十条", n
 
 
 def check_auto(ctx):
-    weeks = ctx.payload.get("truancy_weeks")
-    runs = ctx.payload.get("truancy_runs")
+    try:
+        weeks = [int(w) for w in ctx.payload.get("truancy_weeks") or []] or None
+        runs = [float(r) for r in ctx.payload.get("truancy_runs") or []] or None
+    except (TypeError, ValueError):
+        return [Violation(code="truancy_unreadable", field="truancy_weeks", article="第三十一条",
+                          message="旷课周次须为数字列表,如 1,2,3(第几周旷课)")]
     return withdrawal_rules.check_auto_withdrawal(
         _facts(ctx), ground=ctx.payload.get("ground", ""), proofs=ctx.proofs,
-        truancy_weeks=[int(w) for w in weeks] if weeks else None,
-        truancy_runs=[float(r) for r in runs] if runs else None,
+        truancy_weeks=weeks, truancy_runs=runs,
         today=timezone.localdate(), suspension_end=suspended_until(ctx.student))
 
 
 def auto_steps(application):
     school = application.school
-    return [StepSpec("学校审核", "leader", school), StepSpec("县级教育行政主管部门批准", "county", school.county),
-            StepSpec("市级教育行政主管部门批准", "city", school.city)]
+    return [StepSpec("学校审核", "leader", school, step_days()), StepSpec("县级教育行政主管部门批准", "county", school.county, step_days()),
+            StepSpec("市级教育行政主管部门批准", "city", school.city, step_days())]
 
 
 register(ChangeType(
@@ -126,8 +130,8 @@ register(ChangeType(
 
 
 def leave_steps(application):
-    return [StepSpec("学校审核", "leader", application.school),
-            StepSpec("报告市级教育行政部门", "city", application.school.city)]
+    return [StepSpec("学校审核", "leader", application.school, step_days()),
+            StepSpec("报告市级教育行政部门", "city", application.school.city, step_days())]
 
 
 def check_missing(ctx):
