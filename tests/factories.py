@@ -1,8 +1,8 @@
 """Builders for test data: a small Shanxi tree, named actors and valid student records."""
 
 import itertools
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 
 from django.contrib.auth.hashers import make_password
 

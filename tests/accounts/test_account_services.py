@@ -3,10 +3,10 @@
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 
+from tests.factories import PASSWORD
 from xueji.accounts.services import LoginFailed, check_password_login, create_account
 from xueji.audit.models import AuditEvent
 from xueji.core.errors import Forbidden, RuleViolation
-from tests.factories import PASSWORD
 
 STRONG = "Shanxi-registry-2026"
 

@@ -14,6 +14,7 @@ from xueji.core.errors import NotFound
 from xueji.orgs.models import SchoolClass
 from xueji.policy import province
 from xueji.students.models import Status, Student
+from xueji.visiting.models import VisitingStay
 
 from .models import PlacementItem, PlacementPlan
 from .permissions import PlanPolicy
@@ -110,6 +111,12 @@ def class_loads(class_ids, plan: PlacementPlan | None = None) -> dict[int, Load]
               .values_list("school_class_id").annotate(n=Count("id")).order_by())
     for class_id, n in seated:
         loads[class_id].seated = n
+    # Visiting students (借读) sit in the host class while their record stays home: their seats count too
+    # (第二十六条 refers to the caps of 第十三条).
+    guests = (VisitingStay.objects.filter(host_class_id__in=ids, ended_on__isnull=True)
+              .values_list("host_class_id").annotate(n=Count("id")).order_by())
+    for class_id, n in guests:
+        loads[class_id].seated += n
     incoming = (PlacementItem.objects.filter(open=True, school_class_id__in=ids)
                 .filter(Q(student__school_class__isnull=True) | ~Q(student__school_class_id=F("school_class_id")))
                 .values_list("school_class_id", "plan_id").annotate(n=Count("id")).order_by())

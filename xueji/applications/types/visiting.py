@@ -22,7 +22,7 @@ from xueji.policy.changes import visiting as rules
 from xueji.policy.violations import Violation
 from xueji.transfers import facts
 
-from ..chains import authority_step
+from ..chains import authority_step, step_days
 from ..engine import ChangeType, StepSpec, register
 
 A25, A26, A27 = rules.A25, rules.A26, rules.A27
@@ -99,11 +99,14 @@ def seats_taken(school_class: SchoolClass, *, besides_student=None) -> int:
     from xueji.placement.selectors import class_loads
     from xueji.visiting.models import VisitingStay
 
+    # class_loads already counts the visiting students sitting there; a stay of this very student is not a
+    # seat he would take twice.
     load = class_loads([school_class.pk])[school_class.pk]
-    guests = VisitingStay.objects.filter(host_class=school_class, ended_on__isnull=True)
+    own = 0
     if besides_student is not None:
-        guests = guests.exclude(student=besides_student)
-    return load.seated + load.reserved + guests.count()
+        own = VisitingStay.objects.filter(host_class=school_class, ended_on__isnull=True,
+                                          student=besides_student).count()
+    return load.seated + load.reserved - own
 
 
 def check_visiting(ctx) -> list[Violation]:
@@ -131,7 +134,7 @@ def check_visiting(ctx) -> list[Violation]:
 
 def steps_visiting(application) -> list[StepSpec]:
     host, grade = application.school, application.student.grade
-    return [StepSpec("借读学校审核", "leader", host),
+    return [StepSpec("借读学校审核", "leader", host, step_days()),
             authority_step(host, grade, label="借读学校主管部门审批")]
 
 
@@ -170,7 +173,7 @@ def check_visiting_end(ctx) -> list[Violation]:
 def steps_visiting_end(application) -> list[StepSpec]:
     stay = open_stay(application.student)
     host = stay.host_school if stay is not None else application.school
-    return [StepSpec("借读学校审核", "leader", host)]
+    return [StepSpec("借读学校审核", "leader", host, step_days())]
 
 
 def apply_visiting_end(application, actor) -> None:
