@@ -383,6 +383,10 @@ def generate(count: int, *, school_code: str | None = None, batch: int = 50_000,
     finally:
         if gc_was_enabled:
             gc.enable()
+    # Fresh statistics after a bulk load: without them PostgreSQL plans the next queries as if the tables
+    # were still small (full scans for an import's ID probes).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     seconds = time.monotonic() - started
     return summary | {"seconds": round(seconds, 1), "students_per_second": round(summary["students"] / seconds)}
 

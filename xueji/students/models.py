@@ -123,6 +123,8 @@ class Student(models.Model):
             models.Index(fields=["id_number"]),
             models.Index(fields=["name"]),
             models.Index(fields=["name", "gender", "birth_date"]),
+            # The suspected-duplicate checks of an import probe by birth date and gender (第十四条).
+            models.Index(fields=["birth_date", "gender"]),
         ]
 
     def __str__(self) -> str:
@@ -157,6 +159,8 @@ class FamilyMember(models.Model):
         verbose_name = "家庭成员或监护人"
         verbose_name_plural = "家庭成员或监护人"
         constraints = [models.UniqueConstraint(fields=["student", "position"], name="family_unique_position")]
+        # A guardian's ID finds siblings and suspected duplicates without reading every family.
+        indexes = [models.Index(fields=["id_number"])]
 
     def __str__(self) -> str:
         return self.name
