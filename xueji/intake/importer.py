@@ -28,14 +28,14 @@ from django.utils import timezone
 from xueji.orgs.models import School, SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
 from xueji.policy import codes, province
-from xueji.policy.areas import is_known_area
 from xueji.policy.fast import RowReader
 from xueji.policy.fields import CONTROLLED_FIELDS, GRADE_LABELS, field_label
-from xueji.policy.idcard import EARLIEST_BIRTH_YEAR, WEIGHTS
 from xueji.policy.violations import Violation
 from xueji.students.models import Enrolment, FamilyMember, StatusEvent, Student, StudentNumber
 from xueji.students.services import COLUMN_FIELDS, FAMILY_COLUMNS, pinyin_of
 
+from . import checking
+from .checking import UNDETECTED_SWAPS, swapped_ids  # noqa: F401 - where callers find them
 from .duplicates import Probe, registry_suspects
 from .sheets import NUMBER_COLUMN, Sheet
 from .writer import Staging, Table, bulk_session, make_writer
@@ -61,48 +61,6 @@ _CONTINUED_FIELDS = [n for n in COLUMN_FIELDS if n not in CONTROLLED_FIELDS and 
 def pinyin_key(name: str) -> str:
     """The name in pinyin without spaces, the form the suspected-duplicate check compares."""
     return pinyin_of(name).replace(" ", "")
-
-
-def _undetected_swaps() -> tuple[tuple[int, int], ...]:
-    # Positions whose GB 11643 weights agree modulo 11 (the check character weighs 1): swapping two different
-    # digits there leaves the check character right, so such a typo passes every check and makes a second record.
-    weights = (*WEIGHTS, 1)
-    return tuple((i, j) for i in range(18) for j in range(i + 1, 18) if (weights[i] - weights[j]) % 11 == 0)
-
-
-UNDETECTED_SWAPS = _undetected_swaps()
-
-
-def swapped_ids(number: str, today: datetime.date | None = None) -> list[str]:
-    """The valid ID numbers that differ from the valid number `number` by two transposed characters.
-
-    The check character catches every other transposition, adjacent ones included (tests/intake/
-    test_fast_reader.py proves it), so a registry that holds checked numbers only can hold a transposed twin of
-    a valid number only at these positions: 1st/11th … 7th/17th digit, and 8th digit/check character. Those
-    swaps keep the check character right by construction; what remains to check is that the date is real and
-    the area code known.
-    """
-    today = today or datetime.date.today()
-    found = []
-    for i, j in UNDETECTED_SWAPS:
-        a, b = number[i], number[j]
-        if a == b or a == "X" or b == "X":
-            continue
-        other = number[:i] + b + number[i + 1:j] + a + number[j + 1:]
-        if (6 <= i <= 13 or 6 <= j <= 13) and not _real_birth_date(other, today):
-            continue
-        if i < 6 and not is_known_area(other[:6]):
-            continue
-        found.append(other)
-    return found
-
-
-def _real_birth_date(number: str, today: datetime.date) -> bool:
-    try:
-        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return False
-    return EARLIEST_BIRTH_YEAR <= born.year and born <= today
 
 
 @dataclass
@@ -147,6 +105,7 @@ class Row:
     class_id: int | None = None
     student_id: int | None = None
     suspects: list[tuple[int, str]] = field(default_factory=list)  # (existing record id, reason)
+    twins: tuple[str, ...] | None = None  # swapped_ids of a valid resident ID, when the check computed them
 
     def has_error_on(self, name: str) -> bool:
         return any(v.field == name for v in self.errors)
@@ -235,8 +194,10 @@ class ImportPass:
         self.reader = RowReader(sheet.header, school_type=self.school.school_type, today=self.today)
         self.number_index = sheet.header.index(NUMBER_COLUMN) if NUMBER_COLUMN in sheet.header else None
         self._load_classes()
-        for chunk in _chunks(sheet.rows, CHUNK):
-            rows = [self._read(number, cells) for number, cells in chunk]
+        helpers = ((list(sheet.header), self.school.school_type, self.today)
+                   if checking.use_helpers(sheet.size_hint) else None)
+        for chunk, checked in checking.checked_chunks(self.reader, _chunks(sheet.rows, CHUNK), helpers=helpers):
+            rows = [self._read(number, cells, *result) for (number, cells), result in zip(chunk, checked, strict=True)]
             # The previous chunk's writes must be done before this chunk reads the registry.
             self.pipeline.wait()
             self._match_registry(rows)
@@ -253,9 +214,8 @@ class ImportPass:
         self._suspects()
         return self.outcome
 
-    def _read(self, number: int, cells: list) -> Row:
-        data, violations = self.reader.read(cells)
-        row = Row(number, data, [v for v in violations if v.is_error])
+    def _read(self, number: int, cells: list, data: dict, errors: list[Violation], twins: tuple | None) -> Row:
+        row = Row(number, data, errors, twins=twins)
         if self.number_index is not None:
             value = cells[self.number_index]
             row.student_number = "".join(str(value or "").split()).upper()
@@ -463,7 +423,7 @@ class ImportPass:
         earlier rows (a pair inside one file is as suspect as a pair across the registry)."""
         data = row.data
         probe = Probe(row.number, self._pinyin(data), data["gender"], data["birth_date"],
-                      tuple(swapped_ids(data["id_number"], self.today)) if data.get("id_type") == "1" else (),
+                      self._twins(row),
                       tuple(m["id_number"] for m in data.get("family") or []
                             if m.get("id_type") == "1" and m.get("id_number")))
         self.probes.append(probe)
@@ -474,6 +434,11 @@ class ImportPass:
             if earlier != row.number:
                 self.in_file_pairs.append((row.number, earlier, reason))
         self.pending_suspects += [(row.number, pk, reason) for pk, reason in row.suspects]
+
+    def _twins(self, row: Row) -> tuple[str, ...]:
+        if row.data.get("id_type") != "1":
+            return ()
+        return row.twins if row.twins is not None else tuple(swapped_ids(row.data["id_number"], self.today))
 
     @staticmethod
     def _pinyin(data: dict) -> str:
