@@ -2,9 +2,10 @@
 
 import pytest
 
+from tests.policy.rule_cases import case, check_case, check_coverage
 from xueji.policy.changes import death
 from xueji.policy.changes.common import StudentFacts
-from xueji.policy.violations import ERROR, WARNING
+from xueji.policy.violations import WARNING
 
 A32 = "第三十二条"
 
@@ -13,10 +14,6 @@ def run(status="在籍", proofs=("death_proof",), days=3):
     return death.check_death(
         StudentFacts(grade=4, status=status), proofs=proofs, working_days_since_known=days
     )
-
-
-def case(code, article, allowed, refused, severity=ERROR):
-    return pytest.param(code, article, allowed, refused, severity, id=code)
 
 
 CASES = [
@@ -28,19 +25,11 @@ CASES = [
 
 @pytest.mark.parametrize(("code", "article", "allowed", "refused", "severity"), CASES)
 def test_rule_allows_and_refuses_naming_its_article(code, article, allowed, refused, severity):
-    ok = allowed()
-    assert code not in [v.code for v in ok]
-    assert [v for v in ok if v.is_error] == []
-    hits = [v for v in refused() if v.code == code]
-    assert hits, f"{code} not raised"
-    for hit in hits:
-        assert hit.article == article and hit.severity == severity
-        assert f"({article})" in hit.message
+    check_case(code, article, allowed, refused, severity)
 
 
 def test_every_rule_has_both_cases():
-    covered = {(p.values[0], p.values[1]) for p in CASES}
-    assert covered == {(code, art) for code, arts in death.RULES.items() for art in arts}
+    check_coverage(CASES, death.RULES)
 
 
 @pytest.mark.parametrize("status", ["在籍", "休学", "辍学", "失踪"])

@@ -2,9 +2,9 @@
 
 import pytest
 
+from tests.policy.rule_cases import case, check_case, check_coverage
 from xueji.policy.changes import dropout
 from xueji.policy.changes.common import StudentFacts
-from xueji.policy.violations import ERROR
 
 A33 = "第三十三条"
 
@@ -21,10 +21,6 @@ def close(current):
     )
 
 
-def case(code, article, allowed, refused, severity=ERROR):
-    return pytest.param(code, article, allowed, refused, severity, id=code)
-
-
 CASES = [
     case("dropout_not_compulsory", A33, lambda: run(grade=9), lambda: run(grade=10)),
     case("dropout_status", A33, lambda: run(), lambda: run(status="休学")),
@@ -37,19 +33,11 @@ CASES = [
 
 @pytest.mark.parametrize(("code", "article", "allowed", "refused", "severity"), CASES)
 def test_rule_allows_and_refuses_naming_its_article(code, article, allowed, refused, severity):
-    ok = allowed()
-    assert code not in [v.code for v in ok]
-    assert [v for v in ok if v.is_error] == []
-    hits = [v for v in refused() if v.code == code]
-    assert hits, f"{code} not raised"
-    for hit in hits:
-        assert hit.article == article and hit.severity == severity
-        assert f"({article})" in hit.message
+    check_case(code, article, allowed, refused, severity)
 
 
 def test_every_rule_has_both_cases():
-    covered = {(p.values[0], p.values[1]) for p in CASES}
-    assert covered == {(code, art) for code, arts in dropout.RULES.items() for art in arts}
+    check_coverage(CASES, dropout.RULES)
 
 
 def test_a_city_run_school_also_reports_to_the_city():

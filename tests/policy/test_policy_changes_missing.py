@@ -2,9 +2,9 @@
 
 import pytest
 
+from tests.policy.rule_cases import case, check_case, check_coverage
 from xueji.policy.changes import missing
 from xueji.policy.changes.common import StudentFacts
-from xueji.policy.violations import ERROR
 
 A41 = "第四十一条"
 
@@ -13,10 +13,6 @@ def leave(status="在籍", reason="missing", reported_to_city=True, **kw):
     return missing.check_leave(
         StudentFacts(grade=8, status=status), reason=reason, reported_to_city=reported_to_city, **kw
     )
-
-
-def case(code, article, allowed, refused, severity=ERROR):
-    return pytest.param(code, article, allowed, refused, severity, id=code)
 
 
 CASES = [
@@ -48,19 +44,11 @@ CASES = [
 
 @pytest.mark.parametrize(("code", "article", "allowed", "refused", "severity"), CASES)
 def test_rule_allows_and_refuses_naming_its_article(code, article, allowed, refused, severity):
-    ok = allowed()
-    assert code not in [v.code for v in ok]
-    assert [v for v in ok if v.is_error] == []
-    hits = [v for v in refused() if v.code == code]
-    assert hits, f"{code} not raised"
-    for hit in hits:
-        assert hit.article == article and hit.severity == severity
-        assert f"({article})" in hit.message
+    check_case(code, article, allowed, refused, severity)
 
 
 def test_every_rule_has_both_cases():
-    covered = {(p.values[0], p.values[1]) for p in CASES}
-    assert covered == {(code, art) for code, arts in missing.RULES.items() for art in arts}
+    check_coverage(CASES, missing.RULES)
 
 
 def test_each_listed_reason_with_the_report_is_accepted():

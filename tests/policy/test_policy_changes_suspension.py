@@ -5,9 +5,10 @@ import datetime as dt
 
 import pytest
 
+from tests.policy.rule_cases import case, check_case, check_coverage
 from xueji.policy.changes import suspension
 from xueji.policy.changes.common import SchoolFacts, StudentFacts
-from xueji.policy.violations import ERROR, WARNING
+from xueji.policy.violations import WARNING
 
 A23, A24, A31 = "第二十三条", "第二十四条", "第三十一条"
 JUNIOR = SchoolFacts("3114010501", "初级中学", city_code="140100", county_code="140105", city_district=True)
@@ -54,10 +55,6 @@ def expiry(grade=8, today=dt.date(2026, 9, 2), **kw):
     return suspension.check_suspension_expiry(
         StudentFacts(grade=grade, status="休学"), today=today, end=ONE_YEAR, **kw
     )
-
-
-def case(code, article, allowed, refused, severity=ERROR):
-    return pytest.param(code, article, allowed, refused, severity, id=code)
 
 
 CASES = [
@@ -158,20 +155,11 @@ CASES = [
 
 @pytest.mark.parametrize(("code", "article", "allowed", "refused", "severity"), CASES)
 def test_rule_allows_and_refuses_naming_its_article(code, article, allowed, refused, severity):
-    ok = allowed()
-    assert code not in [v.code for v in ok]
-    assert [v for v in ok if v.is_error] == []
-    hits = [v for v in refused() if v.code == code]
-    assert hits, f"{code} not raised"
-    for hit in hits:
-        assert hit.article == article and hit.severity == severity
-        if article:
-            assert f"({article})" in hit.message
+    check_case(code, article, allowed, refused, severity)
 
 
 def test_every_rule_has_both_cases():
-    covered = {(p.values[0], p.values[1]) for p in CASES}
-    assert covered == {(code, art) for code, arts in suspension.RULES.items() for art in (arts or (None,))}
+    check_coverage(CASES, suspension.RULES)
 
 
 def test_graduating_year_is_only_a_note_never_a_refusal():

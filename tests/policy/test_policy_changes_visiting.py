@@ -4,9 +4,9 @@ import dataclasses
 
 import pytest
 
+from tests.policy.rule_cases import case, check_case, check_coverage
 from xueji.policy.changes import reasons, visiting
 from xueji.policy.changes.common import SchoolFacts, StudentFacts
-from xueji.policy.violations import ERROR
 
 A25, A26, A27 = "第二十五条", "第二十六条", "第二十七条"
 HOME = SchoolFacts("2114010501", "小学", city_code="140100", county_code="140105", city_district=True)
@@ -23,10 +23,6 @@ def run(student=None, host=None, **kw):
         dataclasses.replace(HOST, **(host or {})),
         **args,
     )
-
-
-def case(code, article, allowed, refused, severity=ERROR):
-    return pytest.param(code, article, allowed, refused, severity, id=code)
 
 
 CASES = [
@@ -77,19 +73,11 @@ CASES = [
 
 @pytest.mark.parametrize(("code", "article", "allowed", "refused", "severity"), CASES)
 def test_rule_allows_and_refuses_naming_its_article(code, article, allowed, refused, severity):
-    ok = allowed()
-    assert code not in [v.code for v in ok]
-    assert [v for v in ok if v.is_error] == []
-    hits = [v for v in refused() if v.code == code]
-    assert hits, f"{code} not raised"
-    for hit in hits:
-        assert hit.article == article and hit.severity == severity
-        assert f"({article})" in hit.message
+    check_case(code, article, allowed, refused, severity)
 
 
 def test_every_rule_has_both_cases():
-    covered = {(p.values[0], p.values[1]) for p in CASES}
-    assert covered == {(code, art) for code, arts in visiting.RULES.items() for art in arts}
+    check_coverage(CASES, visiting.RULES)
 
 
 def test_every_listed_family_situation_is_accepted():

@@ -5,9 +5,10 @@ import datetime as dt
 
 import pytest
 
+from tests.policy.rule_cases import case, check_case, check_coverage
 from xueji.policy.changes import withdrawal
 from xueji.policy.changes.common import StudentFacts
-from xueji.policy.violations import ERROR, WARNING
+from xueji.policy.violations import WARNING
 
 A28, A29, A30, A31, A41 = "第二十八条", "第二十九条", "第三十条", "第三十一条", "第四十一条"
 SUSPENDED_TWO_YEARS = [(dt.date(2024, 9, 1), dt.date(2025, 9, 1)), (dt.date(2025, 9, 1), dt.date(2026, 9, 1))]
@@ -51,10 +52,6 @@ def expired(today):
         today=today,
         suspension_end=dt.date(2026, 9, 1),
     )
-
-
-def case(code, article, allowed, refused, severity=ERROR):
-    return pytest.param(code, article, allowed, refused, severity, id=f"{code}-{article}")
 
 
 CASES = [
@@ -144,19 +141,11 @@ CASES = [
 
 @pytest.mark.parametrize(("code", "article", "allowed", "refused", "severity"), CASES)
 def test_rule_allows_and_refuses_naming_its_article(code, article, allowed, refused, severity):
-    ok = allowed()
-    assert code not in [v.code for v in ok]
-    assert [v for v in ok if v.is_error] == []
-    hits = [v for v in refused() if v.code == code]
-    assert hits, f"{code} not raised"
-    for hit in hits:
-        assert hit.article == article and hit.severity == severity
-        assert f"({article})" in hit.message
+    check_case(code, article, allowed, refused, severity)
 
 
 def test_every_rule_has_both_cases():
-    covered = {(p.values[0], p.values[1]) for p in CASES}
-    assert covered == {(code, art) for code, arts in withdrawal.RULES.items() for art in arts}
+    check_coverage(CASES, withdrawal.RULES)
 
 
 def test_compulsory_withdrawal_for_another_reason_says_it_is_not_allowed():
