@@ -342,7 +342,8 @@ class ImportPass:
             row.fail("registered_elsewhere", f"该学生已在全省登记学籍({self._where(match)}),请办理转学手续(第十四条)")
         else:
             row.fail("duplicate_id", f"该学生已在全省登记学籍({self._where(match)}),不得重复建立(第十四条);"
-                     "如需恢复学籍,请联系学籍主管部门核实")
+                     "出国定居后回国的学生请在“新建学生”中逐个录入,系统将新建学籍并关联原学籍(第三十条);"
+                     "其他情况请联系学籍主管部门核实")
 
     def _continues(self, row: Row, match: Match) -> bool:
         """A record that has left its stage moves on with the student (第四条 各学段随转, 第十二条)."""

@@ -107,6 +107,11 @@ class Student(models.Model):
     commute_mode = code_field("上下学方式", 1)
     needs_school_bus = flag_field("是否需要乘坐校车")
 
+    # 第三十条: a student who settled abroad and came back gets a new record, linked to the one he left with.
+    earlier_record = models.ForeignKey(
+        "self", verbose_name="原学籍(出国定居后返回)", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="later_records",
+    )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     created_by = models.ForeignKey(

@@ -54,6 +54,9 @@ def issue_number(student: Student, kind: str | None = None) -> StudentNumber:
             Violation(code="g_needs_valid_id", field="id_number", article="第十一条",
                       message="G类学籍号须依据有效的居民身份证号生成,请先核对身份证件号")
         )
+    if kind == "G" and student.earlier_record_id and StudentNumber.objects.filter(
+            number=rules.g_number(student.id_number), student_id=student.earlier_record_id).exists():
+        return _adopt_earlier_numbers(student, rules.g_number(student.id_number))
     if kind == "G" and StudentNumber.objects.filter(number=rules.g_number(student.id_number)).exists():
         raise Conflict(
             Violation(code="number_taken", field="id_number", article="第十四条",
@@ -76,3 +79,24 @@ def issue_number(student: Student, kind: str | None = None) -> StudentNumber:
     student.student_number = number.number
     student.save(update_fields=["student_number", "updated_at"])
     return number
+
+
+def _adopt_earlier_numbers(student: Student, number: str) -> StudentNumber:
+    """第三十条 meets 第十一条: the returning emigrant's new record takes over his lifelong number. The numbers
+    move with the person (never to anyone else); the earlier record stays, linked, and says where they went."""
+    from .models import StatusEvent
+
+    earlier = student.earlier_record
+    StudentNumber.objects.filter(student=earlier).update(student=student)
+    StudentNumber.objects.filter(student=student).exclude(number=number).update(
+        replaced_at=timezone.now())
+    StudentNumber.objects.filter(number=number).update(replaced_at=None)
+    Student.objects.filter(pk=earlier.pk).update(student_number=None)
+    StatusEvent.objects.create(
+        student=earlier, kind="学籍号随本人转入新学籍", from_status=earlier.status, to_status=earlier.status,
+        school=earlier.school, note=f"出国定居后返回,按第三章新建学籍,学籍号{number}随本人转入新学籍(第三十条)",
+        changes={"student_number": [number, None], "later_record": student.pk},
+    )
+    student.student_number = number
+    student.save(update_fields=["student_number", "updated_at"])
+    return StudentNumber.objects.get(number=number)

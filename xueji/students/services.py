@@ -11,6 +11,7 @@ from xueji.orgs.models import School, SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
 from xueji.policy import province
 from xueji.policy import record as record_rules
+from xueji.policy.changes.withdrawal import returning_intake
 from xueji.policy.fields import CONTROLLED_FIELDS, FAMILY_FIELDS, STUDENT_FIELDS
 from xueji.policy.violations import Violation
 
@@ -73,13 +74,25 @@ def _grade_violations(school: School, grade) -> list[Violation]:
     return []
 
 
-def _duplicate_id(id_type: str, id_number: str, exclude_pk=None) -> Student | None:
+
+
+def _earlier_records(id_type: str, id_number: str) -> tuple[Student | None, bool]:
+    """(the record a returning emigrant left with, whether another record forbids a new one) for an ID."""
     if id_type == "Z" or not id_number:
-        return None
-    qs = Student.objects.filter(id_type=id_type, id_number=id_number)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.first()
+        return None, False
+    found = list(Student.objects.filter(id_type=id_type, id_number=id_number))
+    returned = [s for s in found if returned_from_abroad(s) and not s.later_records.exists()]
+    return (returned[0] if returned else None), len(returned) != len(found)
+
+
+def returned_from_abroad(record: Student) -> bool:
+    """A record closed by a withdrawal for settling abroad (第二十八、二十九条): its person, back in the province,
+    is admitted anew under chapter 3 with a record linked to this one (第三十条)."""
+    from xueji.applications.models import Application
+
+    return record.status == "退学" and Application.objects.filter(
+        student=record, type="withdrawal", status=Application.Status.APPROVED, payload__ground="settle_abroad"
+    ).exists()
 
 
 def create_student(actor, school: School, raw: dict, *, keys: str = "name", class_reason: str = "") -> Student:
@@ -101,11 +114,12 @@ def create_student(actor, school: School, raw: dict, *, keys: str = "name", clas
             class_errors += errors_only(check_class_room(school_class, reason=class_reason))
         if class_errors:
             raise RuleViolation(class_errors)
-        if _duplicate_id(data.get("id_type", ""), data.get("id_number", "")):
+        earlier, blocked = _earlier_records(data.get("id_type", ""), data.get("id_number", ""))
+        if blocked:
             raise Conflict(Violation(
                 code="duplicate_id", field="id_number", article="第十四条",
                 message="该身份证件号已在全省登记学籍,不得重复建立;如学生转入,请办理转学手续(第十四条)"))
-        student = Student(school=school, school_class=school_class, created_by=actor,
+        student = Student(school=school, school_class=school_class, created_by=actor, earlier_record=earlier,
                           **{k: data[k] for k in COLUMN_FIELDS if data.get(k) is not None})
         if not student.name_pinyin:
             student.name_pinyin = pinyin_of(student.name)
@@ -113,8 +127,11 @@ def create_student(actor, school: School, raw: dict, *, keys: str = "name", clas
         _save_family(student, data.get("family") or [])
         Enrolment.objects.create(student=student, school=school, grade=student.grade, school_class=school_class,
                                  started_on=date.today(), entry_reason="新建学籍")
+        note = "录入学生基本信息,待注册"
+        if earlier:
+            note = returning_intake(earlier.student_number).message
         StatusEvent.objects.create(student=student, kind="建档", to_status=student.status, school=school,
-                                   actor=actor, note="录入学生基本信息,待注册")
+                                   actor=actor, note=note[:500])
         audit.record(actor, "student.create", obj=student, details={"school": school.pk})
     return student
 

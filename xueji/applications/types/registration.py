@@ -56,6 +56,9 @@ def _duplicate(student: Student) -> list[Violation]:
         return []
     other = (Student.objects.filter(id_type=student.id_type, id_number=student.id_number)
              .exclude(pk=student.pk).exclude(student_number__isnull=True))
+    if student.earlier_record_id:
+        # 第三十条: the record he left with when settling abroad is his own, not a second person's.
+        other = other.exclude(pk=student.earlier_record_id)
     if other.exists():
         return [Violation(code="duplicate_id", field="id_number", article="第十四条",
                           message="该身份证件号已在全省登记学籍,不得重复建立;如学生转入,请办理转学手续(第十四条)")]
