@@ -153,12 +153,37 @@ def submit(request):
     """JSON:`{type, student, reason, …申请内容}`,申请内容与 type 并列,如
     `{"type": "info_change", "student": "G1401…", "changes": {"name": "王晓明"}}`。
     需要证明材料的申请(如学籍信息变更,第十五条)用 multipart/form-data 提交,文件放在 `files` 中。
+    转学(transfer)与借读(visiting)由转入(借读)学校发起:student 填学籍号,并同时提交 name 与 id_number
+    核对身份(三项相符才受理),其余字段与 /api/v1/transfers、/api/v1/visiting 相同。
     规则不允许时返回 422 并写明条款;已有审批中的同类申请返回 409;角色不能发起返回 403。"""
     type_code, key, reason, payload, files = _submission(request)
+    if type_code in RECEIVING_STARTS:
+        # The receiving school cannot see the student: the guardian's papers identify him (第十八、二十六条).
+        start = RECEIVING_STARTS[type_code]()
+        application = start(request.user, student_number=key, name=str(payload.pop("name", "") or ""),
+                            id_number=str(payload.pop("id_number", "") or ""), payload=payload,
+                            reason=reason, evidence=files)
+        return Status(201, _fresh(application.pk))
     payload, reason = start_forms.api_input(type_code, payload, reason, request.POST)
     student = find_student(request.user, key, purpose="application", audit_read=False)
     application = services.submit(request.user, type_code, student, payload, reason=reason, evidence=files)
     return Status(201, _fresh(application.pk))
+
+
+def _transfer_start():
+    from xueji.transfers.services import start_transfer
+
+    return start_transfer
+
+
+def _visiting_start():
+    from xueji.visiting.services import start_stay
+
+    return start_stay
+
+
+# Change types filed by the school that will receive the student, with the student's number, name and ID.
+RECEIVING_STARTS = {"transfer": _transfer_start, "visiting": _visiting_start}
 
 
 @router.post("/batch", response={200: BatchSubmitOut, **errors(400, 401, 403, 422)}, summary="批量发起同类申请")
