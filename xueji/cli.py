@@ -14,6 +14,7 @@ USAGE = """用法: xueji <命令> [选项]
   generate --students N        批量生成合成学生(性能测试用)
   createaccount 用户名 --role province --org 140000
                                从命令行建立第一个账号
+  remind [--date YYYY-MM-DD]   向超期环节的办理人发送提醒(可每日定时运行)
   migrate | shell | check …    其余命令原样交给 Django(xueji help 列出全部)
 """
 
