@@ -82,7 +82,7 @@ class StepOut(Schema):
 
 class EvidenceOut(Schema):
     id: int = Field(description="材料ID")
-    kind: str = Field(description="材料名称,如 户口簿")
+    kind: str = Field(description="材料类型:证明材料代码(如 medical_county、transfer_form),或上传时填写的材料名称")
     original_name: str = Field(description="上传时的文件名")
     content_type: str = Field(description="image/jpeg、image/png 或 application/pdf")
     size: int = Field(description="大小(字节)")

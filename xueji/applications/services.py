@@ -1,6 +1,5 @@
 """Starting, deciding and cancelling applications. Each takes the acting user and audits in its transaction."""
 
-import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -8,7 +7,7 @@ from django.utils import timezone
 
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation
-from xueji.orgs.models import Division, School
+from xueji.orgs.models import School
 from xueji.policy.violations import Violation
 from xueji.students.models import Student
 from xueji.students.permissions import StudentPolicy
@@ -233,11 +232,3 @@ def attach_evidence(actor, application_id: int, upload, kind: str = "") -> Evide
         item = _store_evidence(actor, application, upload, kind)
         audit.record(actor, "application.evidence", obj=application, details={"evidence": item.pk})
     return item
-
-
-def authority_of(school: School, grade: int) -> Division:
-    return school.authority_for(grade)
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
