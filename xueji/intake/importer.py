@@ -38,7 +38,7 @@ from . import checking
 from .checking import UNDETECTED_SWAPS, swapped_ids  # noqa: F401 - where callers find them
 from .duplicates import Probe, registry_suspects
 from .sheets import NUMBER_COLUMN, Sheet
-from .writer import Staging, Table, bulk_session, make_writer
+from .writer import Table, bulk_session, make_staging, make_writer
 
 CHUNK = 2000
 MAX_STORED_ERRORS = 20_000
@@ -58,9 +58,14 @@ _CONTINUED_FIELDS = [n for n in COLUMN_FIELDS if n not in CONTROLLED_FIELDS and 
 
 
 @lru_cache(maxsize=200_000)
+def name_pinyin(name: str) -> str:
+    """pinyin_of, remembered: the duplicate probe and the new record both need it, and pypinyin is slow."""
+    return pinyin_of(name)
+
+
 def pinyin_key(name: str) -> str:
     """The name in pinyin without spaces, the form the suspected-duplicate check compares."""
-    return pinyin_of(name).replace(" ", "")
+    return name_pinyin(name).replace(" ", "")
 
 
 @dataclass
@@ -155,7 +160,7 @@ class ImportPass:
         self.now = timezone.now()
         self.outcome = Outcome()
         self.writer = make_writer() if write else None
-        self.staging = Staging(self.writer) if write else None
+        self.staging = make_staging(self.writer) if write else None
         self.seen_ids: dict[tuple[str, str], int] = {}
         self.seen_numbers: dict[str, int] = {}
         self.seen_unidentified: dict[tuple, int] = {}
@@ -501,7 +506,7 @@ class ImportPass:
                       school_class_id=row.class_id, photo="", photo_retake_needed=False, created_at=self.now,
                       updated_at=self.now, created_by_id=self.actor.pk)
         if not values.get("name_pinyin"):
-            values["name_pinyin"] = pinyin_of(data["name"])
+            values["name_pinyin"] = name_pinyin(data["name"])
         return values
 
     @staticmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,8 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 from xueji.policy.fields import FAMILY_FIELDS, STUDENT_FIELDS, family_column, parse_family_column
 from xueji.policy.values import is_blank
 from xueji.policy.violations import Violation
+
+from . import xlsx_parts
 
 # An optional column beside the 72 items: the 学籍号 of a student continuing from an earlier stage (第四条).
 NUMBER_COLUMN = "学籍号"
@@ -163,13 +166,38 @@ def _build(rows: Iterator[list], first_row_number: int, size: int | None) -> She
 def _calamine_sheet(path: Path) -> Sheet:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_name(_admission_sheet_name(workbook))
+        name = _admission_sheet_name(workbook)
+        cut = xlsx_parts.plan(str(path), name) if zipfile.is_zipfile(path) else None
+        if cut is not None:
+            return _parted_sheet(xlsx_parts.PartReader(str(path), name, cut).start())
+        sheet = workbook.get_sheet_by_name(name)
     except (CalamineError, OSError, ValueError) as exc:
         raise SheetError([Violation("file_unreadable",
                                     f"无法读取该文件({type(exc).__name__}),文件可能已损坏或被加密,"
                                     "请用表格软件打开后另存为.xlsx再上传")]) from exc
-    start = sheet.start or (0, 0)
-    return _build(iter(sheet.iter_rows()), start[0] + 1, sheet.height)
+    # iter_rows gives the sheet from its first row, blank rows above the data included (python-calamine 0.9;
+    # tests/intake/test_sheets.py holds it to that), so the stream's first row is row 1.
+    return _build(iter(sheet.iter_rows()), 1, sheet.end[0] + 1 if sheet.end else 0)
+
+
+def _parted_sheet(reader: xlsx_parts.PartReader) -> Sheet:
+    """A large .xlsx read part by part (xlsx_parts.py): its rows as one stream, every row at its column."""
+    size = reader.height - reader.first_row + 1 if reader.height else None
+    return _build(_joined_rows(reader), reader.first_row, size)
+
+
+def _joined_rows(reader: xlsx_parts.PartReader) -> Iterator[list]:
+    # Each part's range starts at its own first row and column; blank rows between parts are given back as
+    # empty rows so the row numbers stay the spreadsheet's, and cells are shifted to their absolute column.
+    expected = reader.first_row
+    for first_row, first_column, rows in reader.parts():
+        for _ in range(first_row - expected):
+            yield []
+        expected = first_row
+        padding = [None] * first_column
+        for cells in rows:
+            yield padding + cells if first_column else cells
+            expected += 1
 
 
 def _admission_sheet_name(workbook: CalamineWorkbook) -> str:

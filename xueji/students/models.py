@@ -42,7 +42,9 @@ class Student(models.Model):
     # The current formal or temporary number; null while the record awaits its registration approval.
     student_number = models.CharField("学籍号", max_length=19, unique=True, null=True, blank=True)
     status = models.CharField("学籍状态", max_length=4, choices=Status.choices, default=Status.PENDING)
-    school = models.ForeignKey(School, verbose_name="学校", on_delete=models.PROTECT, related_name="students")
+    # Indexed by the (school, status, grade) index below, which serves every look-up by school.
+    school = models.ForeignKey(School, verbose_name="学校", on_delete=models.PROTECT, related_name="students",
+                               db_index=False)
 
     # A. 基础信息 (items 1–13)
     name = models.CharField("姓名", max_length=50)
@@ -110,26 +112,29 @@ class Student(models.Model):
     # 第三十条: a student who settled abroad and came back gets a new record, linked to the one he left with.
     earlier_record = models.ForeignKey(
         "self", verbose_name="原学籍(出国定居后返回)", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="later_records",
+        related_name="later_records", db_index=False,  # a partial index below: almost every record has none
     )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,  # never searched by; the audit log answers "who entered it"
     )
 
     class Meta:
         ordering = ["school", "grade", "school_class", "seat_number", "id"]
         verbose_name = "学生"
         verbose_name_plural = "学生"
+        # Every index costs each of the hundreds of thousands of rows an autumn import writes, so there is no
+        # index a wider one already serves (a look-up by name uses the name-gender-birth date index).
         indexes = [
             models.Index(fields=["school", "status", "grade"]),
             models.Index(fields=["id_number"]),
-            models.Index(fields=["name"]),
             models.Index(fields=["name", "gender", "birth_date"]),
             # The suspected-duplicate checks of an import probe by birth date and gender (第十四条).
             models.Index(fields=["birth_date", "gender"]),
+            models.Index(fields=["earlier_record"], name="student_earlier_record_idx",
+                         condition=models.Q(earlier_record__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -208,7 +213,8 @@ class Enrolment(models.Model):
     """One stay at one school: where the record sat, in which grade and class, from when to when."""
 
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="enrolments")
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments",
+                               db_index=False)  # served by the (school, ended_on) index
     grade = models.PositiveSmallIntegerField("年级")
     school_class = models.ForeignKey(SchoolClass, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     started_on = models.DateField("开始日期")
