@@ -58,7 +58,7 @@ def readings(tmp_path, monkeypatch, content: bytes):
     monkeypatch.setattr(xlsx_parts, "_READ_BYTES", 1000)
     calls = []
     original = xlsx_parts.PartReader._workbook
-    monkeypatch.setattr(xlsx_parts.PartReader, "_workbook", lambda self, xml: calls.append(1) or original(self, xml))
+    monkeypatch.setattr(xlsx_parts.PartReader, "_workbook", lambda self, *parts: calls.append(1) or original(self, *parts))
     parted = read()
     assert len(calls) > 5, "the file was not cut into parts"
     return whole, parted

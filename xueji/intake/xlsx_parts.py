@@ -159,9 +159,10 @@ class PartReader:
                 continue
 
     def _slices(self) -> Iterator[io.BytesIO]:
-        """Each part as a small workbook: the sheet's head (up to <sheetData>), a run of whole rows, the close."""
+        """Each part as a small workbook: the sheet's head (up to <sheetData>), a run of whole rows, the close.
+        The rows are written from the read buffer as they lie (a 360 MB sheet is not copied five times)."""
         with zipfile.ZipFile(self.path) as archive, archive.open(self.plan.member) as stream:
-            buffer = stream.read(_READ_BYTES)
+            buffer = bytearray(stream.read(_READ_BYTES))
             while (found := _SHEET_DATA.search(buffer)) is None:
                 chunk = stream.read(_READ_BYTES)
                 if not chunk:
@@ -170,11 +171,11 @@ class PartReader:
             if found.group(2):  # <sheetData/>: no rows at all
                 return
             prefix = found.group(1) + b":" if found.group(1) else b""
-            head = _DIMENSION.sub(b"", buffer[:found.end()])
-            self.height = height_hint(buffer[:found.end()])
+            head = _DIMENSION.sub(b"", bytes(buffer[:found.end()]))
+            self.height = height_hint(bytes(buffer[:found.end()]))
             close = b"</" + prefix + b"sheetData></" + prefix + b"worksheet>"
             row_end = b"</" + prefix + b"row>"
-            buffer = buffer[found.end():]
+            del buffer[:found.end()]
             next_row = 1  # what calamine calls the next row when the file leaves its number out
             while True:
                 chunk = stream.read(_READ_BYTES)
@@ -184,37 +185,46 @@ class PartReader:
                 cut = buffer.rfind(row_end)
                 if cut >= 0:
                     cut += len(row_end)
-                    rows, buffer = buffer[:cut], buffer[cut:]
-                    rows, next_row = _numbered(rows, next_row)
-                    yield self._workbook(head + rows + close)
+                    numbered, next_row = _numbered(buffer, cut, next_row)
+                    if numbered is not None:
+                        part = self._workbook(head, numbered, close)
+                    else:
+                        with memoryview(buffer) as whole, whole[:cut] as rows:
+                            part = self._workbook(head, rows, close)
+                    del buffer[:cut]
+                    yield part
                 if not chunk:
                     return  # what is left is </sheetData> and the sheet's tail, which parts need not carry
 
-    def _workbook(self, sheet_xml: bytes) -> io.BytesIO:
+    def _workbook(self, head: bytes, rows, close: bytes) -> io.BytesIO:
         # Stored, not deflated: the part lives a moment in memory, compressing it would only cost time.
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
             for name, body in self.plan.others.items():
                 archive.writestr(name, body)
-            archive.writestr(self.plan.member, sheet_xml)
+            with archive.open(self.plan.member, "w") as sheet:
+                sheet.write(head)
+                sheet.write(rows)
+                sheet.write(close)
         out.seek(0)
         return out
 
 
-def _numbered(rows: bytes, next_row: int) -> tuple[bytes, int]:
-    """The part's rows, with the first row's number written in when the file leaves row numbers out (calamine
-    would otherwise number the part from 1), and the number of the row after the part."""
-    first = _ROW_OPEN.search(rows)
+def _numbered(buffer: bytearray, cut: int, next_row: int) -> tuple[bytes | None, int]:
+    """The part's rows buffer[:cut] and the number of the row after them. The rows come back as None when they
+    can be written as they lie; when the file leaves row numbers out, they come back as bytes with the first
+    row's number written in (calamine would otherwise number every part from 1)."""
+    first = _ROW_OPEN.search(buffer, 0, cut)
     if first is None:
-        return rows, next_row
+        return None, next_row
     if _ROW_NUMBER.search(first.group(1)) is None:
-        opening = rows[first.start():first.end()]
-        numbered = opening.replace(b"row", b'row r="%d"' % next_row, 1)
-        rows = rows[:first.start()] + numbered + rows[first.end():]
+        opening = buffer[first.start():first.end()]
+        numbered = bytes(opening.replace(b"row", b'row r="%d"' % next_row, 1))
+        rows = bytes(buffer[:first.start()]) + numbered + bytes(buffer[first.end():cut])
         return rows, next_row + len(_ROW_START.findall(rows))
     # "<" cannot stand in cell text (XML escapes it), so the last "<row" (or "<x:row") opens the last row.
-    tag = rows[first.start():first.end()]
-    opening = tag[:tag.index(b"row") + 3]
-    last = _ROW_OPEN.match(rows, rows.rfind(opening))
+    tag = buffer[first.start():first.end()]
+    opening = bytes(tag[:tag.index(b"row") + 3])
+    last = _ROW_OPEN.match(buffer, buffer.rfind(opening, 0, cut), cut)
     given = _ROW_NUMBER.search(last.group(1)) if last is not None else None
-    return rows, int(given.group(1)) + 1 if given else next_row
+    return None, int(given.group(1)) + 1 if given else next_row
