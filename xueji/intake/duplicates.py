@@ -49,21 +49,24 @@ def _names() -> dict[str, str]:
     return {"student": qn(Student._meta.db_table), "family": qn(FamilyMember._meta.db_table)}
 
 
-# The registry is read once: the records born on a day some new record was born on (about one cohort) go into
-# intake_cohort; the checks then join that small table. CROSS JOIN fixes the join order on SQLite (scan the
-# registry, look the birth date up in the small indexed table); PostgreSQL plans the joins itself.
+# The records born on a day some new record was born on (about one year's cohort) go into intake_cohort, read
+# through the birth-date index, and the pinyin check joins that small table. The guardian check starts from the
+# new guardians' ID numbers: most are in no family yet, which the family ID index answers without reading a row.
+# CROSS JOIN fixes the join order on SQLite, whose pages written by the import itself are slow to scan (they sit
+# in the write-ahead log until COMMIT); PostgreSQL plans the joins itself.
 _COHORT_SQL = """
 INSERT INTO intake_cohort (id, birth, gender, pinyin)
 SELECT s.id, s.birth_date, s.gender, UPPER(REPLACE(s.name_pinyin, ' ', ''))
-FROM {student} s CROSS JOIN intake_dates d WHERE d.birth = s.birth_date AND s.status <> '注销'
+FROM intake_dates d CROSS JOIN {student} s WHERE s.birth_date = d.birth AND s.status <> '注销'
 """
 _PINYIN_SQL = """
 SELECT p.row_no, c.id FROM intake_cohort c CROSS JOIN intake_probe p
 WHERE p.birth = c.birth AND p.gender = c.gender AND p.pinyin = c.pinyin AND c.id <> p.student_id
 """
 _GUARDIAN_SQL = """
-SELECT g.row_no, c.id FROM intake_cohort c CROSS JOIN {family} f CROSS JOIN intake_guardian g
-WHERE f.student_id = c.id AND g.id_number = f.id_number AND g.birth = c.birth AND c.id <> g.student_id
+SELECT g.row_no, s.id FROM intake_guardian g CROSS JOIN {family} f CROSS JOIN {student} s
+WHERE f.id_number = g.id_number AND s.id = f.student_id AND s.birth_date = g.birth AND s.id <> g.student_id
+AND s.status <> '注销'
 """
 _SWAPPED_SQL = """
 SELECT w.row_no, s.id FROM intake_swapped w CROSS JOIN {student} s
