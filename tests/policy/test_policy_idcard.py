@@ -10,6 +10,7 @@ from xueji.policy.data.shanxi import SHANXI_DIVISIONS
 from xueji.policy.idcard import (
     EXCEL_FLOAT_MESSAGE,
     birth_date_of,
+    check_char_of_digits,
     check_digit,
     gender_of,
     is_valid_resident_id,
@@ -193,3 +194,11 @@ def test_excel_message_tells_the_fix():
     assert (
         EXCEL_FLOAT_MESSAGE == "身份证件号被表格软件转换成了数字,末几位已丢失,请把该列设为文本格式后重新填写"
     )
+
+
+def test_the_one_call_check_character_agrees_with_the_weighted_sum():
+    rng = random.Random(11643)
+    bodies = ["0" * 17, "9" * 17, "11010519491231002", "14010520190302011"]
+    bodies += ["".join(rng.choice("0123456789") for _ in range(17)) for _ in range(20_000)]
+    assert [check_char_of_digits(b) for b in bodies] == [check_digit(b) for b in bodies]
+    assert {check_char_of_digits(b) for b in bodies} == set("10X98765432")

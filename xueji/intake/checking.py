@@ -15,6 +15,7 @@ import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -112,7 +113,7 @@ def swapped_ids(number: str, today: datetime.date | None = None) -> list[str]:
         if a == b or a == "X" or b == "X":
             continue
         other = number[:i] + b + number[i + 1:j] + a + number[j + 1:]
-        if (6 <= i <= 13 or 6 <= j <= 13) and not _real_birth_date(other, today):
+        if (6 <= i <= 13 or 6 <= j <= 13) and not _real_birth_date(other[6:14], today):
             continue
         if i < 6 and not is_known_area(other[:6]):
             continue
@@ -120,9 +121,11 @@ def swapped_ids(number: str, today: datetime.date | None = None) -> list[str]:
     return found
 
 
-def _real_birth_date(number: str, today: datetime.date) -> bool:
+@lru_cache(maxsize=1 << 16)
+def _real_birth_date(digits: str, today: datetime.date) -> bool:
+    # Remembered: the swaps of a year's cohort of ID numbers make the same few thousand dates over and over.
     try:
-        born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        born = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
         return False
     return EARLIEST_BIRTH_YEAR <= born.year and born <= today

@@ -488,9 +488,13 @@ class ImportPass:
         moves = self._prepare_continuation(continued)
         stage = self.staging
         stage.put(STUDENTS, [self._student_values(r) for r in new])
+        if new:
+            # A new record's first stay and its 建档 event follow from the record itself: made in SQL.
+            stage.derive(STUDENTS, ENROLMENTS, *self._new_enrolments())
+            stage.derive(STUDENTS, EVENTS, *self._new_events())
         stage.put(FAMILY, [m for r in new for m in self._members(r.student_id, r.data)])
-        stage.put(ENROLMENTS, [self._enrolment_values(r) for r in good])
-        stage.put(EVENTS, [self._event_values(r) for r in good])
+        stage.put(ENROLMENTS, [self._enrolment_values(r) for r in continued])
+        stage.put(EVENTS, [self._event_values(r) for r in continued])
         inserts = stage.moves()
 
         def write() -> None:
@@ -516,26 +520,38 @@ class ImportPass:
                 values = {column: member.get(name) for name, column in FAMILY_COLUMNS.items()}
                 yield values | {"student_id": student_id, "position": position}
 
+    def _new_enrolments(self) -> tuple[dict, dict]:
+        """A new record's first stay, as SQL over its own row (a new record has nothing else to say)."""
+        qn = connection.ops.quote_name
+        return ({"student_id": qn("id"), "school_id": qn("school_id"), "grade": qn("grade"),
+                 "school_class_id": qn("school_class_id")},
+                {"started_on": self.today, "ended_on": None, "entry_reason": "新建学籍", "exit_reason": ""})
+
+    def _new_events(self) -> tuple[dict, dict]:
+        """A new record's 建档 event: the same for every row of the batch but its student."""
+        return ({"student_id": connection.ops.quote_name("id")},
+                {"at": self.now, "kind": "建档", "from_status": "", "to_status": "待注册", "school_id": self.school.pk,
+                 "actor_id": self.actor.pk, "note": f"批量导入建档{self._batch_label()},待注册"[:500],
+                 "changes": {"batch": self.batch_id}})
+
+    def _batch_label(self) -> str:
+        return f"(导入批次#{self.batch_id})" if self.batch_id else ""
+
     def _enrolment_values(self, row: Row) -> dict:
+        """A continuing record's new stay at this school."""
         return {"student_id": row.student_id, "school_id": self.school.pk, "grade": row.data["grade"],
                 "school_class_id": row.class_id, "started_on": self.today, "ended_on": None,
-                "entry_reason": "升学接续" if row.target is not None else "新建学籍", "exit_reason": ""}
+                "entry_reason": "升学接续", "exit_reason": ""}
 
     def _event_values(self, row: Row) -> dict:
-        batch = f"(导入批次#{self.batch_id})" if self.batch_id else ""
-        changes: dict = {"batch": self.batch_id}
-        if row.target is None:
-            kind, before, after = "建档", "", "待注册"
-            note = f"批量导入建档{batch},待注册"
-        else:
-            kind, before, after = "接续", row.target.status, self._continued_status(row.target)
-            note = (f"升学接续{batch}:学籍由原学校转入{self.school.name}"
-                    f"{GRADE_LABELS.get(row.data['grade'], '')},照片须重新采集(第四条、第十二条)")
-            changes |= {"school": [row.target.school_id, self.school.pk],
-                        "grade": [row.target.grade, row.data["grade"]]}
-        return {"student_id": row.student_id, "at": self.now, "kind": kind, "from_status": before,
-                "to_status": after, "school_id": self.school.pk, "actor_id": self.actor.pk, "note": note[:500],
-                "changes": changes}
+        """A continuing record's 接续 event."""
+        note = (f"升学接续{self._batch_label()}:学籍由原学校转入{self.school.name}"
+                f"{GRADE_LABELS.get(row.data['grade'], '')},照片须重新采集(第四条、第十二条)")
+        changes = {"batch": self.batch_id, "school": [row.target.school_id, self.school.pk],
+                   "grade": [row.target.grade, row.data["grade"]]}
+        return {"student_id": row.student_id, "at": self.now, "kind": "接续", "from_status": row.target.status,
+                "to_status": self._continued_status(row.target), "school_id": self.school.pk,
+                "actor_id": self.actor.pk, "note": note[:500], "changes": changes}
 
     @staticmethod
     def _continued_status(match: Match) -> str:

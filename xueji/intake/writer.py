@@ -119,6 +119,7 @@ class Table:
         self.columns = [f.column for f in fields]
         # (attname, fallback, NOT NULL, kind): kind says how a value is converted for the backend.
         self.plan = [(f.attname, self._fallback(f), not f.null, self._kind(f)) for f in fields]
+        self.fields = fields
 
     @staticmethod
     def _fallback(field):
@@ -168,6 +169,25 @@ class Table:
     def insert(self, writer: Writer, items: Iterable[dict]) -> None:
         writer.insert(self.name, self.columns, self.rows(items, writer))
 
+    def insert_select(self, writer: Writer, source: str, expressions: dict[str, str],
+                      constants: dict) -> tuple[str, list]:
+        """INSERT INTO this table SELECT … FROM `source`: the columns named in `expressions` are SQL over the
+        source's columns, the others the same value on every row (given in `constants`, else the default).
+        Rows that follow from rows already in the database cost no Python work per row this way."""
+        convert = writer.converters()
+        cast = writer.conn.vendor == "postgresql"  # a parameter in a SELECT list is text to PostgreSQL
+        parts, params = [], []
+        for field, (name, fallback, _not_null, kind) in zip(self.fields, self.plan, strict=True):
+            if name in expressions:
+                parts.append(expressions[name])
+                continue
+            value = constants.get(name, fallback)
+            conv = convert.get(kind)
+            params.append(conv(value) if conv is not None and value is not None else value)
+            parts.append(f"CAST(%s AS {field.db_type(writer.conn)})" if cast else "%s")
+        names = ", ".join(_quote(c) for c in self.columns)
+        return f"INSERT INTO {_quote(self.name)} ({names}) SELECT {', '.join(parts)} FROM {source}", params
+
 
 class Staging:
     """SQLite: rows go first into unindexed temporary copies of their tables (cheap, in the importing thread);
@@ -178,6 +198,12 @@ class Staging:
         self.writer = writer
         self.made: set[str] = set()
         self.filled: list[Table] = []
+        self.derived: dict[str, list[tuple[Table, dict, dict]]] = {}
+
+    def derive(self, source: Table, table: Table, expressions: dict[str, str], constants: dict) -> None:
+        """Rows of `table` made in SQL from the rows of `source` put since the last move (see insert_select);
+        `expressions` refer to the source's columns by name."""
+        self.derived.setdefault(source.name, []).append((table, expressions, constants))
 
     def put(self, table: Table, items: Iterable[dict]) -> None:
         rows = table.rows(items, self.writer)
@@ -194,21 +220,23 @@ class Staging:
         self.writer.insert(stage, table.columns, rows)
         self.filled.append(table)
 
-    def moves(self) -> list[str]:
+    def moves(self) -> list[tuple[str, list]]:
         """The statements that move what was put since the last call, in the order it was put."""
         statements = []
         for table in self.filled:
             names = ", ".join(_quote(c) for c in table.columns)
             stage = f"intake_stage_{table.name}"
-            statements += [f"INSERT INTO {_quote(table.name)} ({names}) SELECT {names} FROM {stage}",
-                           f"DELETE FROM {stage}"]
-        self.filled = []
+            statements.append((f"INSERT INTO {_quote(table.name)} ({names}) SELECT {names} FROM {stage}", []))
+            for derived, expressions, constants in self.derived.pop(table.name, []):
+                statements.append(derived.insert_select(self.writer, stage, expressions, constants))
+            statements.append((f"DELETE FROM {stage}", []))
+        self.filled, self.derived = [], {}
         return statements
 
-    def run(self, statements: list[str]) -> None:
+    def run(self, statements: list[tuple[str, list]]) -> None:
         with self.writer.conn.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
+            for sql, params in statements:
+                cursor.execute(sql, params)
 
     def drop(self) -> None:
         with suppress(DatabaseError), self.writer.conn.cursor() as cursor:
@@ -225,22 +253,41 @@ class CopyStaging:
     def __init__(self, writer: Writer):
         self.writer = writer
         self.filled: list[tuple[Table, list[tuple]]] = []
+        self.derived: dict[str, list[tuple[Table, dict, dict]]] = {}
+
+    def derive(self, source: Table, table: Table, expressions: dict[str, str], constants: dict) -> None:
+        self.derived.setdefault(source.name, []).append((table, expressions, constants))
 
     def put(self, table: Table, items: Iterable[dict]) -> None:
         rows = table.rows(items, self.writer)
         if rows:
             self.filled.append((table, rows))
 
-    def moves(self) -> list[tuple[Table, list[tuple]]]:
-        filled, self.filled = self.filled, []
-        return filled
+    def moves(self) -> list:
+        """COPYs, each followed by the inserts derived from the rows it brings (read back by primary key)."""
+        moves: list = []
+        for table, rows in self.filled:
+            moves.append((table, rows))
+            derived = self.derived.pop(table.name, [])
+            if derived:
+                ids = [row[table.columns.index("id")] for row in rows]
+                source = f"{_quote(table.name)} WHERE {_quote('id')} = ANY(%s)"
+                for target, expressions, constants in derived:
+                    sql, params = target.insert_select(self.writer, source, expressions, constants)
+                    moves.append((sql, [*params, ids]))
+        self.filled, self.derived = [], {}
+        return moves
 
-    def run(self, moves: list[tuple[Table, list[tuple]]]) -> None:
-        for table, rows in moves:
-            self.writer.insert(table.name, table.columns, rows)
+    def run(self, moves: list) -> None:
+        for first, second in moves:
+            if isinstance(first, Table):
+                self.writer.insert(first.name, first.columns, second)
+            else:
+                with self.writer.conn.cursor() as cursor:
+                    cursor.execute(first, second)
 
     def drop(self) -> None:
-        self.filled = []
+        self.filled, self.derived = [], {}
 
 
 def make_staging(writer: Writer) -> Staging | CopyStaging:

@@ -41,6 +41,15 @@ def check_digit(first17: str) -> str:
     return CHECK_CHARS[total % 11]
 
 
+def check_char_of_digits(first17: str) -> str:
+    """check_digit for 17 characters already known to be ASCII digits, in one C call instead of 17 products.
+
+    The weights are 2^17 … 2^1 modulo 11, so the weighted sum is 2 · Σ dᵢ·2^(16−i) (mod 11); and 13 ≡ 2
+    (mod 11), so Σ dᵢ·2^(16−i) ≡ Σ dᵢ·13^(16−i) = int(first17, 13) (digits 0–9 are digits in base 13).
+    tests/policy/test_policy_idcard.py compares it with check_digit."""
+    return CHECK_CHARS[2 * int(first17, 13) % 11]
+
+
 def _parse_date(text: str) -> datetime.date | None:
     try:
         value = datetime.date(int(text[:4]), int(text[4:6]), int(text[6:8]))

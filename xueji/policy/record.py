@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
-import operator
 import re
 import unicodedata
 from collections.abc import Callable
@@ -31,10 +30,9 @@ from xueji.policy.fields import (
     parse_grade,
 )
 from xueji.policy.idcard import (
-    CHECK_CHARS,
     EARLIEST_BIRTH_YEAR,
     EXCEL_FLOAT_MESSAGE,
-    WEIGHTS,
+    check_char_of_digits,
     is_valid_resident_id,
     looks_like_excel_float,
     normalize_id,
@@ -392,7 +390,7 @@ def _resident_id_clean(number: object, birth_date: datetime.date | None = None, 
         return False
     if inside.year < EARLIEST_BIRTH_YEAR or inside > datetime.date.today():
         return False
-    if CHECK_CHARS[sum(map(operator.mul, map(int, body), WEIGHTS)) % 11] != last:
+    if check_char_of_digits(body) != last:
         return False
     if birth_date is not None and birth_date != inside:
         return False

@@ -216,7 +216,9 @@ class Enrolment(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="enrolments",
                                db_index=False)  # served by the (school, ended_on) index
     grade = models.PositiveSmallIntegerField("年级")
-    school_class = models.ForeignKey(SchoolClass, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Stays are read per student; an index on the class would only cost every import row.
+    school_class = models.ForeignKey(SchoolClass, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                     db_index=False)
     started_on = models.DateField("开始日期")
     ended_on = models.DateField("结束日期", null=True, blank=True)
     entry_reason = models.CharField("进入方式", max_length=20, blank=True)
@@ -239,8 +241,10 @@ class StatusEvent(models.Model):
     kind = models.CharField("事项", max_length=30)
     from_status = models.CharField("原状态", max_length=4, blank=True)
     to_status = models.CharField("新状态", max_length=4, blank=True)
-    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    # Events are read per student (the history); school and actor are never searched by, so not indexed.
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", db_index=False)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+                              db_index=False)
     note = models.CharField("说明", max_length=500, blank=True)
     changes = models.JSONField("变更内容", default=dict, blank=True)
 
