@@ -310,6 +310,22 @@ def test_an_id_two_transposed_digits_away_is_suspected(world, make_student):
     assert DuplicateCase.objects.get().reasons == ["transposed_id"]
 
 
+def test_two_rows_of_one_file_with_transposed_ids_are_suspected(world):
+    from xueji.intake.importer import swapped_ids
+
+    original = next(n for s in range(100) if swapped_ids(n := f.make_id(birth=date(2019, 8, 8), seq=s)))
+    twin = swapped_ids(original)[0]
+
+    def row(seq, number, name):
+        born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        return pupil(seq, id_number=number, birth=born, name=name, gender="1" if int(number[16]) % 2 else "2")
+
+    batch = commit(world, check(world, [row(1, original, "周甲"), row(2, twin, "吴乙")]))
+    assert batch.errors == [] and batch.rows_new == 2 and batch.suspected == 1
+    case = DuplicateCase.objects.get()
+    assert (case.student.name, case.existing.name, case.reasons) == ("吴乙", "周甲", ["transposed_id"])
+
+
 def test_same_guardian_and_birth_date_is_suspected_also_within_one_file(world, make_student):
     existing = make_student(school=world.school_b, name="刘一", birth=date(2019, 9, 9),
                             id_number=f.make_id(birth=date(2019, 9, 9), seq=92))

@@ -439,6 +439,11 @@ class ImportPass:
             earlier = self.in_file_keys.setdefault(key, row.number)
             if earlier != row.number:
                 self.in_file_pairs.append((row.number, earlier, reason))
+        for twin in probe.swapped_ids:
+            # An earlier row of the file whose ID is this one with two characters transposed.
+            earlier = self.seen_ids.get((codes.ID_TYPE_RESIDENT, twin))
+            if earlier is not None and earlier < row.number:
+                self.in_file_pairs.append((row.number, earlier, "transposed_id"))
         self.pending_suspects += [(row.number, pk, reason) for pk, reason in row.suspects]
 
     def _twins(self, row: Row) -> tuple[str, ...]:

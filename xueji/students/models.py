@@ -40,7 +40,8 @@ def flag_field(label: str) -> models.BooleanField:
 
 class Student(models.Model):
     # The current formal or temporary number; null while the record awaits its registration approval.
-    student_number = models.CharField("学籍号", max_length=19, unique=True, null=True, blank=True)
+    # Unique among the records that have one (see Meta): a partial index, since every record enters without one.
+    student_number = models.CharField("学籍号", max_length=19, null=True, blank=True)
     status = models.CharField("学籍状态", max_length=4, choices=Status.choices, default=Status.PENDING)
     # Indexed by the (school, status, grade) index below, which serves every look-up by school.
     school = models.ForeignKey(School, verbose_name="学校", on_delete=models.PROTECT, related_name="students",
@@ -75,7 +76,8 @@ class Student(models.Model):
     seat_number = text_field("班内学号", 10)
     grade = models.PositiveSmallIntegerField("年级")
     school_class = models.ForeignKey(
-        SchoolClass, verbose_name="班级", null=True, blank=True, on_delete=models.PROTECT, related_name="students"
+        SchoolClass, verbose_name="班级", null=True, blank=True, on_delete=models.PROTECT, related_name="students",
+        db_index=False,  # a partial index below: classes are formed after admission (第十三条)
     )
     entry_month = text_field("入学年月", 6)
     entry_mode = code_field("入学方式")
@@ -135,6 +137,14 @@ class Student(models.Model):
             models.Index(fields=["birth_date", "gender"]),
             models.Index(fields=["earlier_record"], name="student_earlier_record_idx",
                          condition=models.Q(earlier_record__isnull=False)),
+            models.Index(fields=["school_class"], name="student_class_idx",
+                         condition=models.Q(school_class__isnull=False)),
+        ]
+        # Partial, like the class index: the hundreds of thousands of records an autumn opens have neither a
+        # number nor a class yet, and an index entry for each of their NULLs would buy nothing.
+        constraints = [
+            models.UniqueConstraint(fields=["student_number"], name="student_number_unique",
+                                    condition=models.Q(student_number__isnull=False)),
         ]
 
     def __str__(self) -> str:
