@@ -3,7 +3,6 @@
 from datetime import date
 
 from django.db import transaction
-from pypinyin import Style, lazy_pinyin
 
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation
@@ -17,6 +16,7 @@ from xueji.policy.violations import Violation
 
 from .models import Enrolment, FamilyMember, StatusEvent, Student
 from .permissions import StudentPolicy
+from .pinyin import pinyin_of
 
 # Items stored directly as columns of Student (photo, class and grade are handled on their own).
 COLUMN_FIELDS = [f.name for f in STUDENT_FIELDS if f.name not in ("photo", "school_class")]
@@ -36,10 +36,6 @@ def student_data(student: Student) -> dict:
         for m in student.family.all()
     ]
     return data
-
-
-def pinyin_of(name: str) -> str:
-    return " ".join(lazy_pinyin(name, style=Style.NORMAL, errors="ignore")).upper()
 
 
 def _resolve_class(school: School, grade: int | None, value) -> tuple[SchoolClass | None, list[Violation]]:
