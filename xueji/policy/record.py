@@ -514,19 +514,28 @@ def _family(members: list[dict]) -> list[Violation]:
     return found
 
 
+_REQUIRED_FAMILY_FIELDS = tuple(spec for spec in FAMILY_FIELDS if spec.required)
+
+
 def _first_member_required(member: dict) -> list[Violation]:
     found = []
-    for spec in FAMILY_FIELDS:
-        if spec.required and is_blank(member.get(spec.name)):
+    for spec in _REQUIRED_FAMILY_FIELDS:
+        value = member.get(spec.name)
+        # is_blank only when the value could be blank besides None (a bulk import checks this for every row).
+        if value is None or (value.__class__ is not bool and is_blank(value)):
             message = f"{family_column(1, spec)}为必填项,请填写第一位家庭成员或监护人的{spec.label}"
             found.append(Violation("required", message, field=f"{FAMILY_KEY}[0].{spec.name}"))
     return found
 
 
-def _member(member: dict, prefix: str) -> list[Violation]:
-    def column(name: str) -> str:
-        return _display_name(FAMILY_FIELD_BY_NAME[name], prefix)
+@functools.lru_cache(maxsize=16)
+def _member_columns(prefix: str) -> dict[str, str]:
+    """The column names of one member's items (成员1姓名 …), as the messages name them."""
+    return {name: _display_name(spec, prefix) for name, spec in FAMILY_FIELD_BY_NAME.items()}
 
+
+def _member(member: dict, prefix: str) -> list[Violation]:
+    column = _member_columns(prefix).__getitem__
     found = _person_name(member.get("name"), prefix + "name", column("name"))
     found += _phone(member.get("phone"), prefix + "phone", column("phone"))
     found += _division_warning(
