@@ -517,13 +517,14 @@ class ImportPass:
         return write
 
     def _student_values(self, row: Row) -> dict:
-        data = row.data
-        values = {name: data.get(name) for name in COLUMN_FIELDS}
+        """The new record's columns: the row's own items (its data, completed in place rather than copied: the
+        table's row builder takes only the record's columns) and what the registry sets."""
+        values = row.data
         values.update(id=row.student_id, student_number=None, status="待注册", school_id=self.school.pk,
                       school_class_id=row.class_id, photo="", photo_retake_needed=False, created_at=self.now,
                       updated_at=self.now, created_by_id=self.actor.pk)
         if not values.get("name_pinyin"):
-            values["name_pinyin"] = name_pinyin(data["name"])
+            values["name_pinyin"] = name_pinyin(values["name"])
         return values
 
     @staticmethod
