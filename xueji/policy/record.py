@@ -384,11 +384,9 @@ def _resident_id_clean(number: object, birth_date: datetime.date | None = None, 
     body, last = number[:17], number[17]
     if not body.isdigit() or not (last.isdigit() or last == "X"):
         return False
-    try:
-        inside = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-    except ValueError:
-        return False
-    if inside.year < EARLIEST_BIRTH_YEAR or inside > datetime.date.today():
+    inside = _date_of_digits(number[6:14])
+    # The real today, as validate_resident_id has it (not the caller's `today`, which may be another day).
+    if inside is None or inside.year < EARLIEST_BIRTH_YEAR or inside > datetime.date.today():
         return False
     if check_char_of_digits(body) != last:
         return False
@@ -397,6 +395,15 @@ def _resident_id_clean(number: object, birth_date: datetime.date | None = None, 
     if gender is not None and str(gender) != ("1" if int(number[16]) % 2 else "2"):
         return False
     return is_known_area(number[:6])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _date_of_digits(digits: str) -> datetime.date | None:
+    # Remembered: a province's students and guardians were born on some tens of thousands of days.
+    try:
+        return datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
+    except ValueError:
+        return None
 
 
 def _divisions(data: dict) -> list[Violation]:
