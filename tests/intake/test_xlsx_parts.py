@@ -114,6 +114,7 @@ def test_small_files_and_xls_are_read_whole(tmp_path):
 def test_a_reader_left_early_stops_its_thread(tmp_path, monkeypatch):
     monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
     monkeypatch.setattr(xlsx_parts, "PART_BYTES", 2000)
+    monkeypatch.setattr(xlsx_parts, "_READ_BYTES", 1000)
     path = tmp_path / "a.xlsx"
     path.write_bytes(book_bytes(admission_lines(60), write_only=True))
     sheet = open_sheet(path, "xlsx")
@@ -132,6 +133,7 @@ def test_an_import_read_in_parts_reports_what_the_whole_reading_reports(world, m
     whole = services.import_file(world.registrar_a, world.school_a, upload_file(content))
     monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
     monkeypatch.setattr(xlsx_parts, "PART_BYTES", 3000)
+    monkeypatch.setattr(xlsx_parts, "_READ_BYTES", 1000)
     parted = services.import_file(world.registrar_a, world.school_a, upload_file(content, "新生2.xlsx"))
     assert (parted.rows_total, parted.rows_ok) == (whole.rows_total, whole.rows_ok) == (30, 28)
     assert parted.errors == whole.errors
@@ -141,3 +143,33 @@ def test_an_import_read_in_parts_reports_what_the_whole_reading_reports(world, m
 def test_sheets_module_reads_parts_only_for_zip_files():
     # .xls is an OLE file: never handed to the cutter.
     assert sheets.zipfile.is_zipfile(io.BytesIO(xls_bytes([pupil(1)]))) is False
+
+
+@pytest.mark.django_db
+def test_a_part_found_unreadable_half_way_fails_the_batch_and_writes_nothing(world, monkeypatch):
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    from xueji.students.models import Student
+
+    class BreaksOnThirdPart:
+        calls = 0
+
+        @classmethod
+        def from_filelike(cls, body):
+            cls.calls += 1
+            if cls.calls == 3:
+                raise CalamineError("corrupt part")
+            return CalamineWorkbook.from_filelike(body)
+
+    monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
+    monkeypatch.setattr(xlsx_parts, "PART_BYTES", 3000)
+    monkeypatch.setattr(xlsx_parts, "_READ_BYTES", 1000)
+    monkeypatch.setattr(xlsx_parts, "CalamineWorkbook", BreaksOnThirdPart)
+    content = book_bytes(admission_lines(30), write_only=True)
+    checked = services.import_file(world.registrar_a, world.school_a, upload_file(content))
+    assert checked.status == "failed" and checked.errors[0]["code"] == "file_unreadable"
+    BreaksOnThirdPart.calls = 0
+    committed = services.import_file(world.registrar_a, world.school_a, upload_file(content, "新生2.xlsx"),
+                                     commit="valid_only")
+    assert committed.status == "failed" and "无法读取该文件" in committed.message
+    assert not Student.objects.filter(school=world.school_a).exists()

@@ -175,11 +175,16 @@ def _sheet_or_fail(batch: ImportBatch):
     try:
         return open_sheet(batch.file.path, batch.file_format)
     except SheetError as exc:
-        errors = [error_item(1, v) for v in exc.violations]
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            status=Status.FAILED, phase="", errors=errors, error_count=len(errors),
-            message="文件无法导入:" + ";".join(v.message for v in exc.violations)[:480], updated_at=timezone.now())
+        _mark_unreadable(batch.pk, exc)
         return None
+
+
+def _mark_unreadable(batch_id: int, exc: SheetError) -> None:
+    # Also for a large file found unreadable part-way through (sheets.py reads those in parts).
+    errors = [error_item(1, v) for v in exc.violations]
+    ImportBatch.objects.filter(pk=batch_id).update(
+        status=Status.FAILED, phase="", errors=errors, error_count=len(errors),
+        message="文件无法导入:" + ";".join(v.message for v in exc.violations)[:480], updated_at=timezone.now())
 
 
 def _counts(outcome: Outcome) -> dict:
@@ -202,6 +207,9 @@ def validate(batch_id: int) -> ImportBatch:
                         progress=lambda done, phase: _report(batch.pk, done, phase, sheet.size_hint))
     try:
         outcome = runner.run(sheet)
+    except SheetError as exc:
+        _mark_unreadable(batch.pk, exc)
+        return ImportBatch.objects.get(pk=batch_id)
     except Exception:
         _mark_failed(batch.pk)
         raise
@@ -267,6 +275,8 @@ def run_commit(batch_id: int) -> ImportBatch:
     except ServiceError as exc:
         ImportBatch.objects.filter(pk=batch.pk).update(status=Status.VALIDATED, phase="", message=exc.message[:500],
                                                        committed_by=None, updated_at=timezone.now())
+    except SheetError as exc:  # the transaction is rolled back: nothing of the file is written
+        _mark_unreadable(batch.pk, exc)
     except Exception:
         _mark_failed(batch.pk)
         raise

@@ -172,9 +172,7 @@ def _calamine_sheet(path: Path) -> Sheet:
             return _parted_sheet(xlsx_parts.PartReader(str(path), name, cut).start())
         sheet = workbook.get_sheet_by_name(name)
     except (CalamineError, OSError, ValueError) as exc:
-        raise SheetError([Violation("file_unreadable",
-                                    f"无法读取该文件({type(exc).__name__}),文件可能已损坏或被加密,"
-                                    "请用表格软件打开后另存为.xlsx再上传")]) from exc
+        raise _unreadable(exc) from exc
     # iter_rows gives the sheet from its first row, blank rows above the data included (python-calamine 0.9;
     # tests/intake/test_sheets.py holds it to that), so the stream's first row is row 1.
     return _build(iter(sheet.iter_rows()), 1, sheet.end[0] + 1 if sheet.end else 0)
@@ -190,7 +188,15 @@ def _joined_rows(reader: xlsx_parts.PartReader) -> Iterator[list]:
     # Each part's range starts at its own first row and column; blank rows between parts are given back as
     # empty rows so the row numbers stay the spreadsheet's, and cells are shifted to their absolute column.
     expected = reader.first_row
-    for first_row, first_column, rows in reader.parts():
+    parts = reader.parts()
+    while True:
+        try:
+            first_row, first_column, rows = next(parts)
+        except StopIteration:
+            return
+        except (CalamineError, OSError, ValueError, zipfile.BadZipFile) as exc:
+            # A part further down the file cannot be read: the same answer as a file unreadable from the start.
+            raise _unreadable(exc) from exc
         for _ in range(first_row - expected):
             yield []
         expected = first_row
@@ -198,6 +204,11 @@ def _joined_rows(reader: xlsx_parts.PartReader) -> Iterator[list]:
         for cells in rows:
             yield padding + cells if first_column else cells
             expected += 1
+
+
+def _unreadable(exc: Exception) -> SheetError:
+    return SheetError([Violation("file_unreadable", f"无法读取该文件({type(exc).__name__}),文件可能已损坏或被加密,"
+                                                    "请用表格软件打开后另存为.xlsx再上传")])
 
 
 def _admission_sheet_name(workbook: CalamineWorkbook) -> str:

@@ -7,8 +7,9 @@ small workbooks (same workbook, styles and shared strings, one slice of the rows
 after another in a helper thread. calamine lets go of Python's GIL while it parses, so the importing thread
 checks part n while part n + 1 is read; at most PARTS_AHEAD parts wait in memory.
 
-Anything unusual (a small sheet, no row numbers, a binary workbook, a layout this cutter does not know) is read
-whole as before: parts are only an optimisation, and tests/intake/test_xlsx_parts.py compares the two readings.
+A small sheet, a binary workbook or a layout this cutter does not recognise is read whole as before: parts are
+only an optimisation, and tests/intake/test_xlsx_parts.py compares the two readings (rows without row numbers,
+shared strings, sheets that start below row 1 or right of column A included).
 """
 
 from __future__ import annotations
