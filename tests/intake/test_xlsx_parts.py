@@ -173,3 +173,17 @@ def test_a_part_found_unreadable_half_way_fails_the_batch_and_writes_nothing(wor
                                      commit="valid_only")
     assert committed.status == "failed" and "无法读取该文件" in committed.message
     assert not Student.objects.filter(school=world.school_a).exists()
+
+
+@pytest.mark.parametrize("write_only", [True, False], ids=["no dimension", "dimension"])
+def test_the_progress_bar_knows_about_how_many_rows_a_parted_file_holds(tmp_path, monkeypatch, write_only):
+    # Excel writes <dimension ref="A1:CD…">; openpyxl's write-only mode does not, and the count is estimated.
+    monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
+    monkeypatch.setattr(xlsx_parts, "PART_BYTES", 20_000)
+    monkeypatch.setattr(xlsx_parts, "_READ_BYTES", 1000)
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(book_bytes([HEADER] + [[pupil(s).get(c, "") for c in HEADER] for s in range(1, 61)],
+                                write_only=write_only))
+    sheet = open_sheet(path, "xlsx")
+    assert sheet.size_hint is not None and 45 <= sheet.size_hint <= 75
+    assert len(list(sheet.rows)) == 60

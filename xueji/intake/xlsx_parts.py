@@ -99,7 +99,8 @@ class PartReader:
 
     def __init__(self, path: str, sheet_name: str, found: Plan):
         self.path, self.sheet_name, self.plan = path, sheet_name, found
-        self.height: int | None = None
+        self.height: int | None = None  # the last row's number, from <dimension> or estimated
+        self._consumed = 0
         self._queue: queue.Queue = queue.Queue(maxsize=PARTS_AHEAD)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._produce, name="xlsx-parts", daemon=True)
@@ -145,6 +146,10 @@ class PartReader:
                     return
                 workbook = CalamineWorkbook.from_filelike(body)
                 sheet = workbook.get_sheet_by_name(self.sheet_name)
+                if self.height is None and sheet.end:
+                    # No <dimension> to say how many rows (openpyxl's write-only mode leaves it out): estimate
+                    # from the first part's rows per byte, for the progress bar only.
+                    self.height = round((sheet.end[0] + 1) * self.plan.size / max(self._consumed, 1))
                 if sheet.height:
                     self._put((sheet.start or (0, 0), sheet))
             self._put(None)
@@ -176,6 +181,7 @@ class PartReader:
             self.height = height_hint(bytes(buffer[:found.end()]))
             close = b"</" + prefix + b"sheetData></" + prefix + b"worksheet>"
             row_end = b"</" + prefix + b"row>"
+            self._consumed = found.end()  # bytes of the sheet's XML in the parts so far
             del buffer[:found.end()]
             next_row = 1  # what calamine calls the next row when the file leaves its number out
             while True:
@@ -193,6 +199,7 @@ class PartReader:
                         with memoryview(buffer) as whole, whole[:cut] as rows:
                             part = self._workbook(head, rows, close)
                     del buffer[:cut]
+                    self._consumed += cut
                     yield part
                 if not chunk:
                     return  # what is left is </sheetData> and the sheet's tail, which parts need not carry
