@@ -3,7 +3,8 @@
 The keys of every new record of a file go into a temporary table, and one join per kind of suspicion finds the
 earlier records that share them: the same name in pinyin with the same gender and birth date, a guardian's ID
 number with the same birth date, or an ID number two transposed characters away (importer.swapped_ids). Exact ID
-matches are not here: those rows were refused or continued before (importer.py).
+matches are not here: those rows were refused or continued before (importer.py). The registry side of the name
+check, the records born on the new records' birth dates (Cohort), is gathered while the import runs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 
 from xueji.students.models import FamilyMember, Student
 
@@ -32,11 +33,51 @@ class Probe:
     guardian_ids: tuple[str, ...]
 
 
-def registry_suspects(probes: list[Probe], row_ids: dict[int, int]) -> list[tuple[int, int, str]]:
+class Cohort:
+    """intake_cohort, filled as birth dates turn up: a committing import extends it on its write thread after
+    each chunk (the database's work, done while Python checks the next chunk), so that at the end only the
+    joins remain. It holds the importing thread's connection, hence its transaction, on either thread."""
+
+    def __init__(self, conn=None):
+        self.conn = conn or connections[DEFAULT_DB_ALIAS]
+        self.dates: set[datetime.date] = set()
+        self.made = False
+
+    def extend(self, dates: set[datetime.date]) -> None:
+        fresh = dates - self.dates
+        if not fresh:
+            return
+        writer = make_writer(self.conn)
+        with self.conn.cursor() as cursor:
+            if not self.made:
+                for table in ("intake_dates", "intake_cohort"):
+                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                cursor.execute("CREATE TEMPORARY TABLE intake_dates (birth date PRIMARY KEY)")
+                cursor.execute("CREATE TEMPORARY TABLE intake_cohort (id bigint, birth date, gender varchar(1), "
+                               "pinyin varchar(200))")
+                self.made = True
+            writer.insert("intake_dates", ["birth"], [(writer.value(day),) for day in fresh])
+            cursor.execute(_COHORT_SQL.format(**_names(self.conn)))
+            cursor.execute("DELETE FROM intake_dates")
+        self.dates |= fresh
+
+    def close(self) -> None:
+        if self.made:
+            # A failed statement has already doomed the transaction (and its temporary tables) on PostgreSQL.
+            with suppress(DatabaseError), self.conn.cursor() as cursor:
+                for table in ("intake_dates", "intake_cohort"):
+                    cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            self.made = False
+
+
+def registry_suspects(probes: list[Probe], row_ids: dict[int, int], cohort: Cohort | None = None
+                      ) -> list[tuple[int, int, str]]:
     """(row, earlier record id, reason) for every suspicion; `row_ids` names the records rows became, so a
-    written row does not find itself."""
+    written row does not find itself. `cohort` may already hold the records born on the probes' birth dates."""
     if not probes:
         return []
+    cohort = cohort or Cohort()
+    cohort.extend({p.birth_date for p in probes})
     with _probe_tables(probes, row_ids):
         found = _query(_PINYIN_SQL, "pinyin")
         found += _query(_GUARDIAN_SQL, "guardian")
@@ -44,8 +85,8 @@ def registry_suspects(probes: list[Probe], row_ids: dict[int, int]) -> list[tupl
     return found
 
 
-def _names() -> dict[str, str]:
-    qn = connection.ops.quote_name
+def _names(conn=connection) -> dict[str, str]:
+    qn = conn.ops.quote_name
     return {"student": qn(Student._meta.db_table), "family": qn(FamilyMember._meta.db_table)}
 
 
@@ -89,8 +130,6 @@ def _probe_tables(probes: list[Probe], row_ids: dict[int, int]) -> Iterator[None
         "CREATE TEMPORARY TABLE intake_guardian (row_no integer, student_id bigint, id_number varchar(30), "
         "birth date)",
         "CREATE TEMPORARY TABLE intake_swapped (row_no integer, student_id bigint, id_number varchar(30))",
-        "CREATE TEMPORARY TABLE intake_dates (birth date PRIMARY KEY)",
-        "CREATE TEMPORARY TABLE intake_cohort (id bigint, birth date, gender varchar(1), pinyin varchar(200))",
     ]
     with connection.cursor() as cursor:
         _drop(cursor)
@@ -105,11 +144,9 @@ def _probe_tables(probes: list[Probe], row_ids: dict[int, int]) -> Iterator[None
                        for gid in p.guardian_ids])
         writer.insert("intake_swapped", ["row_no", "student_id", "id_number"],
                       [(p.row, row_ids.get(p.row, 0), number) for p in probes for number in p.swapped_ids])
-        writer.insert("intake_dates", ["birth"], [(value(day),) for day in {p.birth_date for p in probes}])
         with connection.cursor() as cursor:
             cursor.execute("CREATE INDEX intake_probe_key ON intake_probe (birth, gender, pinyin)")
             cursor.execute("CREATE INDEX intake_guardian_key ON intake_guardian (id_number, birth)")
-            cursor.execute(_COHORT_SQL.format(**_names()))
             if connection.vendor == "postgresql":
                 for table in TABLES:
                     cursor.execute(f"ANALYZE {table}")
@@ -121,5 +158,5 @@ def _probe_tables(probes: list[Probe], row_ids: dict[int, int]) -> Iterator[None
 
 
 def _drop(cursor) -> None:
-    for table in TABLES:
+    for table in ("intake_probe", "intake_guardian", "intake_swapped"):
         cursor.execute(f"DROP TABLE IF EXISTS {table}")

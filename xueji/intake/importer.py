@@ -37,7 +37,7 @@ from xueji.students.services import COLUMN_FIELDS, FAMILY_COLUMNS, pinyin_of
 
 from . import checking
 from .checking import UNDETECTED_SWAPS, swapped_ids  # noqa: F401 - where callers find them
-from .duplicates import Probe, registry_suspects
+from .duplicates import Cohort, Probe, registry_suspects
 from .sheets import NUMBER_COLUMN, Sheet
 from .writer import Table, bulk_session, make_staging, make_writer
 
@@ -168,6 +168,7 @@ class ImportPass:
         self.in_file_keys: dict[tuple, int] = {}
         self.in_file_pairs: list[tuple[int, int, str]] = []  # (row, earlier row, reason)
         self.probes: list[Probe] = []
+        self.cohort = Cohort()
         self.pending_suspects: list[tuple[int, int, str]] = []  # (row, earlier record id, reason)
         self.row_ids: dict[int, int] = {}
         self.new_grades: dict[int, int] = {}  # new record id -> grade, for the authority and the applications
@@ -198,6 +199,7 @@ class ImportPass:
                     self.pipeline.wait_quietly()
                     if self.staging is not None:
                         self.staging.drop()
+                    self.cohort.close()
         finally:
             sys.setswitchinterval(interval)
             if collecting:
@@ -219,7 +221,11 @@ class ImportPass:
                     self._place(row)
             self._tally(rows)
             if self.writing:
-                self.pipeline.submit(self._prepare_write(rows))
+                write = self._prepare_write(rows)
+                # The registry's records born on this chunk's birth dates are gathered for the suspected-duplicate
+                # check at the end, on the write thread, once the chunk is written.
+                dates = {p.birth_date for p in self.probes[-len(rows):]}
+                self.pipeline.submit(lambda write=write, dates=dates: (write(), self.cohort.extend(dates)))
             self.progress(self.outcome.rows_total, "校验并写入" if self.write else "校验")
         self.pipeline.wait()
         self.outcome.written = self.writing
@@ -467,7 +473,7 @@ class ImportPass:
 
     def _suspects(self) -> None:
         out = self.outcome
-        found = self.pending_suspects + registry_suspects(self.probes, self.row_ids)
+        found = self.pending_suspects + registry_suspects(self.probes, self.row_ids, self.cohort)
         new_ids = set(out.new_ids)
         # A new record finds itself and its neighbours in the file once written; those pairs come from the file.
         found = [(r, pk, reason) for r, pk, reason in found if pk not in new_ids]
