@@ -37,7 +37,7 @@ from xueji.students.services import COLUMN_FIELDS, FAMILY_COLUMNS, pinyin_of
 
 from . import checking
 from .checking import UNDETECTED_SWAPS, swapped_ids  # noqa: F401 - where callers find them
-from .duplicates import Cohort, Probe, registry_suspects
+from .duplicates import Probe, SuspectTables
 from .sheets import NUMBER_COLUMN, Sheet
 from .writer import Table, bulk_session, make_staging, make_writer
 
@@ -167,8 +167,8 @@ class ImportPass:
         self.seen_unidentified: dict[tuple, int] = {}
         self.in_file_keys: dict[tuple, int] = {}
         self.in_file_pairs: list[tuple[int, int, str]] = []  # (row, earlier row, reason)
-        self.probes: list[Probe] = []
-        self.cohort = Cohort()
+        self.probes: list[Probe] = []  # the new rows' since the last chunk was handed over
+        self.suspect_tables = SuspectTables()
         self.pending_suspects: list[tuple[int, int, str]] = []  # (row, earlier record id, reason)
         self.row_ids: dict[int, int] = {}
         self.new_grades: dict[int, int] = {}  # new record id -> grade, for the authority and the applications
@@ -199,7 +199,7 @@ class ImportPass:
                     self.pipeline.wait_quietly()
                     if self.staging is not None:
                         self.staging.drop()
-                    self.cohort.close()
+                    self.suspect_tables.close()
         finally:
             sys.setswitchinterval(interval)
             if collecting:
@@ -220,12 +220,15 @@ class ImportPass:
                 if not row.errors:
                     self._place(row)
             self._tally(rows)
+            probes, self.probes = self.probes, []
             if self.writing:
                 write = self._prepare_write(rows)
-                # The registry's records born on this chunk's birth dates are gathered for the suspected-duplicate
-                # check at the end, on the write thread, once the chunk is written.
-                dates = {p.birth_date for p in self.probes[-len(rows):]}
-                self.pipeline.submit(lambda write=write, dates=dates: (write(), self.cohort.extend(dates)))
+                ids = {p.row: self.row_ids.get(p.row, 0) for p in probes}
+                # The chunk's keys go to the suspected-duplicate tables on the write thread, once it is written.
+                self.pipeline.submit(
+                    lambda write=write, probes=probes, ids=ids: (write(), self.suspect_tables.add(probes, ids)))
+            else:
+                self.suspect_tables.add(probes, {})
             self.progress(self.outcome.rows_total, "校验并写入" if self.write else "校验")
         self.pipeline.wait()
         self.outcome.written = self.writing
@@ -473,7 +476,7 @@ class ImportPass:
 
     def _suspects(self) -> None:
         out = self.outcome
-        found = self.pending_suspects + registry_suspects(self.probes, self.row_ids, self.cohort)
+        found = self.pending_suspects + self.suspect_tables.find()
         new_ids = set(out.new_ids)
         # A new record finds itself and its neighbours in the file once written; those pairs come from the file.
         found = [(r, pk, reason) for r, pk, reason in found if pk not in new_ids]
