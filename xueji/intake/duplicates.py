@@ -45,7 +45,8 @@ class Probe:
 
 # The records born on a day some new record was born on (about one year's cohort) go into intake_cohort, read
 # through the birth-date index, and the pinyin check joins that small table. The guardian check starts from the
-# new guardians' ID numbers: most are in no family yet, which the family ID index answers without reading a row.
+# new guardians' ID numbers: most are in no family but their own new record's (left out at once, before the join
+# to the students), which the family ID index answers without reading a row.
 # CROSS JOIN fixes the join order on SQLite, whose pages written by the import itself are slow to scan (they sit
 # in the write-ahead log until COMMIT); PostgreSQL plans the joins itself.
 _COHORT_SQL = """
@@ -60,7 +61,7 @@ WHERE p.birth = c.birth AND p.gender = c.gender AND p.pinyin = c.pinyin AND c.id
 """),
     ("guardian", """
 SELECT g.row_no, s.id FROM intake_guardian g CROSS JOIN {family} f CROSS JOIN {student} s
-WHERE f.id_number = g.id_number AND s.id = f.student_id AND s.birth_date = g.birth AND s.id <> g.student_id
+WHERE f.id_number = g.id_number AND f.student_id <> g.student_id AND s.id = f.student_id AND s.birth_date = g.birth
 AND s.status <> '注销'
 """),
     ("transposed_id", """
