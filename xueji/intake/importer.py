@@ -16,8 +16,10 @@ import datetime
 import gc
 import json
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -182,28 +184,14 @@ class ImportPass:
     # ------------------------------------------------------------------------------------------ the pass
 
     def run(self, sheet: Sheet) -> Outcome:
-        # Nothing here makes reference cycles; the collector would only rescan the growing bookkeeping.
-        collecting = gc.isenabled()
-        gc.disable()
-        # The write thread and the part reader spend their time in C without the GIL (sqlite3, psycopg, calamine),
-        # and each time such a call returns they wait for this thread to hand the GIL over, which Python does every
-        # 5 ms by default: a shorter turn keeps them fed (about a second less on 100,000 rows). The setting is the
-        # process's; it is put back afterwards.
-        interval = sys.getswitchinterval()
-        sys.setswitchinterval(0.0005)
-        try:
-            with bulk_session(), _WritePipeline(self.write) as self.pipeline:
-                try:
-                    return self._run(sheet)
-                finally:
-                    self.pipeline.wait_quietly()
-                    if self.staging is not None:
-                        self.staging.drop()
-                    self.suspect_tables.close()
-        finally:
-            sys.setswitchinterval(interval)
-            if collecting:
-                gc.enable()
+        with _import_runtime(), bulk_session(), _WritePipeline(self.write) as self.pipeline:
+            try:
+                return self._run(sheet)
+            finally:
+                self.pipeline.wait_quietly()
+                if self.staging is not None:
+                    self.staging.drop()
+                self.suspect_tables.close()
 
     def _run(self, sheet: Sheet) -> Outcome:
         self.reader = RowReader(sheet.header, school_type=self.school.school_type, today=self.today)
@@ -638,6 +626,39 @@ class ImportPass:
                 else:
                     inserts.append(member)
         return sql, updates, inserts
+
+
+_runtime_lock = threading.Lock()
+_runtime_users = 0
+_runtime_saved: tuple[bool, float] = (True, 0.005)
+
+
+@contextmanager
+def _import_runtime() -> Iterator[None]:
+    """Interpreter settings while imports run, put back when the last one in the process ends (a web process may
+    run two at once, each in its own thread):
+    - no cyclic garbage collection: nothing here makes reference cycles, and the collector would only rescan the
+      growing bookkeeping of a large file;
+    - a 0.5 ms GIL turn: the write thread and the part reader spend their time in C without the GIL (sqlite3,
+      psycopg, calamine), and each time such a call returns they wait for the importing thread to hand the GIL
+      over, which Python does every 5 ms by default (about a second more on 100,000 rows)."""
+    global _runtime_users, _runtime_saved
+    with _runtime_lock:
+        if _runtime_users == 0:
+            _runtime_saved = (gc.isenabled(), sys.getswitchinterval())
+            gc.disable()
+            sys.setswitchinterval(0.0005)
+        _runtime_users += 1
+    try:
+        yield
+    finally:
+        with _runtime_lock:
+            _runtime_users -= 1
+            if _runtime_users == 0:
+                collecting, interval = _runtime_saved
+                sys.setswitchinterval(interval)
+                if collecting:
+                    gc.enable()
 
 
 class _WritePipeline:
