@@ -7,7 +7,8 @@ matches are not here: those rows were refused or continued before (importer.py).
 
 The tables fill chunk by chunk: a committing import adds each chunk's keys, and the registry's records born on
 its birth dates (the cohort the name check compares with), on its write thread once the chunk is written, so the
-database does that work while Python checks the next chunk and only the joins are left for the end.
+database does that work while Python checks the next chunk. Only the joins are left for the end; on PostgreSQL the
+guardian and ID joins are asked chunk by chunk too.
 """
 
 from __future__ import annotations
@@ -78,7 +79,11 @@ class SuspectTables:
     def __init__(self, conn=None):
         self.conn = conn or connections[DEFAULT_DB_ALIAS]
         self.dates: set[datetime.date] = set()
+        self.found: list[tuple[int, int, str]] = []
         self.made = False
+        # Measured on 100,000 rows: asking the guardian and ID checks chunk by chunk takes 1.3 s off PostgreSQL's
+        # end of the import, but made SQLite's import 8 s slower, so SQLite asks them at the end.
+        self.per_chunk = self.conn.vendor == "postgresql"
 
     def add(self, probes: list[Probe], row_ids: dict[int, int]) -> None:
         """Store the probes; `row_ids` names the records the rows became, so that a written row does not find
@@ -106,20 +111,30 @@ class SuspectTables:
                 cursor.execute(_COHORT_SQL.format(**self._names()))
                 cursor.execute("DELETE FROM intake_dates")
                 self.dates |= fresh
+            if self.per_chunk:
+                # The guardian and ID checks need no more than the chunk's own keys: asked now, while the
+                # importing thread checks the next chunk, and their tables emptied again (kept small, they keep
+                # PostgreSQL on the indexes without statistics).
+                self.found += self._ask(cursor, _QUERIES[1:])
+                cursor.execute("TRUNCATE intake_guardian, intake_swapped")
 
     def find(self) -> list[tuple[int, int, str]]:
         """(row, earlier record id, reason) for every suspicion among the probes added."""
         if not self.made:
             return []
-        found = []
+        found = list(self.found)
         with self.conn.cursor() as cursor:
             cursor.execute("CREATE INDEX intake_probe_key ON intake_probe (birth, gender, pinyin)")
             if self.conn.vendor == "postgresql":
-                for table in TABLES:
-                    cursor.execute(f"ANALYZE {table}")
-            for reason, sql in _QUERIES:
-                cursor.execute(sql.format(**self._names()))
-                found += [(row, pk, reason) for row, pk in cursor.fetchall()]
+                cursor.execute(f"ANALYZE {', '.join(TABLES)}")
+            found += self._ask(cursor, _QUERIES[:1] if self.per_chunk else _QUERIES)
+        return found
+
+    def _ask(self, cursor, queries) -> list[tuple[int, int, str]]:
+        found = []
+        for reason, sql in queries:
+            cursor.execute(sql.format(**self._names()))
+            found += [(row, pk, reason) for row, pk in cursor.fetchall()]
         return found
 
     def close(self) -> None:
