@@ -55,6 +55,7 @@ def readings(tmp_path, monkeypatch, content: bytes):
     whole = read()
     monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
     monkeypatch.setattr(xlsx_parts, "PART_BYTES", 3000)
+    monkeypatch.setattr(xlsx_parts, "FIRST_PART_BYTES", 2000)
     monkeypatch.setattr(xlsx_parts, "_READ_BYTES", 1000)
     calls = []
     original = xlsx_parts.PartReader._workbook
@@ -71,6 +72,20 @@ def test_parts_give_the_rows_of_the_whole_reading(tmp_path, monkeypatch, write_o
     header_row, header, rows = parted
     assert header_row == 2 and header == HEADER
     assert len(rows) == 40 and rows[0][0] == 3 and rows[-1][0] == 2 + 40 + 40 // 7
+
+
+def test_a_file_read_in_one_go_still_gives_every_row(tmp_path, monkeypatch):
+    # The whole sheet arrives in the first read: a small first part, then everything left at the end of the file.
+    content = book_bytes(admission_lines(40), write_only=True)
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(content)
+    whole = [number for number, _cells in open_sheet(path, "xlsx").rows]
+    monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
+    monkeypatch.setattr(xlsx_parts, "FIRST_PART_BYTES", 5000)
+    monkeypatch.setattr(xlsx_parts, "PART_BYTES", 20_000)
+    monkeypatch.setattr(xlsx_parts, "_READ_BYTES", 1 << 24)
+    parted = [number for number, _cells in open_sheet(path, "xlsx").rows]
+    assert parted == whole and len(parted) == 40
 
 
 def test_a_sheet_that_starts_lower_and_further_right_keeps_its_rows_and_columns(tmp_path, monkeypatch):
@@ -114,6 +129,7 @@ def test_small_files_and_xls_are_read_whole(tmp_path):
 def test_a_reader_left_early_stops_its_thread(tmp_path, monkeypatch):
     monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
     monkeypatch.setattr(xlsx_parts, "PART_BYTES", 2000)
+    monkeypatch.setattr(xlsx_parts, "FIRST_PART_BYTES", 2000)
     monkeypatch.setattr(xlsx_parts, "_READ_BYTES", 1000)
     path = tmp_path / "a.xlsx"
     path.write_bytes(book_bytes(admission_lines(60), write_only=True))
@@ -133,6 +149,7 @@ def test_an_import_read_in_parts_reports_what_the_whole_reading_reports(world, m
     whole = services.import_file(world.registrar_a, world.school_a, upload_file(content))
     monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
     monkeypatch.setattr(xlsx_parts, "PART_BYTES", 3000)
+    monkeypatch.setattr(xlsx_parts, "FIRST_PART_BYTES", 3000)
     monkeypatch.setattr(xlsx_parts, "_READ_BYTES", 1000)
     parted = services.import_file(world.registrar_a, world.school_a, upload_file(content, "新生2.xlsx"))
     assert (parted.rows_total, parted.rows_ok) == (whole.rows_total, whole.rows_ok) == (30, 28)
@@ -163,6 +180,7 @@ def test_a_part_found_unreadable_half_way_fails_the_batch_and_writes_nothing(wor
 
     monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
     monkeypatch.setattr(xlsx_parts, "PART_BYTES", 3000)
+    monkeypatch.setattr(xlsx_parts, "FIRST_PART_BYTES", 3000)
     monkeypatch.setattr(xlsx_parts, "_READ_BYTES", 1000)
     monkeypatch.setattr(xlsx_parts, "CalamineWorkbook", BreaksOnThirdPart)
     content = book_bytes(admission_lines(30), write_only=True)
@@ -180,6 +198,7 @@ def test_the_progress_bar_knows_about_how_many_rows_a_parted_file_holds(tmp_path
     # Excel writes <dimension ref="A1:CD…">; openpyxl's write-only mode does not, and the count is estimated.
     monkeypatch.setattr(xlsx_parts, "SPLIT_FROM_BYTES", 0)
     monkeypatch.setattr(xlsx_parts, "PART_BYTES", 20_000)
+    monkeypatch.setattr(xlsx_parts, "FIRST_PART_BYTES", 20_000)
     monkeypatch.setattr(xlsx_parts, "_READ_BYTES", 1000)
     path = tmp_path / "a.xlsx"
     path.write_bytes(book_bytes([HEADER] + [[pupil(s).get(c, "") for c in HEADER] for s in range(1, 61)],

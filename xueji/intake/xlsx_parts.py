@@ -30,6 +30,7 @@ from python_calamine import CalamineWorkbook
 SPLIT_FROM_BYTES = 32 << 20
 # Uncompressed sheet XML per part (~9,000 rows of the national template with real-length addresses).
 PART_BYTES = 16 << 20
+FIRST_PART_BYTES = 4 << 20
 PARTS_AHEAD = 1
 _READ_BYTES = 8 << 20
 
@@ -184,12 +185,16 @@ class PartReader:
             self._consumed = found.end()  # bytes of the sheet's XML in the parts so far
             del buffer[:found.end()]
             next_row = 1  # what calamine calls the next row when the file leaves its number out
+            limit = FIRST_PART_BYTES  # a small first part: nothing can be checked before it is read
             while True:
                 chunk = stream.read(_READ_BYTES)
                 buffer += chunk
-                if chunk and len(buffer) < PART_BYTES:
+                if chunk and len(buffer) < limit:
                     continue
-                cut = buffer.rfind(row_end)
+                # Within the limit while the file goes on; at its end, everything that is left.
+                cut = buffer.rfind(row_end, 0, limit) if chunk else -1
+                if cut < 0:
+                    cut = buffer.rfind(row_end)
                 if cut >= 0:
                     cut += len(row_end)
                     numbered, next_row = _numbered(buffer, cut, next_row)
@@ -200,6 +205,7 @@ class PartReader:
                             part = self._workbook(head, rows, close)
                     del buffer[:cut]
                     self._consumed += cut
+                    limit = PART_BYTES
                     yield part
                 if not chunk:
                     return  # what is left is </sheetData> and the sheet's tail, which parts need not carry
