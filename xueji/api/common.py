@@ -3,11 +3,14 @@
 The routers live in each capability's `api.py`; this module only holds what would otherwise be copied into each.
 """
 
+import json
 from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
 from ninja import Field, Schema
 from pydantic import BeforeValidator
+
+from xueji.core.errors import malformed
 
 T = TypeVar("T")
 
@@ -58,3 +61,26 @@ def _as_text(value):
 
 # A scalar taken as text. Lists and objects in its place are malformed requests (400).
 Text = Annotated[str | None, BeforeValidator(_as_text)]
+
+
+def json_object(request) -> dict:
+    """The request body as a JSON object, or the malformed-request answer saying what is wrong with it."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise malformed(None, "请求体不是有效的 JSON") from None
+    if not isinstance(body, dict):
+        raise malformed(None, "请求体须为 JSON 对象")
+    return body
+
+
+def put_dotted(fields: dict, key: str, value) -> bool:
+    """A form field named outer.inner goes into fields[outer][inner] (changes.name=王晓明); False for a plain key."""
+    outer, dot, inner = key.partition(".")
+    if not dot:
+        return False
+    fields.setdefault(outer, {})
+    if not isinstance(fields[outer], dict):
+        raise malformed(outer, f"{outer} 须为对象")
+    fields[outer][inner] = value
+    return True

@@ -12,9 +12,8 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
-from xueji.core.errors import NotFound, ServiceError
-from xueji.policy.violations import Violation
+from xueji.api.common import MAX_PAGE_SIZE, Page, errors, json_object, paginate, put_dotted
+from xueji.core.errors import NotFound, malformed
 from xueji.students.selectors import find_student
 
 from . import bulk, selectors, services, start_forms
@@ -70,10 +69,6 @@ SUBMIT_BODY = {"requestBody": {"required": True, "content": {
 }}}
 
 
-def _malformed(field: str | None, message: str) -> ServiceError:
-    return ServiceError(Violation(code="malformed", field=field, message=message), summary="请求格式有误")
-
-
 def _text(value):
     # Codes arrive as numbers ("gender": 1); the policy's normalize() reads text and names a bad value itself.
     if isinstance(value, bool) or value is None or isinstance(value, dict | list):
@@ -82,12 +77,7 @@ def _text(value):
 
 
 def _json_submission(request) -> tuple[dict, list]:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise _malformed(None, "请求体不是有效的 JSON") from None
-    if not isinstance(body, dict):
-        raise _malformed(None, "请求体须为 JSON 对象")
+    body = json_object(request)
     if isinstance(body.get("payload"), dict):
         body = {**body.pop("payload"), **body}
     return body, []
@@ -104,19 +94,13 @@ def _form_submission(request) -> tuple[dict, list]:
         try:
             body = json.loads(raw)
         except ValueError:
-            raise _malformed("payload", "payload 须为 JSON 对象文本") from None
+            raise malformed("payload", "payload 须为 JSON 对象文本") from None
         if not isinstance(body, dict):
-            raise _malformed("payload", "payload 须为 JSON 对象文本")
+            raise malformed("payload", "payload 须为 JSON 对象文本")
     for key, value in request.POST.items():
         if key in ("payload", "kinds"):
             continue
-        if "." in key:  # changes.name=王晓明 → {"changes": {"name": "王晓明"}}
-            outer, inner = key.split(".", 1)
-            body.setdefault(outer, {})
-            if not isinstance(body[outer], dict):
-                raise _malformed(outer, f"{outer} 须为对象")
-            body[outer][inner] = value
-        else:
+        if not put_dotted(body, key, value):  # changes.name=王晓明 → {"changes": {"name": "王晓明"}}
             body[key] = _form_value(value)
     # Each scan may be named (kinds[i] for files[i], e.g. 户口簿): some change types ask for a named proof.
     kinds = request.POST.getlist("kinds")
@@ -132,11 +116,11 @@ def _submission(request) -> tuple[str, str, str, dict, list]:
         body, files = _json_submission(request)
     type_code, key, reason = body.get("type"), body.get("student"), body.get("reason", "")
     if not isinstance(type_code, str) or not type_code:
-        raise _malformed("type", "请填写申请类型 type,如 registration、info_change")
+        raise malformed("type", "请填写申请类型 type,如 registration、info_change")
     if not isinstance(key, str | int) or isinstance(key, bool) or not str(key).strip():
-        raise _malformed("student", "请填写学生 student:学籍号,或尚无学籍号时的学籍档案ID")
+        raise malformed("student", "请填写学生 student:学籍号,或尚无学籍号时的学籍档案ID")
     if not isinstance(reason, str) or len(reason) > 500:
-        raise _malformed("reason", "申请理由 reason 须为不超过500字的文本")
+        raise malformed("reason", "申请理由 reason 须为不超过500字的文本")
     payload = {k: v for k, v in body.items() if k not in RESERVED}
     if isinstance(payload.get("changes"), dict):
         payload["changes"] = {k: _text(v) for k, v in payload["changes"].items()}

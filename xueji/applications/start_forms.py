@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from xueji.accounts.models import Role
-from xueji.core.errors import ServiceError
+from xueji.core.errors import ServiceError, malformed
 from xueji.policy import codes
 from xueji.policy.changes import dropout as dropout_rules
 from xueji.policy.changes import reasons as R
@@ -381,10 +381,6 @@ def error_field(spec: FormSpec, violation_field: str | None) -> str:
 # ---------------------------------------------------------------- reading input (page and API)
 
 
-def _malformed(name: str, message: str) -> ServiceError:
-    return ServiceError(Violation(code="malformed", field=name, message=message), summary="请求格式有误")
-
-
 WEEKS = re.compile(r"^\s*(\d{1,2})\s*(?:[-–~至]\s*(\d{1,2}))?\s*$")
 
 
@@ -394,14 +390,14 @@ def parse_weeks(value, name: str = "truancy_weeks") -> list[int]:
     weeks: set[int] = set()
     for part in parts:
         if isinstance(part, bool):
-            raise _malformed(name, "旷课的教学周须为周序号,如“1-9”或“3,4,5”")
+            raise malformed(name, "旷课的教学周须为周序号,如“1-9”或“3,4,5”")
         match = WEEKS.match(str(part)) if str(part).strip() else None
         if part != "" and match is None:
-            raise _malformed(name, f"旷课的教学周“{part}”无法识别,请写成“1-9”或“3,4,5”这样的周序号")
+            raise malformed(name, f"旷课的教学周“{part}”无法识别,请写成“1-9”或“3,4,5”这样的周序号")
         if match:
             first, last = int(match[1]), int(match[2] or match[1])
             if not 1 <= first <= last <= 30:
-                raise _malformed(name, f"教学周“{part}”超出范围,一学期的周序号为1至30")
+                raise malformed(name, f"教学周“{part}”超出范围,一学期的周序号为1至30")
             weeks.update(range(first, last + 1))
     return sorted(weeks)
 
@@ -411,7 +407,7 @@ def _multi(value, name: str) -> list[str]:
         return [v.strip() for v in re.split(r"[,,、]", value) if v.strip()]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return value
-    raise _malformed(name, f"{name} 须为代码列表,如 [\"township\", \"county\"] 或 “township,county”")
+    raise malformed(name, f"{name} 须为代码列表,如 [\"township\", \"county\"] 或 “township,county”")
 
 
 def coerce_payload(type_code: str, payload: dict) -> dict:
@@ -444,7 +440,7 @@ def api_input(type_code: str, payload: dict, reason: str, form=None) -> tuple[di
     payload = coerce_payload(type_code, payload)
     note = payload.pop("note", "")
     if not isinstance(note, str) or len(note) > 500:
-        raise _malformed("note", "说明 note 须为不超过500字的文本")
+        raise malformed("note", "说明 note 须为不超过500字的文本")
     if spec is not None and spec.reasons and spec.reason_key == "reason":
         payload["reason"], reason = reason, ""
     return payload, note or reason
@@ -458,7 +454,7 @@ def proof_uploads(files) -> list[tuple[str, object]]:
             continue
         kind = key[len(PROOF_PREFIX):]
         if kind not in R.PROOF_KIND:
-            raise _malformed(key, f"材料类型“{kind}”不存在;文件字段名为 proof_<材料类型>,材料类型见接口文档")
+            raise malformed(key, f"材料类型“{kind}”不存在;文件字段名为 proof_<材料类型>,材料类型见接口文档")
         uploads += [(kind, upload) for upload in files.getlist(key)]
     return uploads
 

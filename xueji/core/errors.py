@@ -62,6 +62,11 @@ class NotFound(ServiceError):
     default_code = "not_found"
 
 
+def malformed(field: str | None, message: str) -> ServiceError:
+    """A request of the wrong shape (not JSON, a field of the wrong type), refused before any rule is asked."""
+    return ServiceError(Violation(code="malformed", field=field, message=message), summary="请求格式有误")
+
+
 def errors_payload(exc: ServiceError) -> dict:
     return {
         "detail": exc.summary,

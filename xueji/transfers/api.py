@@ -15,13 +15,12 @@ import json
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
+from xueji.api.common import MAX_PAGE_SIZE, Page, errors, json_object, paginate, put_dotted
 from xueji.applications.models import Application
 from xueji.applications.schemas import ApplicationOut, application_json
 from xueji.applications.selectors import with_details
-from xueji.core.errors import ServiceError
+from xueji.core.errors import malformed
 from xueji.orgs.selectors import find_school
-from xueji.policy.violations import Violation
 from xueji.students.selectors import find_student
 
 from . import selectors, services
@@ -66,37 +65,23 @@ def _body_doc(properties: dict, required: list[str]) -> dict:
                                                            "application/json": {"schema": schema}}}}
 
 
-def _malformed(field, message) -> ServiceError:
-    return ServiceError(Violation(code="malformed", field=field, message=message), summary="请求格式有误")
-
-
 def _json_text(value: str, field: str):
     try:
         return json.loads(value)
     except ValueError:
-        raise _malformed(field, f"{field} 须为 JSON 文本") from None
+        raise malformed(field, f"{field} 须为 JSON 文本") from None
 
 
 def submission(request) -> tuple[dict, list[tuple[str, object]]]:
     """(fields, [(proof kind, file)]) of a multipart form or a JSON body; dotted keys make objects
     (destination.name=…), files are named evidence.<kind>."""
     if not (request.content_type or "").startswith("multipart/"):
-        try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            raise _malformed(None, "请求体不是有效的 JSON") from None
-        if not isinstance(body, dict):
-            raise _malformed(None, "请求体须为 JSON 对象")
-        return body, []
+        return json_object(request), []
     fields: dict = {}
     for key, value in request.POST.items():
-        outer, dot, inner = key.partition(".")
-        if dot:
-            fields.setdefault(outer, {})
-            if not isinstance(fields[outer], dict):
-                raise _malformed(outer, f"{outer} 须为对象")
-            fields[outer][inner] = value
-        elif key in ("destination", "package"):
+        if put_dotted(fields, key, value):
+            continue
+        if key in ("destination", "package"):
             fields[key] = _json_text(value, key)
         else:
             fields[key] = value
@@ -108,14 +93,14 @@ def submission(request) -> tuple[dict, list[tuple[str, object]]]:
         elif kind:
             evidence += [(kind, upload) for upload in request.FILES.getlist(key)]
         else:
-            raise _malformed(key, f"文件字段“{key}”无法识别:证明材料请用 evidence.<材料类型代码> 命名")
+            raise malformed(key, f"文件字段“{key}”无法识别:证明材料请用 evidence.<材料类型代码> 命名")
     return fields, evidence
 
 
 def _text(fields: dict, key: str) -> str:
     value = fields.get(key, "")
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise _malformed(key, f"{key} 须为文本")
+        raise malformed(key, f"{key} 须为文本")
     return str(value)
 
 
@@ -223,7 +208,7 @@ def import_package(request):
     fields, evidence = submission(request)
     package = fields.pop("package", None)
     if package is None:
-        raise _malformed("package", "请提供转学数据包 package")
+        raise malformed("package", "请提供转学数据包 package")
     application = services.import_package(request.user, package, payload=fields,
                                           reason=_text(fields, "reason")[:500], evidence=evidence)
     return Status(201, _fresh(application.pk))

@@ -12,9 +12,8 @@ from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
 from xueji.applications.models import Application
 from xueji.applications.schemas import ApplicationOut, application_json
 from xueji.applications.selectors import with_details
-from xueji.core.errors import ServiceError
+from xueji.core.errors import malformed
 from xueji.policy.changes.reasons import PROOF_KIND
-from xueji.policy.violations import Violation
 from xueji.transfers.api import submission
 
 from . import selectors, services
@@ -42,7 +41,7 @@ BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"s
 def _text(fields: dict, key: str) -> str:
     value = fields.get(key, "")
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise ServiceError(Violation(code="malformed", field=key, message=f"{key} 须为文本"), summary="请求格式有误")
+        raise malformed(key, f"{key} 须为文本")
     return str(value)
 
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from xueji.core.errors import RuleViolation, ServiceError
+from xueji.core.errors import RuleViolation, ServiceError, malformed
 from xueji.policy.violations import Violation
 from xueji.web.pages import form_errors, page, require
 
@@ -71,8 +71,7 @@ def _date(raw: str, field: str, label: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat((raw or "").strip())
     except ValueError:
-        raise ServiceError(Violation(code="malformed", field=field, message=f"请按YYYY-MM-DD填写{label}"),
-                           summary="请求格式有误") from None
+        raise malformed(field, f"请按YYYY-MM-DD填写{label}") from None
 
 
 def _back(year: int):
