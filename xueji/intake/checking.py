@@ -15,13 +15,12 @@ import os
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from functools import lru_cache
 
 from django.conf import settings
 
 from xueji.policy.areas import is_known_area
 from xueji.policy.fast import RowReader
-from xueji.policy.idcard import EARLIEST_BIRTH_YEAR, WEIGHTS
+from xueji.policy.idcard import EARLIEST_BIRTH_YEAR, WEIGHTS, date_of_digits
 
 # Rows from which a file is checked in helper processes, and how many helpers (0 turns them off).
 PARALLEL_ROWS = getattr(settings, "XUEJI_IMPORT_PARALLEL_ROWS", 10_000)
@@ -121,11 +120,6 @@ def swapped_ids(number: str, today: datetime.date | None = None) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=1 << 16)
 def _real_birth_date(digits: str, today: datetime.date) -> bool:
-    # Remembered: the swaps of a year's cohort of ID numbers make the same few thousand dates over and over.
-    try:
-        born = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-    except ValueError:
-        return False
-    return EARLIEST_BIRTH_YEAR <= born.year and born <= today
+    born = date_of_digits(digits)
+    return born is not None and EARLIEST_BIRTH_YEAR <= born.year and born <= today

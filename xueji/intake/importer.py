@@ -62,7 +62,7 @@ _CONTINUED_FIELDS = [n for n in COLUMN_FIELDS if n not in CONTROLLED_FIELDS and 
 
 @lru_cache(maxsize=200_000)
 def name_pinyin(name: str) -> str:
-    """pinyin_of, remembered: the duplicate probe and the new record both need it, and pypinyin is slow."""
+    """pinyin_of, remembered: the duplicate probe and the new record both ask for it."""
     return pinyin_of(name)
 
 

@@ -189,21 +189,28 @@ class Table:
         return f"INSERT INTO {_quote(self.name)} ({names}) SELECT {', '.join(parts)} FROM {source}", params
 
 
-class Staging:
-    """SQLite: rows go first into unindexed temporary copies of their tables (cheap, in the importing thread);
-    one INSERT … SELECT per table then moves them (the index work), as single statements during which SQLite
-    works without holding Python's GIL, so it overlaps the checking of the next rows."""
+class _Stage:
+    """What both ways of staging a chunk's rows share: the rows to be derived in SQL from the rows put."""
 
     def __init__(self, writer: Writer):
         self.writer = writer
-        self.made: set[str] = set()
-        self.filled: list[Table] = []
         self.derived: dict[str, list[tuple[Table, dict, dict]]] = {}
 
     def derive(self, source: Table, table: Table, expressions: dict[str, str], constants: dict) -> None:
         """Rows of `table` made in SQL from the rows of `source` put since the last move (see insert_select);
         `expressions` refer to the source's columns by name."""
         self.derived.setdefault(source.name, []).append((table, expressions, constants))
+
+
+class Staging(_Stage):
+    """SQLite: rows go first into unindexed temporary copies of their tables (cheap, in the importing thread);
+    one INSERT … SELECT per table then moves them (the index work), as single statements during which SQLite
+    works without holding Python's GIL, so it overlaps the checking of the next rows."""
+
+    def __init__(self, writer: Writer):
+        super().__init__(writer)
+        self.made: set[str] = set()
+        self.filled: list[Table] = []
 
     def put(self, table: Table, items: Iterable[dict]) -> None:
         rows = table.rows(items, self.writer)
@@ -245,18 +252,14 @@ class Staging:
         self.made = set()
 
 
-class CopyStaging:
+class CopyStaging(_Stage):
     """PostgreSQL: the importing thread only builds the rows; the write thread COPYs them straight into their
     tables. psycopg formats a row in C and the server parses, checks and indexes it in its own process, so a
     detour through temporary tables would only add work on both sides."""
 
     def __init__(self, writer: Writer):
-        self.writer = writer
+        super().__init__(writer)
         self.filled: list[tuple[Table, list[tuple]]] = []
-        self.derived: dict[str, list[tuple[Table, dict, dict]]] = {}
-
-    def derive(self, source: Table, table: Table, expressions: dict[str, str], constants: dict) -> None:
-        self.derived.setdefault(source.name, []).append((table, expressions, constants))
 
     def put(self, table: Table, items: Iterable[dict]) -> None:
         rows = table.rows(items, self.writer)

@@ -33,6 +33,7 @@ from xueji.policy.idcard import (
     EARLIEST_BIRTH_YEAR,
     EXCEL_FLOAT_MESSAGE,
     check_char_of_digits,
+    date_of_digits,
     is_valid_resident_id,
     looks_like_excel_float,
     normalize_id,
@@ -384,7 +385,7 @@ def _resident_id_clean(number: object, birth_date: datetime.date | None = None, 
     body, last = number[:17], number[17]
     if not body.isdigit() or not (last.isdigit() or last == "X"):
         return False
-    inside = _date_of_digits(number[6:14])
+    inside = date_of_digits(number[6:14])
     # The real today, as validate_resident_id has it (not the caller's `today`, which may be another day).
     if inside is None or inside.year < EARLIEST_BIRTH_YEAR or inside > datetime.date.today():
         return False
@@ -395,15 +396,6 @@ def _resident_id_clean(number: object, birth_date: datetime.date | None = None, 
     if gender is not None and str(gender) != ("1" if int(number[16]) % 2 else "2"):
         return False
     return is_known_area(number[:6])
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _date_of_digits(digits: str) -> datetime.date | None:
-    # Remembered: a province's students and guardians were born on some tens of thousands of days.
-    try:
-        return datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-    except ValueError:
-        return None
 
 
 def _divisions(data: dict) -> list[Violation]:
@@ -527,9 +519,7 @@ _REQUIRED_FAMILY_FIELDS = tuple(spec for spec in FAMILY_FIELDS if spec.required)
 def _first_member_required(member: dict) -> list[Violation]:
     found = []
     for spec in _REQUIRED_FAMILY_FIELDS:
-        value = member.get(spec.name)
-        # is_blank only when the value could be blank besides None (a bulk import checks this for every row).
-        if value is None or (value.__class__ is not bool and is_blank(value)):
+        if is_blank(member.get(spec.name)):
             message = f"{family_column(1, spec)}为必填项,请填写第一位家庭成员或监护人的{spec.label}"
             found.append(Violation("required", message, field=f"{FAMILY_KEY}[0].{spec.name}"))
     return found

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import PHRASES_DICT
 
-# The longest phrase worth looking for in a name; longer ones exist but not inside names.
+# No substring longer than the dictionary's longest phrase can be one of its phrases.
 _LONGEST_PHRASE = max((len(k) for k in PHRASES_DICT), default=2)
 
 
