@@ -326,6 +326,20 @@ def test_two_rows_of_one_file_with_transposed_ids_are_suspected(world):
     assert (case.student.name, case.existing.name, case.reasons) == ("吴乙", "周甲", ["transposed_id"])
 
 
+def test_two_rows_of_one_file_with_unrelated_ids_are_not_suspected(world):
+    # The same birth date, different names and ID numbers that are not each other's transposed twins.
+    born = date(2019, 8, 8)
+    first, second = f.make_id(birth=born, gender="1", seq=11), f.make_id(birth=born, gender="1", seq=12)
+    from xueji.intake.importer import swapped_ids
+
+    assert second not in swapped_ids(first)
+    rows = [pupil(1, id_number=first, birth=born, name="周甲", gender="1"),
+            pupil(2, id_number=second, birth=born, name="吴乙", gender="1")]
+    batch = commit(world, check(world, rows))
+    assert batch.errors == [] and batch.rows_new == 2 and batch.suspected == 0
+    assert not DuplicateCase.objects.exists()
+
+
 def test_same_guardian_and_birth_date_is_suspected_also_within_one_file(world, make_student):
     existing = make_student(school=world.school_b, name="刘一", birth=date(2019, 9, 9),
                             id_number=f.make_id(birth=date(2019, 9, 9), seq=92))
