@@ -21,7 +21,8 @@ ODD_VALUES = [
     43526.0, "20190230", "201909", "2019-09", 201909.0, "140105", 140105.0, "140105000000", "14010", "030006",
     30006.0, "13835100001", 13835100001.0, "1383510000１", "0351-1234567", "abc", "1.5", 1.5, "2公里", "-1",
     1.40105201903021e17, "140105201903021234", "14010520190302123x", "140105201903020000", "1.40105E+17",
-    "其他", "就近入学", "走读", "自行车", "健康或良好", "群众", "少先队员", "X" * 60, "王" * 51,
+    "其他", "就近入学", "走读", "自行车", "健康或良好", "群众", "少先队员", "X" * 60, "王" * 51, "0.3", "01.50", "12.0",
+    "1.", ".5", "3.60", "1e3",
 ]
 
 
@@ -137,3 +138,14 @@ def test_swapped_ids_are_exactly_the_valid_transposed_twins():
                 if other != number and is_valid_resident_id(other) and is_known_area(other[:6]):
                     twins.add(other)
         assert set(swapped_ids(number)) == twins
+
+
+def test_a_row_shorter_than_its_header_reads_the_same():
+    # Spreadsheet programs drop trailing blank cells, so a row may end before the header does.
+    reader = RowReader(HEADER, school_type="211", today=TODAY)
+    cells = _cells(pupil(9))
+    for length in (len(cells) - 1, len(cells) - 20, 10):
+        short = cells[:length]
+        expected = clean_student(dict(zip(HEADER, short + [None] * (len(cells) - length), strict=True)),
+                                 keys="label", school_type="211", today=TODAY)
+        assert reader.read(short) == expected

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from django.conf import settings
 
-from xueji.policy.areas import is_known_area
+from xueji.policy.areas import known_areas as _known_areas
 from xueji.policy.fast import RowReader
 from xueji.policy.idcard import EARLIEST_BIRTH_YEAR, WEIGHTS, date_of_digits
 
@@ -106,20 +106,22 @@ def swapped_ids(number: str, today: datetime.date | None = None) -> list[str]:
     the area code known.
     """
     today = today or datetime.date.today()
+    known_areas = _known_areas()
     found = []
-    for i, j in UNDETECTED_SWAPS:
+    for i, j, in_date, in_area in _SWAPS:
         a, b = number[i], number[j]
         if a == b or a == "X" or b == "X":
             continue
         other = number[:i] + b + number[i + 1:j] + a + number[j + 1:]
-        if (6 <= i <= 13 or 6 <= j <= 13) and not _real_birth_date(other[6:14], today):
-            continue
-        if i < 6 and not is_known_area(other[:6]):
+        if in_date:
+            born = date_of_digits(other[6:14])
+            if born is None or born.year < EARLIEST_BIRTH_YEAR or born > today:
+                continue
+        if in_area and other[:6] not in known_areas:
             continue
         found.append(other)
     return found
 
 
-def _real_birth_date(digits: str, today: datetime.date) -> bool:
-    born = date_of_digits(digits)
-    return born is not None and EARLIEST_BIRTH_YEAR <= born.year and born <= today
+# Each swap with what it may spoil: the birth date (7th–14th characters) or the area code (1st–6th).
+_SWAPS = tuple((i, j, 6 <= i <= 13 or 6 <= j <= 13, i < 6) for i, j in UNDETECTED_SWAPS)
