@@ -159,7 +159,9 @@ class Student(models.Model):
 class FamilyMember(models.Model):
     """Items 49–72: two blocks of family members or guardians."""
 
-    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="family")
+    # No index of its own: the unique (student, position) index below starts with the student and answers every
+    # look-up by student, and a bulk import would otherwise keep two indexes up to date for each member.
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="family", db_index=False)
     position = models.PositiveSmallIntegerField("序号")
     name = models.CharField("姓名", max_length=50)
     relation = code_field("关系")
