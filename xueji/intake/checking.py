@@ -18,9 +18,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 from django.conf import settings
 
-from xueji.policy.areas import known_areas as _known_areas
+from xueji.policy.areas import is_known_area
 from xueji.policy.fast import RowReader
-from xueji.policy.idcard import EARLIEST_BIRTH_YEAR, WEIGHTS, date_of_digits
+from xueji.policy.idcard import WEIGHTS, birth_date_of_digits
 
 # Rows from which a file is checked in helper processes, and how many helpers (0 turns them off).
 PARALLEL_ROWS = getattr(settings, "XUEJI_IMPORT_PARALLEL_ROWS", 10_000)
@@ -106,18 +106,15 @@ def swapped_ids(number: str, today: datetime.date | None = None) -> list[str]:
     the area code known.
     """
     today = today or datetime.date.today()
-    known_areas = _known_areas()
     found = []
     for i, j, in_date, in_area in _SWAPS:
         a, b = number[i], number[j]
         if a == b or a == "X" or b == "X":
             continue
         other = number[:i] + b + number[i + 1:j] + a + number[j + 1:]
-        if in_date:
-            born = date_of_digits(other[6:14])
-            if born is None or born.year < EARLIEST_BIRTH_YEAR or born > today:
-                continue
-        if in_area and other[:6] not in known_areas:
+        if in_date and birth_date_of_digits(other[6:14], today) is None:
+            continue
+        if in_area and not is_known_area(other[:6]):
             continue
         found.append(other)
     return found

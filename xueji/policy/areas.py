@@ -5,7 +5,6 @@ Old ID numbers carry codes that were retired long ago, so "known" means listed a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
 
@@ -30,11 +29,6 @@ def _year(text: str) -> int | None:
 def is_known_area(code6: str) -> bool:
     """True when the 6-digit code was a division code at any time."""
     return str(code6) in _table()
-
-
-def known_areas() -> Mapping[str, list[AreaPeriod]]:
-    """The codes ever listed, for a caller testing many codes by membership (`code in known_areas()`)."""
-    return _table()
 
 
 def area_name(code6: str) -> str | None:

@@ -61,13 +61,17 @@ def date_of_digits(digits: str) -> datetime.date | None:
         return None
 
 
-def _parse_date(text: str) -> datetime.date | None:
-    value = date_of_digits(text)
-    if value is None:
-        return None
-    if value.year < EARLIEST_BIRTH_YEAR or value > datetime.date.today():
+def birth_date_of_digits(digits: str, latest: datetime.date) -> datetime.date | None:
+    """The birth date an ID number writes YYYYMMDD, or None when there is no such day, or it is before
+    EARLIEST_BIRTH_YEAR or after `latest`."""
+    value = date_of_digits(digits)
+    if value is None or value.year < EARLIEST_BIRTH_YEAR or value > latest:
         return None
     return value
+
+
+def _parse_date(text: str) -> datetime.date | None:
+    return birth_date_of_digits(text, datetime.date.today())
 
 
 def _has_valid_shape(number: str) -> bool:

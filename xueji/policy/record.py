@@ -31,10 +31,9 @@ from xueji.policy.fields import (
     parse_grade,
 )
 from xueji.policy.idcard import (
-    EARLIEST_BIRTH_YEAR,
     EXCEL_FLOAT_MESSAGE,
+    birth_date_of_digits,
     check_char_of_digits,
-    date_of_digits,
     is_valid_resident_id,
     looks_like_excel_float,
     normalize_id,
@@ -403,11 +402,11 @@ def _resident_id_clean(number: object, birth_date: datetime.date | None = None, 
     body, last = number[:17], number[17]
     if not body.isdigit() or not (last.isdigit() or last == "X"):
         return False
-    inside = date_of_digits(number[6:14])
     # validate_resident_id compares with the real today (not the caller's `today`, which may be another day).
     # The day this module was loaded is never later than that, so a date up to it is settled here without
     # asking the clock for every number; a later one goes to the full check.
-    if inside is None or inside.year < EARLIEST_BIRTH_YEAR or inside > _LOADED_ON:
+    inside = birth_date_of_digits(number[6:14], _LOADED_ON)
+    if inside is None:
         return False
     if check_char_of_digits(body) != last:
         return False
