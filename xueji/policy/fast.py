@@ -115,9 +115,7 @@ def _cell(row: list, index: int) -> object:
 
 
 def _read_slowly(column: _Column, value: object, found: list[Violation]) -> object:
-    """One cell the compiled reader could not settle: the fast reader, else the reference reader."""
-    if value is None or value == "":
-        return None
+    """One non-blank cell the compiled reader could not settle: the fast reader, else the reference reader."""
     result = column.fast(value)
     if result is _MISSING:
         try:
@@ -136,9 +134,10 @@ def _compile(columns: list[_Column]) -> Callable[[list], tuple[dict, list[Violat
 
     A large import reads some sixty cells per row; a loop over the columns spends most of its time on the loop
     itself (unpacking each column's plan, calling its reader). The function written here does, for each column
-    in turn, the usual case in line: a text cell stripped, a code or label looked up in its table; every other
-    value goes to _read_slowly, which is the per-cell reading the loop used to do. So it returns the same data,
-    in the same key order, with the same violations in the same order (tests/intake/test_fast_reader.py)."""
+    in turn: a blank cell is None; the usual case in line (a text cell stripped, a code or label looked up in its
+    table, else the column's fast reader); every other value goes to _read_slowly, which is the per-cell reading
+    the loop used to do. So it returns the same data, in the same key order, with the same violations in the
+    same order (tests/intake/test_fast_reader.py)."""
     env: dict = {"_M": _MISSING, "_slow": _read_slowly, "_too_long": _length_violation}
     width = max((c.index for c in columns), default=-1) + 1
     lines = ["def read(row):",
@@ -148,30 +147,35 @@ def _compile(columns: list[_Column]) -> Callable[[list], tuple[dict, list[Violat
              "    found = []"]
     for k, column in enumerate(columns):
         env[f"c{k}"] = column
-        name, limit = repr(column.spec.name), column.spec.max_length
-        check = ([f"            if r.__class__ is str and len(r) > {limit}:",
-                  f"                found += _too_long(c{k}.spec, r, c{k}.field, c{k}.prefix)"] if limit else [])
-        lines.append(f"    v = row[{column.index}]")
-        table = getattr(column.fast, "table", None)
-        if column.fast is _never:
-            lines += ["    if v is None or v == '':", f"        d[{name}] = None", "    else:",
-                      f"        d[{name}] = _slow(c{k}, v, found)"]
-            continue
-        if getattr(column.fast, "strips", False):
-            lines.append("    if v.__class__ is str and (r := v.strip()):")
-        elif table is not None:
-            assert "" not in table  # a blank cell must take the slow path, which makes it None
-            env[f"t{k}"] = table
-            lines.append(f"    if v.__class__ is str and (r := t{k}.get(v, _M)) is not _M:")
-        else:
-            env[f"f{k}"] = column.fast
-            lines.append(f"    if v is not None and v != '' and (r := f{k}(v)) is not _M:")
-        lines += [f"        d[{name}] = r", *(line[4:] for line in check),
-                  "    elif v is None or v == '':", f"        d[{name}] = None",  # a blank cell
-                  "    else:", f"        d[{name}] = _slow(c{k}, v, found)"]
+        name = repr(column.spec.name)
+        lines += [f"    v = row[{column.index}]",
+                  "    if v is None or v == '':",
+                  f"        d[{name}] = None"]
+        usual = _usual_case(column, k, env)
+        if usual is not None:
+            lines += [f"    elif {usual}:", f"        d[{name}] = r"]
+            if column.spec.max_length:
+                lines += [f"        if r.__class__ is str and len(r) > {column.spec.max_length}:",
+                          f"            found += _too_long(c{k}.spec, r, c{k}.field, c{k}.prefix)"]
+        lines += ["    else:", f"        d[{name}] = _slow(c{k}, v, found)"]
     lines.append("    return d, found")
     exec("\n".join(lines), env)  # noqa: S102 - written from the header's own columns, no cell text
     return env["read"]
+
+
+def _usual_case(column: _Column, k: int, env: dict) -> str | None:
+    """The condition that settles column k's usual non-blank cell into r, or None when it has none."""
+    fast = column.fast
+    if fast is _never:
+        return None
+    if getattr(fast, "strips", False):
+        return "v.__class__ is str and (r := v.strip())"
+    table = getattr(fast, "table", None)
+    if table is not None:
+        env[f"t{k}"] = table
+        return f"v.__class__ is str and (r := t{k}.get(v, _M)) is not _M"
+    env[f"f{k}"] = fast
+    return f"(r := f{k}(v)) is not _M"
 
 
 # ---------------------------------------------------------------- readers of the usual cell shapes
