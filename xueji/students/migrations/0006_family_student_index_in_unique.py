@@ -1,8 +1,8 @@
 """FamilyMember.student loses its own index: family_unique_position (student_id, position) starts with the student
 and serves every look-up by student, so the second index only cost a bulk import its upkeep.
 
-The index is dropped by name rather than by AlterField, which would rebuild the whole family table on SQLite and
-is a no-op on PostgreSQL (Django leaves a foreign key's index there)."""
+The index is dropped by name rather than by AlterField, which would rebuild the whole family table (millions of
+rows in a province's registry) on SQLite to drop one index."""
 
 import django.db.models.deletion
 from django.db import migrations, models
