@@ -89,6 +89,11 @@ def test_impossible_birth_date_is_refused():
     assert not is_valid_resident_id(body + check_digit(body))
 
 
+def test_birth_year_before_1900_is_refused_and_1900_is_allowed():
+    assert not is_valid_resident_id(make_id(born=date(1899, 12, 31)))
+    assert is_valid_resident_id(make_id(born=date(1900, 1, 1)))
+
+
 def test_future_birth_date_is_refused():
     body = f"140105{date.today().year + 1}0101123"
     assert not is_valid_resident_id(body + check_digit(body))

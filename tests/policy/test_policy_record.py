@@ -7,7 +7,7 @@ import pytest
 
 from xueji.policy.fields import STUDENT_FIELDS
 from xueji.policy.idcard import check_digit
-from xueji.policy.record import clean_student, normalize, validate_patch, validate_student
+from xueji.policy.record import clean_student, normalize, validate_canonical, validate_patch, validate_student
 
 TODAY = date(2026, 9, 1)
 
@@ -95,6 +95,19 @@ def test_each_required_item_is_refused_when_missing(spec):
     data.pop(spec.name, None)
     found = [v for v in check(data) if v.code == "required" and v.field == spec.name]
     assert found and found[0].message == f"{spec.label}为必填项,请填写"
+
+
+@pytest.mark.parametrize("blank", ["  ", "\u3000", float("nan")], ids=["spaces", "ideographic-space", "nan"])
+def test_a_required_item_that_is_only_blank_is_refused_like_a_missing_one(blank):
+    # validate_canonical settles a complete row in one quick pass; text that strips to nothing and a
+    # spreadsheet's NaN must still count as missing there. Blank text is tried on the items held as text.
+    texts = isinstance(blank, str)
+    for spec in (f for f in STUDENT_FIELDS if f.required and (not texts or isinstance(student().get(f.name), str))):
+        data = student(**{spec.name: blank})
+        found = [v for v in validate_canonical(data, school_type="211", today=TODAY)
+                 if v.code == "required" and v.field == spec.name]
+        assert found, spec.name
+    assert validate_canonical(student(), school_type="211", today=TODAY) == []
 
 
 def test_class_and_photo_may_be_missing():
