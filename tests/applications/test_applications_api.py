@@ -78,6 +78,10 @@ def test_registration_walks_both_approvals_through_the_api_and_gets_g_plus_id(wo
     record = api(world.county_xd).get(f"/students/{number}").json()
     assert record["status"] == "在籍" and record["student_number"] == number
     assert StudentNumber.objects.filter(student=student).count() == 1
+    # The history names the issued number in Chinese, as the record page does.
+    events = api(world.registrar_a).get(f"/students/{number}/events").json()
+    issued = next(e for e in events if e["kind"] == "学籍注册")
+    assert issued["changes"] == [{"field": "student_number", "label": "学籍号", "old": None, "new": number}]
 
 
 def test_registration_with_an_unresolved_identity_gets_an_l_number(world, api, make_student):

@@ -360,3 +360,25 @@ def test_the_new_record_form_starts_with_common_defaults(world, client_for):
 def test_factories_id_matches_the_masked_form(world):
     number = f.make_id()
     assert mask_id(number) == number[:4] + "*" * 10 + number[-4:]
+
+
+def test_the_history_names_what_the_registry_recorded_in_chinese(world, client_for, make_student):
+    # Items the registry sets itself (the number a registration issues, the batch that opened the record) are not
+    # items of the form; the history still names them in Chinese, never by their code names.
+    student = make_student()
+    StatusEvent.objects.create(student=student, kind="建档", from_status="", to_status="待注册",
+                               school=student.school, actor=world.registrar_a, changes={"batch": 7})
+    StatusEvent.objects.create(student=student, kind="学籍注册", from_status="待注册", to_status="在籍",
+                               school=student.school, actor=world.county_xd,
+                               changes={"student_number": [None, "G" + student.id_number]})
+    page = text(client_for(world.registrar_a).get(f"/students/{student.key}/"))
+    assert "学籍号:" in page and "导入批次:" in page
+    assert "student_number" not in page and "batch:" not in page
+
+
+def test_every_registry_item_a_history_may_hold_has_a_chinese_name():
+    from xueji.students.change_labels import EVENT_ITEM_LABELS, change_label
+
+    assert all(label and not label.isascii() for label in EVENT_ITEM_LABELS.values())
+    assert change_label("name") == "姓名" and change_label("family[1].phone") == "成员2联系电话"
+    assert change_label("student_number") == "学籍号"

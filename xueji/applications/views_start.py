@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from xueji.core.errors import ServiceError
-from xueji.policy.fields import GRADE_LABELS, field_label
+from xueji.policy.fields import GRADE_LABELS
+from xueji.students.change_labels import EVENT_ITEM_LABELS, change_label
 from xueji.students.permissions import StudentPolicy
 from xueji.students.selectors import find_student
 from xueji.web import record_form
@@ -106,19 +107,16 @@ def start_page(request, key: str, type_code: str):
     return redirect("web:applications:detail", pk=application.pk)
 
 
-# Keys the change types record in StatusEvent.changes that are not items of the record.
-CHANGE_LABELS = {"suspended_from": "休学开始日期", "suspended_until": "休学结束日期", "delay_until": "延期报到至",
-                 "school_class": "班级"}
 
 
 def _change_rows(changes: dict) -> list[dict]:
     rows = []
     for name, pair in (changes or {}).items():
         old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        label = CHANGE_LABELS.get(name) or field_label(name)
+        label = change_label(name)
         if name == "grade":
             old, new = (GRADE_LABELS.get(v, v) if v is not None else None for v in (old, new))
-        elif name not in CHANGE_LABELS:
+        elif name not in EVENT_ITEM_LABELS:
             old, new = (record_form.change_text(name, v) if v is not None else None for v in (old, new))
         rows.append({"label": label, "old": old, "new": new})
     return rows

@@ -16,8 +16,9 @@ from pydantic import ConfigDict, create_model
 from xueji.api.common import Text
 from xueji.core.masking import mask_id
 from xueji.policy import codes
-from xueji.policy.fields import FAMILY_FIELDS, FIELD_BY_NAME, GRADE_LABELS, STUDENT_FIELDS, FieldSpec
+from xueji.policy.fields import FAMILY_FIELDS, GRADE_LABELS, STUDENT_FIELDS, FieldSpec
 
+from .change_labels import change_label
 from .models import FamilyMember, StatusEvent, Student
 
 # The photo is uploaded on its own (PUT /students/{key}/photo) and read back as photo_url.
@@ -253,18 +254,11 @@ def _masked(field: str, value):
     return value
 
 
-def _change_label(field: str) -> str:
-    if field == "family":
-        return "家庭成员或监护人"
-    spec = FIELD_BY_NAME.get(field)
-    return spec.label if spec else field
-
-
 def event_json(event: StatusEvent) -> dict:
     changes = []
     for field, pair in (event.changes or {}).items():
         old, new = pair if isinstance(pair, list | tuple) and len(pair) == 2 else (None, pair)
-        changes.append({"field": field, "label": _change_label(field),
+        changes.append({"field": field, "label": change_label(field),
                         "old": _masked(field, old), "new": _masked(field, new)})
     return {
         "id": event.pk, "at": event.at, "kind": event.kind, "from_status": event.from_status,

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xueji.core.errors import Conflict, RuleViolation
 from xueji.orgs.models import SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
-from xueji.policy.fields import GRADE_LABELS, field_label
+from xueji.policy.fields import GRADE_LABELS
 from xueji.web import record_form
 from xueji.web.pages import form_errors, is_htmx, org_crumbs, page, paginate, require
 
+from .change_labels import change_label
 from .models import Status
 from .permissions import StudentPolicy
 from .selectors import audit_search, find_student, search_students
@@ -80,9 +81,9 @@ def _change_rows(event) -> list[dict]:
     for name, pair in sorted((event.changes or {}).items()):
         old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         if name == "family":
-            rows.append({"label": "家庭成员或监护人", "old": "", "new": "已更新"})
+            rows.append({"label": change_label(name), "old": "", "new": "已更新"})
         else:
-            rows.append({"label": field_label(name), "old": record_form.change_text(name, old),
+            rows.append({"label": change_label(name), "old": record_form.change_text(name, old),
                          "new": record_form.change_text(name, new)})
     return rows
 
@@ -173,7 +174,7 @@ def edit_page(request, key: str):
             errors, error_list = form_errors(exc)
             values, status = initial | posted, exc.status
         else:
-            changed = "、".join("家庭成员或监护人" if k == "family" else field_label(k) for k in patch)
+            changed = "、".join(change_label(k) for k in patch)
             messages.success(request, f"已保存修改:{changed}。")
             return redirect("web:students:detail", key=student.key)
     context = _form_context(request, student, student.school, values, errors, error_list, allow_controlled=False)

@@ -1,0 +1,38 @@
+"""Chinese names for what a status event records in StatusEvent.changes.
+
+Most keys are items of the national form (姓名, 年级, 班级 …), named by the form itself. The others are set by
+the registry's own steps (the number a registration issues, the school a transfer leaves, a batch, a stay); a
+registrar reading a record's history should see those in Chinese too, on the record page, the timeline and
+through the API alike, so this is the one table all three read.
+"""
+
+from __future__ import annotations
+
+from xueji.policy.fields import field_label
+
+EVENT_ITEM_LABELS = {
+    "family": "家庭成员或监护人",
+    "student_number": "学籍号",
+    "later_record": "新建学籍档案ID",
+    "batch": "导入批次",
+    "school": "学校",
+    "school_name": "学校名称",
+    "school_class": "班级",
+    "merged_into": "合并入学籍档案ID",
+    "case": "疑似重复记录",
+    "comment": "认定意见",
+    "visiting_at": "借读学校",
+    "host_class": "借读班级",
+    "starts_on": "借读开始日期",
+    "ends_on": "借读截止日期",
+    "ended_on": "借读结束日期",
+    "end_reason": "借读结束原因",
+    "suspended_from": "休学开始日期",
+    "suspended_until": "休学结束日期",
+    "delay_until": "延期报到至",
+}
+
+
+def change_label(key: str) -> str:
+    """The Chinese name of one recorded change: a form item's own name, else the registry's name for it."""
+    return EVENT_ITEM_LABELS.get(key) or field_label(key)
