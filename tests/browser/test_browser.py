@@ -1,4 +1,5 @@
-"""The pages in a real Chromium: log in, search a student by name, open the record, reveal the ID number.
+"""The pages in a real Chromium: log in, search a student by name, open the record, reveal the ID number; import
+a spreadsheet, read its report and keep the good rows.
 
 Playwright drives Debian's /usr/bin/chromium (no browser download). Without it the test skips, unless
 XUEJI_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure.
@@ -120,3 +121,42 @@ def test_an_officer_of_another_county_finds_nothing(live_server, school_with_stu
         page.goto(f"{live_server.url}/students/{school_with_students[1][0].key}/")
         assert "未找到" in page.inner_text("main")
         page.screenshot(path=str(tmp_path / "refused.png"))
+
+
+def test_registrar_imports_a_spreadsheet_sees_the_bad_row_and_keeps_the_good_ones(
+        live_server, school_with_students, tmp_path, settings):
+    """The autumn path in a real browser: upload a .csv with one unknown 民族 code, read the
+    report (row, column, message), keep the good rows, and see them written as 待注册 records."""
+    from tests.intake.conftest import csv_bytes, pupil
+    from xueji.students.models import Student
+
+    require_chromium()
+    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    registrar, _students = school_with_students
+    before = Student.objects.filter(school=registrar.school).count()
+    upload = tmp_path / "秋季新生.csv"
+    upload.write_bytes(csv_bytes([pupil(1), pupil(2), pupil(3, ethnicity="99")]))
+    with chromium() as browser:
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        page.goto(f"{live_server.url}/intake/")
+        log_in(page, registrar.username)
+        page.wait_for_url(f"{live_server.url}/intake/")
+        page.set_input_files("#file", str(upload))
+        page.click("text=上传并校验")
+        page.wait_for_url(f"{live_server.url}/intake/*/")
+        report = page.inner_text("main")
+        assert "已校验,待确认导入" in report and "确认导入 2 行" in report
+        error_row = page.locator("table.data tbody tr").first.inner_text()
+        assert error_row.startswith("4") and "民族" in error_row and "99" in error_row
+        assert Student.objects.filter(school=registrar.school).count() == before  # checked, nothing written
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+
+        page.check("input[name=mode][value=valid_only]")
+        page.click("text=确认导入 2 行")
+        page.wait_for_load_state()
+        page.get_by_text("已导入", exact=True).first.wait_for()
+        done = page.inner_text("main")
+        assert "未导入的行" in done and "4" in done
+    new = Student.objects.filter(school=registrar.school).exclude(pk__in=[s.pk for s in _students])
+    assert sorted(new.values_list("status", flat=True)) == ["待注册", "待注册"]
