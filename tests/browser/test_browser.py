@@ -160,3 +160,40 @@ def test_registrar_imports_a_spreadsheet_sees_the_bad_row_and_keeps_the_good_one
         assert "未导入的行" in done and "4" in done
     new = Student.objects.filter(school=registrar.school).exclude(pk__in=[s.pk for s in _students])
     assert sorted(new.values_list("status", flat=True)) == ["待注册", "待注册"]
+
+
+def test_a_long_import_shows_a_moving_progress_bar_and_then_its_report(
+        live_server, school_with_students, tmp_path, settings):
+    """While a batch runs, its page polls (htmx, every second) and the bar follows the reported rows; when the
+    batch is done the page reloads by itself into the report."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.intake.conftest import csv_bytes, pupil
+    from xueji.intake import services
+    from xueji.intake.models import ImportBatch
+
+    require_chromium()
+    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    registrar, _students = school_with_students
+    batch = services.upload(registrar, registrar.school,
+                            SimpleUploadedFile("大表.csv", csv_bytes([pupil(1), pupil(2, ethnicity="99")])))
+    services.validate(batch.pk)
+    # As a 100,000-row check is seen part way through.
+    ImportBatch.objects.filter(pk=batch.pk).update(status="validating")
+    services._report(batch.pk, 25_000, "校验", 100_000)
+    with chromium() as browser:
+        page = browser.new_page(locale="zh-CN")
+        page.goto(f"{live_server.url}/login/")
+        log_in(page, registrar.username)
+        page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/intake/{batch.pk}/")
+        bar = page.locator("#import-progress progress")
+        assert bar.get_attribute("value") == "25" and "25000 / 100000" in page.inner_text("#import-progress")
+        services._report(batch.pk, 75_000, "校验", 100_000)
+        page.wait_for_function("document.querySelector('#import-progress progress').value == 75", timeout=5000)
+
+        ImportBatch.objects.filter(pk=batch.pk).update(status="validated")
+        page.locator("#import-progress").wait_for(state="detached", timeout=5000)
+        page.get_by_text("确认导入 1 行").wait_for()
+        assert "已校验,待确认导入" in page.inner_text("main")
