@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from tests import factories as f
 from xueji.core.masking import mask_id
@@ -45,6 +46,10 @@ def chromium():
             yield browser
         finally:
             browser.close()
+            # Playwright runs this block in a greenlet with its own context, so the ORM calls a test makes here
+            # open a connection of their own; closed here, it no longer keeps PostgreSQL from dropping the
+            # test database at the end of the run.
+            connections.close_all()
 
 
 @pytest.fixture
