@@ -372,8 +372,8 @@ def test_the_history_names_what_the_registry_recorded_in_chinese(world, client_f
                                school=student.school, actor=world.county_xd,
                                changes={"student_number": [None, "G" + student.id_number]})
     page = text(client_for(world.registrar_a).get(f"/students/{student.key}/"))
-    assert "学籍号:" in page and "导入批次:" in page
-    assert "student_number" not in page and "batch:" not in page
+    assert "学籍号:(空) → G" + student.id_number in page and "导入批次:7" in page
+    assert "student_number" not in page and "batch:" not in page and "(空) → 7" not in page
 
 
 def test_every_registry_item_a_history_may_hold_has_a_chinese_name():

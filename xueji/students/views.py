@@ -79,12 +79,14 @@ def _photo_data_uri(student) -> str | None:
 def _change_rows(event) -> list[dict]:
     rows = []
     for name, pair in sorted((event.changes or {}).items()):
-        old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
         if name == "family":
             rows.append({"label": change_label(name), "old": "", "new": "已更新"})
-        else:
+        elif isinstance(pair, list):  # [before, after]: a change
+            old, new = (pair + [None, None])[:2]
             rows.append({"label": change_label(name), "old": record_form.change_text(name, old),
                          "new": record_form.change_text(name, new)})
+        else:  # a fact the step recorded (the batch, a merge's record): the value alone, no arrow
+            rows.append({"label": change_label(name), "old": "", "new": record_form.change_text(name, pair)})
     return rows
 
 
