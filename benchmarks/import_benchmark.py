@@ -16,7 +16,9 @@ For each database it
      (SQLite) of its rows into an untyped table.
 With --repeat N the floor and the import run back to back N times; the best of each is reported, and the ratio of
 each pair too, which holds up better on a machine whose speed drifts.
-Each measurement runs in its own child process, so its peak memory (ru_maxrss) is its own.
+Each measurement runs in its own child process, so its peak memory (ru_maxrss) is its own. The import also reports
+its CPU time (this process, and PostgreSQL's backend when the server runs on this machine) and the shortest wall time
+that CPU allows on this machine's cores.
 The goal (issue 3): end to end at least 60 % of the floor's rate, under 1 GB of memory, on both databases.
 """
 
@@ -51,6 +53,15 @@ def setup_django(database_url: str) -> None:
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def server_cpu_seconds(pid: int | None) -> float | None:
+    """CPU time (user + system) of a PostgreSQL backend process, when the server runs on this machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # ------------------------------------------------------------------------------------------------ preparing
@@ -161,7 +172,15 @@ def measure_import(database_url: str, path: Path) -> dict:
         with connection.cursor() as cursor:
             for table in ("students_student", "students_familymember", "students_enrolment", "students_statusevent"):
                 cursor.execute(f"VACUUM (ANALYZE) {table}")
+    backend = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
     result = {}
+    # CPU as well as wall time: with two cores, the import cannot end sooner than its CPU time (this process's
+    # threads plus the database server's) spread over both, nor sooner than the server's own share.
+    server_before, cpu_before = server_cpu_seconds(backend), time.process_time()
     started = time.perf_counter()
     try:
         with transaction.atomic():
@@ -172,9 +191,11 @@ def measure_import(database_url: str, path: Path) -> dict:
                 # The foreign keys are checked at COMMIT; run those checks now so the time includes them.
                 with connection.cursor() as cursor:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            server_after = server_cpu_seconds(backend)
             result = {"seconds": time.perf_counter() - started, "status": batch.status, "rows": batch.rows_total,
                       "rows_ok": batch.rows_ok, "errors": batch.error_count, "suspected": batch.suspected,
-                      "message": batch.message}
+                      "message": batch.message, "cpu": time.process_time() - cpu_before,
+                      "server_cpu": (server_after - server_before) if server_after is not None else None}
             raise _RollBack
     except _RollBack:
         pass
@@ -289,6 +310,9 @@ def report(url: str, floor: dict, full: dict, paired: list[float]) -> str:
     print(f"  import end to end: {full['rows']:,} rows ({full['rows_ok']:,} admitted, {full['errors']} errors, "
           f"{full['suspected']} suspected duplicates) in {full['seconds']:.1f} s = {rate:,.0f} rows/s, "
           f"peak {full['peak_mb']:.0f} MB")
+    print(f"  import CPU: {full['cpu']:.1f} s in this process (all its threads)"
+          + (f", {full['server_cpu']:.1f} s in the PostgreSQL server's backend" if full.get("server_cpu") else "")
+          + f"; on {os.cpu_count()} cores no run can take less than {cpu_bound(full):.1f} s")
     if len(paired) > 1:
         print(f"  ratio of each back-to-back pair: {', '.join(f'{r:.0%}' for r in paired)} "
               f"(median {paired[len(paired) // 2]:.0%})")
@@ -296,6 +320,13 @@ def report(url: str, floor: dict, full: dict, paired: list[float]) -> str:
         print(f"  note: {full['message']} (delete the cached file in {OUT} if the registry changed)")
     return (f"{full['database']:>10}: {rate:,.0f} rows/s end to end, floor {floor_rate:,.0f} rows/s, "
             f"ratio {ratio:.0%}, peak memory {full['peak_mb']:.0f} MB  [{'goal met' if ok else 'GOAL MISSED'}]")
+
+
+def cpu_bound(run: dict) -> float:
+    """The shortest wall time the measured CPU allows: all of it spread evenly over the cores, and never less than
+    the server backend's share (one backend runs on one core)."""
+    server = run.get("server_cpu") or 0.0
+    return max((run["cpu"] + server) / (os.cpu_count() or 1), server)
 
 
 if __name__ == "__main__":
