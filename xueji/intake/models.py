@@ -90,7 +90,9 @@ class DuplicateCase(models.Model):
 
     class Reason(models.TextChoices):
         PINYIN = "pinyin", "姓名拼音、性别、出生日期相同"
-        TRANSPOSED_ID = "transposed_id", "身份证件号相邻两位颠倒"
+        # Only swaps the check character cannot catch can reach the registry (checking.UNDETECTED_SWAPS), and none
+        # of them is of two neighbouring digits: the label says "two digits swapped", not "adjacent".
+        TRANSPOSED_ID = "transposed_id", "身份证件号有两位数字互换"
         GUARDIAN = "guardian", "监护人身份证件号相同且出生日期相同"
         NAME_BIRTH = "name_birth", "无身份证件号,姓名、性别、出生日期与已有学籍相同"
 
