@@ -23,6 +23,7 @@ from xueji.policy.province import get_policy
 from xueji.students.models import Enrolment, FamilyMember, StatusEvent, Student, StudentNumber
 from xueji.workdays.services import set_term
 
+from .autumn_import import file_an_import
 from .synthetic import IdAllocator, SchoolInfo, Synth, class_entry_year
 
 DEMO_PASSWORD = "xueji-demo-2026"
@@ -274,7 +275,8 @@ def login_table() -> list[tuple[str, str, str]]:
 def _workflow(today: datetime.date) -> dict[str, int]:
     """Put the registry in mid-autumn shape through the real services: the province has set this school
     year's terms, and registrars have filed registrations for part of the newcomers, some already agreed by
-    the school leader, so every approver finds work in the inbox."""
+    the school leader, so every approver finds work in the inbox; 坞城路小学 has imported this autumn's last
+    newcomers, one of whom 小店区 must look at as a suspected duplicate (autumn_import.py)."""
     from xueji.applications import services as applications
 
     province = User.objects.get(username="province")
@@ -294,4 +296,5 @@ def _workflow(today: datetime.date) -> dict[str, int]:
             if index % 2 == 0:
                 applications.approve(leader, application.pk, comment="信息核对无误")
                 agreed += 1
-    return {"registrations_filed": filed, "registrations_agreed_by_school": agreed}
+    counts = {"registrations_filed": filed, "registrations_agreed_by_school": agreed}
+    return counts | file_an_import(DEMO_SEED + 1, today, _used_levels())
