@@ -29,6 +29,10 @@ def test_demo_twice_changes_nothing_the_second_time(capsys):
     first = counts()
     out = capsys.readouterr().out
     assert "已载入演示数据" in out
+    # The summary counts the imported newcomers with the rest, and names the work waiting for the officers.
+    total, pending = first["Student"], Student.objects.filter(status="待注册").count()
+    assert f"{total} 名学生" in out and f"待注册 {pending},其中 6 名由批量导入建档" in out
+    assert "待县级认定的疑似重复 1 条" in out
     cli.main(["demo"])
     assert counts() == first
     assert "演示数据已存在" in capsys.readouterr().out

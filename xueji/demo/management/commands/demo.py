@@ -27,8 +27,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self.style.SUCCESS(
                 f"已载入演示数据:{counts['schools']} 所学校、{counts['classes']} 个班级、"
-                f"{counts['students']} 名学生(在籍 {counts['enrolled']},待注册 {counts['pending']})、"
-                f"{counts['accounts']} 个账号。"
+                f"{counts['students'] + counts['imported']} 名学生(在籍 {counts['enrolled']},"
+                f"待注册 {counts['pending'] + counts['imported']},其中 {counts['imported']} 名由批量导入建档)、"
+                f"{counts['accounts']} 个账号;待审批的注册申请 {counts['registrations_filed']} 件,"
+                f"待县级认定的疑似重复 {counts['suspected_duplicates']} 条。"
             ))
         self.print_logins(address)
 
