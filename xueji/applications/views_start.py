@@ -107,8 +107,6 @@ def start_page(request, key: str, type_code: str):
     return redirect("web:applications:detail", pk=application.pk)
 
 
-
-
 def _change_rows(changes: dict) -> list[dict]:
     rows = []
     for name, pair in (changes or {}).items():
