@@ -25,7 +25,6 @@ The goal (issue 3): end to end at least 60 % of the floor's rate, under 1 GB of 
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import resource
@@ -103,18 +102,6 @@ def prepare(database_url: str, existing: int) -> None:
 # ------------------------------------------------------------------------------------------------ the file
 
 
-def _cell(value):
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.date):
-        return value.strftime("%Y%m%d")
-    return str(value)
-
-
 def build_file(database_url: str, rows: int) -> Path:
     """The cached spreadsheet: first-graders with IDs the registry does not hold (generated against it)."""
     path = OUT / f"admission-{rows}.xlsx"
@@ -124,8 +111,9 @@ def build_file(database_url: str, rows: int) -> Path:
     from openpyxl import Workbook
 
     from xueji.demo.bulk import existing_id_pairs
+    from xueji.demo.spreadsheet import template_row
     from xueji.demo.synthetic import IdAllocator, SchoolInfo, Synth
-    from xueji.policy.fields import FAMILY_FIELDS, STUDENT_FIELDS, template_columns
+    from xueji.policy.fields import template_columns
 
     print(f"  building {path.name} ({rows:,} rows, openpyxl)…", flush=True)
     synth = Synth(20260902, used_levels=IdAllocator.used_levels_from(existing_id_pairs()))
@@ -133,13 +121,8 @@ def build_file(database_url: str, rows: int) -> Path:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("学生信息")
     sheet.append(template_columns())
-    skip = {"photo", "school_class"}
     for _ in range(rows):
-        record = synth.student(school, 1)
-        cells = [None if spec.name in skip else _cell(record.get(spec.name)) for spec in STUDENT_FIELDS]
-        for member in record["family"][:2]:
-            cells += [_cell(member.get(spec.name)) for spec in FAMILY_FIELDS]
-        sheet.append(cells)
+        sheet.append(template_row(synth.student(school, 1)))
     tmp = path.with_suffix(".tmp")
     workbook.save(tmp)
     tmp.replace(path)

@@ -16,16 +16,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from xueji.accounts.models import User
 from xueji.intake import services as intake
-from xueji.policy.fields import FAMILY_FIELDS, STUDENT_FIELDS, template_columns
+from xueji.policy.fields import template_columns
 from xueji.policy.idcard import check_char_of_digits
 from xueji.students.models import Student
 
+from .spreadsheet import template_row
 from .synthetic import SchoolInfo, Synth
 
 SCHOOL = "1114010501"  # 太原市小店区坞城路小学
 OTHER_SCHOOL = "1114010503"  # 太原市小店区北格镇中心学校, where the suspected twin is already registered
 NEWCOMERS = 6
-_LEFT_BLANK = {"photo", "school_class"}  # photos come separately; classes are formed after admission (第十三条)
 
 
 def file_an_import(seed: int, today: datetime.date, used_levels: dict) -> dict[str, int]:
@@ -63,22 +63,5 @@ def _csv(records: list[dict]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(template_columns())
-    for record in records:
-        cells = [None if spec.name in _LEFT_BLANK else _cell(record.get(spec.name)) for spec in STUDENT_FIELDS]
-        for member in record["family"][:2]:
-            cells += [_cell(member.get(spec.name)) for spec in FAMILY_FIELDS]
-        writer.writerow(cells)
+    writer.writerows(template_row(record) for record in records)
     return out.getvalue().encode("utf-8-sig")  # with a BOM, as Excel saves "CSV UTF-8"
-
-
-def _cell(value) -> str:
-    """A value as a registrar types it: 是/否, dates as YYYYMMDD, codes as they are."""
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return f"{value:%Y%m%d}"
-    return str(value)
