@@ -55,10 +55,13 @@ def peak_mb() -> float:
 
 
 def server_cpu_seconds(pid: int | None) -> float | None:
-    """CPU time (user + system) of a PostgreSQL backend process, when the server runs on this machine."""
+    """CPU time (user + system) of a PostgreSQL backend process, when the server runs on this machine; None for
+    SQLite (no pid) or a server elsewhere (no such process here)."""
+    if pid is None:
+        return None
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError, TypeError):
+    except (OSError, IndexError):
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
