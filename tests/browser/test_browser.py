@@ -128,16 +128,21 @@ def test_an_officer_of_another_county_finds_nothing(live_server, school_with_stu
         page.screenshot(path=str(tmp_path / "refused.png"))
 
 
+@pytest.fixture
+def uploads_in_tmp(settings, tmp_path):
+    """Uploaded spreadsheets and import progress in the test's folder, not the checkout's var/."""
+    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def test_registrar_imports_a_spreadsheet_sees_the_bad_row_and_keeps_the_good_ones(
-        live_server, school_with_students, tmp_path, settings):
+        live_server, school_with_students, tmp_path, uploads_in_tmp):
     """The autumn path in a real browser: upload a .csv with one unknown 民族 code, read the
     report (row, column, message), keep the good rows, and see them written as 待注册 records."""
     from tests.intake.conftest import csv_bytes, pupil
     from xueji.students.models import Student
 
     require_chromium()
-    settings.DATA_DIR = tmp_path
-    settings.MEDIA_ROOT = tmp_path / "media"
     registrar, _students = school_with_students
     before = Student.objects.filter(school=registrar.school).count()
     upload = tmp_path / "秋季新生.csv"
@@ -168,7 +173,7 @@ def test_registrar_imports_a_spreadsheet_sees_the_bad_row_and_keeps_the_good_one
 
 
 def test_a_long_import_shows_a_moving_progress_bar_and_then_its_report(
-        live_server, school_with_students, tmp_path, settings):
+        live_server, school_with_students, uploads_in_tmp):
     """While a batch runs, its page polls (htmx, every second) and the bar follows the reported rows; when the
     batch is done the page reloads by itself into the report."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -178,8 +183,6 @@ def test_a_long_import_shows_a_moving_progress_bar_and_then_its_report(
     from xueji.intake.models import ImportBatch
 
     require_chromium()
-    settings.DATA_DIR = tmp_path
-    settings.MEDIA_ROOT = tmp_path / "media"
     registrar, _students = school_with_students
     batch = services.upload(registrar, registrar.school,
                             SimpleUploadedFile("大表.csv", csv_bytes([pupil(1), pupil(2, ethnicity="99")])))
