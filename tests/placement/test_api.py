@@ -98,6 +98,20 @@ def test_the_51st_pupil_is_refused_with_the_article(world, api):
     assert not PlacementPlan.objects.exists()
 
 
+def test_the_51st_senior_grade_one_pupil_is_refused_even_with_a_reason(world, api, senior_class):
+    # 第十三条 "高一年级班容量限定在50人以内": the 50th is placed, the 51st refused whatever the reason.
+    pupils(world.high, 10, 49, school_class=senior_class)
+    fiftieth, fifty_first = pupils(world.high, 10, 2)
+    registrar = api(world.registrar_high)
+    response = registrar.post("/placement/place", {"student": key(fiftieth), "class_id": senior_class.pk})
+    assert response.status_code == 201, response.content
+    response = registrar.post("/placement/place", {"student": key(fifty_first), "class_id": senior_class.pk,
+                                                   "reason": "生源计划调整,经市教育局同意"})
+    body = assert_error(response, 422, code="class_over_hard_cap", article="第十三条", field="school_class")
+    assert "高一" in body["errors"][0]["message"] and "没有例外" in body["errors"][0]["message"]
+    assert PlacementPlan.objects.count() == 1
+
+
 def test_the_46th_pupil_needs_a_reason(world, api):
     pupils(world.school_a, 1, 45, school_class=world.class_a1)
     [late] = pupils(world.school_a, 1, 1)

@@ -76,12 +76,12 @@ def test_junior_boundaries_50_and_55(world, junior_class, seated, reason, refuse
 
 
 @pytest.mark.parametrize("seated,reason,refused_code", [
-    (49, "", None),
-    (50, "", "class_over_normal_cap_needs_reason"),
-    (55, "生源计划调整", None),
-    (56, "生源计划调整", "class_over_hard_cap"),
+    (49, "", None),                                        # 50th: within the limit
+    (50, "", "class_over_hard_cap"),                       # 51st: refused ...
+    (50, "生源计划调整", "class_over_hard_cap"),             # ... and no reason passes 高一's 50
 ])
-def test_senior_grade_one_boundaries_50_and_56(world, senior_class, seated, reason, refused_code):
+def test_senior_grade_one_is_limited_to_50_with_no_exception(world, senior_class, seated, reason, refused_code):
+    # 第十三条 "普通高中高一年级班容量限定在50人以内": 限定, not 原则上.
     pupils(world.high, 10, seated, school_class=senior_class)
     if refused_code is None:
         assert late(world, senior_class, reason=reason).status == "submitted"
@@ -89,13 +89,30 @@ def test_senior_grade_one_boundaries_50_and_56(world, senior_class, seated, reas
         with pytest.raises(RuleViolation) as exc:
             late(world, senior_class, reason=reason)
         assert (refusal(exc).code, refusal(exc).article) == (refused_code, "第十三条")
+        assert "50" in refusal(exc).message and "没有例外" in refusal(exc).message
+        assert not PlacementPlan.objects.exists()
+
+
+def test_a_senior_grade_one_draft_cannot_take_a_51st_pupil(world, senior_class):
+    # A draft takes its seats at once: past 高一's 50 it is refused there, before any reason could be given.
+    pupils(world.high, 10, 50, school_class=senior_class)
+    [student] = pupils(world.high, 10, 1)
+    plan = services.create_plan(world.registrar_high, world.high, grade=10, entry_year=2026)
+    with pytest.raises(RuleViolation) as exc:
+        services.place(world.registrar_high, plan, [student], senior_class)
+    assert (refusal(exc).code, refusal(exc).article) == ("class_over_hard_cap", "第十三条")
+    assert not plan.items.exists()
 
 
 def test_senior_grade_two_has_only_the_hard_cap_of_56(world):
-    # "普通高中高一年级班容量限定在50人以内,三年内不超过56人": no reason needed above 50 in 高二.
+    # "普通高中高一年级班容量限定在50人以内,三年内不超过56人": no reason needed above 50 in 高二, none passes 56.
     grade_two = f.school_class(world.high, grade=11, name="高二1班", entry_year=2025)
     pupils(world.high, 11, 52, school_class=grade_two)
     assert late(world, grade_two).status == "submitted"
+    pupils(world.high, 11, 3, school_class=grade_two)  # 52 + 1 promised + 3 = 56
+    with pytest.raises(RuleViolation) as exc:
+        late(world, grade_two, reason="生源计划调整")
+    assert (refusal(exc).code, refusal(exc).article) == ("class_over_hard_cap", "第十三条")
 
 
 def test_seats_held_by_plans_awaiting_approval_count(world):

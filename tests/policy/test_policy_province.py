@@ -34,16 +34,18 @@ def test_stages_by_grade():
 def test_caps_per_stage():
     assert class_caps(1) == (45, 50)
     assert class_caps(8) == (50, 55)
-    assert class_caps(10) == (50, 56)
-    # 第十三条 limits 高一 to 50; over the three years only the 56 ceiling applies.
+    # 第十三条 "普通高中高一年级班容量限定在50人以内,三年内不超过56人": 50 is 高一's only limit, 56 the later years'.
+    assert class_caps(10) == (50, 50)
+    assert class_caps(11) == (56, 56)
     assert class_caps(12) == (56, 56)
 
 
 @pytest.mark.parametrize(
     ("grade", "normal", "hard", "stage"),
-    [(3, 45, 50, "小学"), (8, 50, 55, "初中"), (10, 50, 56, "普通高中")],
+    [(3, 45, 50, "小学"), (8, 50, 55, "初中")],
 )
 def test_class_size_boundaries(grade, normal, hard, stage):
+    # "原则上限定在…以内,最大不超过…": a written reason passes the first number, never the second.
     assert check_class_size(grade, normal) == []
     [needs] = check_class_size(grade, normal + 1)
     assert needs.code == "class_over_normal_cap_needs_reason" and needs.article == "第十三条"
@@ -55,6 +57,16 @@ def test_class_size_boundaries(grade, normal, hard, stage):
     assert refused.message.startswith(f"{stage}班额不得超过{hard}人(第十三条)")
 
 
+def test_senior_grade_one_is_limited_to_50_and_no_reason_passes_it():
+    # 第十三条 "高一年级班容量限定在50人以内": 限定 without 原则上, so a reason is no exception.
+    assert check_class_size(10, 50) == []
+    for reason in ("", "生源计划调整,经市教育局同意"):
+        [refused] = check_class_size(10, 51, reason=reason)
+        assert (refused.code, refused.article, refused.field) == ("class_over_hard_cap", "第十三条", "school_class")
+        assert refused.message.startswith("普通高中高一年级班额不得超过50人(第十三条),该班将达51人")
+        assert "没有例外" in refused.message
+
+
 def test_primary_message_reads_as_the_regulation():
     [refused] = check_class_size(1, 51)
     assert refused.message.startswith("小学班额不得超过50人(第十三条)")
@@ -64,9 +76,13 @@ def test_blank_reason_does_not_count():
     assert check_class_size(1, 46, reason="   ")[0].code == "class_over_normal_cap_needs_reason"
 
 
-def test_senior_second_year_grows_to_56_without_reason():
-    assert check_class_size(11, 56) == []
-    assert check_class_size(11, 57)[0].code == "class_over_hard_cap"
+@pytest.mark.parametrize("grade", [11, 12])
+def test_senior_later_years_grow_to_56_without_reason_and_never_past_it(grade):
+    # "三年内不超过56人": 高二、高三 have one limit, 56, with no exception.
+    assert check_class_size(grade, 56) == []
+    [refused] = check_class_size(grade, 57, reason="生源计划调整")
+    assert (refused.code, refused.article) == ("class_over_hard_cap", "第十三条")
+    assert refused.message.startswith("普通高中班额不得超过56人(第十三条)")
 
 
 @pytest.mark.parametrize(

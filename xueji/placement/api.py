@@ -78,7 +78,7 @@ class PlaceStudentIn(Schema):
 class ClassStatOut(Schema):
     id: int = Field(description="班级ID")
     name: str = Field(description="班级名称")
-    normal_cap: int = Field(description="常规班额(第十三条),超出须写明理由")
+    normal_cap: int = Field(description="常规班额(第十三条),超出须写明理由;与上限相同时(如高一50人)不能以理由超出")
     hard_cap: int = Field(description="班额上限(第十三条),不得超出")
     seated: int = Field(description="目前在班学生数")
     leaving: int = Field(description="本方案调出的学生数")

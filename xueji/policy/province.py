@@ -23,10 +23,20 @@ COUNTY, CITY = "county", "city"
 
 @dataclass(frozen=True)
 class ClassCap:
-    """Class-size caps: normal may be passed only with a written reason, hard never."""
+    """Class-size caps: normal may be passed only with a written reason, hard never.
+
+    Where the regulation sets one limit without "原则上" (高一 "限定在50人以内"), normal equals hard: no reason
+    passes it. `scope` names whom the caps are for in a refusal; empty means the stage.
+    """
 
     normal: int
     hard: int
+    scope: str = ""
+
+    @property
+    def reason_may_pass(self) -> bool:
+        """Whether a written reason lets a class pass the normal cap (only where the article says 原则上)."""
+        return self.normal < self.hard
 
 
 @dataclass(frozen=True)
@@ -57,9 +67,9 @@ def _frozen(mapping: dict) -> Mapping:
     return MappingProxyType(mapping)
 
 
-def _mapping_field():
+def _mapping_field(**kw):
     # Mappings are left out of ==/hash so the frozen policy stays hashable.
-    return dataclasses.field(compare=False)
+    return dataclasses.field(compare=False, **kw)
 
 
 @dataclass(frozen=True)
@@ -73,8 +83,8 @@ class ProvincePolicy:
     # 第十三条: class caps per stage.
     stage_caps: Mapping[str, ClassCap] = _mapping_field()
     school_types: Mapping[str, SchoolTypeRule] = _mapping_field()
-    # 第十三条: grades where the normal cap applies; elsewhere only the hard cap does.
-    normal_cap_grades: frozenset[int] = frozenset(range(1, 13))
+    # 第十三条: caps of the grades whose caps differ from their stage's.
+    grade_caps: Mapping[int, ClassCap] = _mapping_field(default_factory=lambda: MappingProxyType({}))
     controlled_fields: tuple[str, ...] = CONTROLLED_FIELDS  # 第十五条
     registration_deadline_days: int = 15  # 第十一条
     report_delay_max_weeks: int = 2  # 第十二条
@@ -113,10 +123,15 @@ class ProvincePolicy:
     def is_compulsory(self, grade: int) -> bool:
         return self.stage_of_grade(grade) in (PRIMARY, JUNIOR)
 
+    def class_cap(self, grade: int) -> ClassCap:
+        """The caps of 第十三条 for a grade, with the scope a refusal names."""
+        stage = self.stage_of_grade(grade)
+        cap = self.grade_caps.get(grade) or self.stage_caps[stage]
+        return cap if cap.scope else dataclasses.replace(cap, scope=STAGE_LABELS[stage])
+
     def class_caps(self, grade: int) -> tuple[int, int]:
-        cap = self.stage_caps[self.stage_of_grade(grade)]
-        normal = cap.normal if grade in self.normal_cap_grades else cap.hard
-        return normal, cap.hard
+        cap = self.class_cap(grade)
+        return cap.normal, cap.hard
 
     def school_type(self, school_type: str) -> SchoolTypeRule:
         code = codes.school_type_code(school_type)
@@ -156,9 +171,11 @@ SHANXI = ProvincePolicy(
     code="140000",
     name="山西省",
     stage_grades=_frozen({PRIMARY: (1, 6), JUNIOR: (7, 9), SENIOR: (10, 12)}),
-    stage_caps=_frozen({PRIMARY: ClassCap(45, 50), JUNIOR: ClassCap(50, 55), SENIOR: ClassCap(50, 56)}),
-    # "普通高中高一年级班容量限定在50人以内,三年内不超过56人": 高二、高三 have only the hard cap.
-    normal_cap_grades=frozenset(range(1, 11)),
+    # 第十三条: 小学、初中 "原则上限定在45/50人以内,最大不超过50/55人": a written reason passes the first number,
+    # nothing passes the second. 普通高中 "高一年级班容量限定在50人以内,三年内不超过56人": 限定 with no 原则上,
+    # so 50 is a hard limit in 高一 (no reason passes it), and 56 the limit of 高二、高三.
+    stage_caps=_frozen({PRIMARY: ClassCap(45, 50), JUNIOR: ClassCap(50, 55), SENIOR: ClassCap(56, 56)}),
+    grade_caps=_frozen({10: ClassCap(50, 50, "普通高中高一年级")}),
     school_types=_frozen(_school_type_rules()),
 )
 
@@ -200,15 +217,15 @@ def grades_for(school_type: str, *, policy: ProvincePolicy | None = None) -> ran
 def check_class_size(
     grade: int, size_after: int, *, reason: str = "", policy: ProvincePolicy | None = None
 ) -> list[Violation]:
-    """Refuse a class that would pass its caps (第十三条); the normal cap yields to a reason."""
-    policy = _policy(policy)
-    normal, hard = policy.class_caps(grade)
-    stage = STAGE_LABELS[policy.stage_of_grade(grade)]
-    if size_after > hard:
-        message = f"{stage}班额不得超过{hard}人(第十三条),该班将达{size_after}人"
+    """Refuse a class that would pass its caps (第十三条); the normal cap yields to a reason, the hard cap never."""
+    cap = _policy(policy).class_cap(grade)
+    if size_after > cap.hard:
+        message = f"{cap.scope}班额不得超过{cap.hard}人(第十三条),该班将达{size_after}人"
+        if not cap.reason_may_pass:
+            message += ";此限额没有例外,填写理由也不能超出"
         return [Violation("class_over_hard_cap", message, "第十三条", "school_class")]
-    if size_after > normal and not (reason or "").strip():
-        message = f"{stage}班额原则上不超过{normal}人(第十三条),该班将达{size_after}人,确需超出请填写理由"
+    if size_after > cap.normal and not (reason or "").strip():
+        message = f"{cap.scope}班额原则上不超过{cap.normal}人(第十三条),该班将达{size_after}人,确需超出请填写理由"
         return [Violation("class_over_normal_cap_needs_reason", message, "第十三条", "school_class")]
     return []
 
