@@ -375,11 +375,58 @@ def test_a_named_class_places_the_pupil_and_an_unknown_one_is_an_error(world):
     assert Student.objects.get(school=world.school_a).school_class == world.class_a1
 
 
-def test_a_class_over_its_hard_cap_refuses_the_extra_rows(world):
+def test_a_class_over_its_normal_cap_refuses_the_extra_rows_and_points_to_placement(world):
+    # 第十三条: past 45 a 小学 class needs a written reason; the file has no column for one, so the message sends
+    # the registrar to placement instead of asking for a reason he cannot give here.
     rows = [pupil(i, school_class="1班") for i in range(1, 53)]
     batch = check(world, rows)
     assert batch.rows_ok == 45
     assert {e["code"] for e in batch.errors} == {"class_over_normal_cap_needs_reason"}
+    first = batch.errors[0]
+    assert (first["row"], first["article"], first["column"]) == (47, "第十三条", "班级")
+    assert "编班" in first["message"] and "留空" in first["message"] and "该班将达46人" in first["message"]
+    assert "请填写理由" not in first["message"]
+
+
+def _seat_a_visitor(world, school_class, make_student):
+    """A 借读 guest sitting in the class; his record stays at his home school (第二十七条)."""
+    from xueji.applications.models import Application
+    from xueji.visiting.models import VisitingStay
+
+    guest = make_student(school=world.school_b, name="借读生")
+    application = Application.objects.create(type="visiting", student=guest, school=world.school_a,
+                                             status="approved", created_by=world.registrar_a)
+    VisitingStay.objects.create(student=guest, home_school=world.school_b, host_school=world.school_a,
+                                host_class=school_class, grade=school_class.grade, reason="parents_field_work",
+                                started_on=date.today(), application=application)
+
+
+def test_the_class_count_includes_visiting_guests_and_held_placements(world, make_student):
+    # Counted as placement counts (第十三条): 42 seated + 1 借读 guest + 1 seat held by a plan awaiting approval,
+    # so the file's first pupil is the 45th and its second the 46th.
+    from tests.placement.conftest import pupils
+    from xueji.placement import services as placement
+
+    pupils(world.school_a, 1, 42, school_class=world.class_a1)
+    _seat_a_visitor(world, world.class_a1, make_student)
+    [late] = pupils(world.school_a, 1, 1)
+    placement.place_student(world.registrar_a, late, world.class_a1)
+    batch = check(world, [pupil(1, school_class="1班"), pupil(2, school_class="1班")])
+    assert batch.rows_ok == 1 and codes_by_row(batch) == {3: ["class_over_normal_cap_needs_reason"]}
+    assert "该班将达46人" in batch.errors[0]["message"]
+
+
+def test_a_senior_grade_one_class_takes_its_50th_row_and_refuses_the_51st(world):
+    # 第十三条 "高一年级班容量限定在50人以内": no reason would pass it, and the message does not ask for one.
+    from tests.placement.conftest import pupils
+
+    senior = f.school_class(world.high, grade=10, name="高一1班")
+    pupils(world.high, 10, 49, school_class=senior)
+    rows = [pupil(i, grade=10, entry_mode="21", school_class="高一1班") for i in (1, 2)]
+    batch = check(world, rows, actor=world.registrar_high, school=world.high)
+    assert batch.rows_ok == 1 and codes_by_row(batch) == {3: ["class_over_hard_cap"]}
+    message = batch.errors[0]["message"]
+    assert message.startswith("普通高中高一年级班额不得超过50人(第十三条)") and "没有例外" in message
 
 
 def test_commit_can_file_the_registrations_at_once(world):

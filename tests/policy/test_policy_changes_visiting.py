@@ -100,3 +100,13 @@ def test_the_record_certificates_and_exams_stay_at_home():
 def test_a_student_found_in_another_grade_loses_the_permission():
     [found] = visiting.check_visiting_grade(5, 6)
     assert "取消借读资格" in found.message
+
+
+def test_a_senior_grade_one_host_class_takes_no_visitor_past_50_whatever_the_reason():
+    # 第十三条 "高一年级班容量限定在50人以内" holds for a host class too (第二十六条): a reason is no exception.
+    high = {"school_type": "高级中学"}
+    reason = "亲属所在地学位紧张,经市教育局同意"
+    assert run(student={"grade": 10}, host=high, host_class_size=49) == []
+    [refused] = run(student={"grade": 10}, host=high, host_class_size=50, class_reason=reason)
+    assert (refused.code, refused.article) == ("visiting_class_over_hard_cap", A26)
+    assert "普通高中高一年级班额不得超过50人(第十三条)" in refused.message and "没有例外" in refused.message

@@ -25,11 +25,11 @@ from functools import lru_cache
 from itertools import islice
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Count
 from django.utils import timezone
 
 from xueji.orgs.models import School, SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
+from xueji.placement.selectors import class_loads
 from xueji.policy import codes, province
 from xueji.policy.fast import RowReader
 from xueji.policy.fields import CONTROLLED_FIELDS, GRADE_LABELS, field_label
@@ -136,6 +136,17 @@ class Outcome:
     cases: list[tuple[int, int, str]] = field(default_factory=list)
     new_ids: list[int] = field(default_factory=list)
     written: bool = False
+
+
+def _through_placement(v: Violation, school_class: SchoolClass, size: int) -> Violation:
+    """Past a normal cap a class needs a written reason that the authority reviews (第十三条). The file has no
+    column for it: the row is refused and pointed to placement, where the reason is given."""
+    if v.code != "class_over_normal_cap_needs_reason":
+        return v
+    normal, _hard = school_class.caps
+    message = (f"编入“{school_class}”后该班将达{size}人,超过常规班额{normal}人(第十三条)。导入表不能填写超额理由:"
+               f"请将该行“班级”留空导入,再通过编班将该生编入并提交超额理由,由学籍主管部门审核(第十三条)")
+    return Violation(v.code, message, v.article, v.field, v.severity)
 
 
 def error_item(row: int, v: Violation) -> dict:
@@ -381,9 +392,10 @@ class ImportPass:
             # Two registrars placing pupils at the same moment queue here (第十三条).
             classes = classes.select_for_update()
         self.classes = list(classes)
-        sizes = (Student.objects.filter(school_class__school=self.school).exclude(status__in=LEFT_SCHOOL)
-                 .order_by().values("school_class").annotate(n=Count("id")))
-        self.class_sizes = {s["school_class"]: s["n"] for s in sizes}
+        # Counted as every other way into a class counts (第十三条): the students sitting there, the 借读 guests,
+        # and the seats that placements awaiting approval hold.
+        loads = class_loads([c.pk for c in self.classes])
+        self.class_sizes = {pk: load.counted for pk, load in loads.items()}
 
     def _place(self, row: Row) -> None:
         value = row.data.get("school_class")
@@ -403,7 +415,8 @@ class ImportPass:
                      field="school_class", article=None)
             return
         size = self.class_sizes.get(found.pk, 0) + 1
-        problems = [v for v in province.check_class_size(found.grade, size) if v.is_error]
+        problems = [_through_placement(v, found, size) for v in province.check_class_size(found.grade, size)
+                    if v.is_error]
         if problems:
             row.errors += problems
             return

@@ -60,7 +60,7 @@ def check_class_room(school_class: SchoolClass, *, adding: int = 1, reason: str 
 
     SchoolClass.objects.select_for_update().filter(pk=school_class.pk).first()
     load = class_loads([school_class.pk])[school_class.pk]
-    return province.check_class_size(school_class.grade, load.seated + load.reserved + adding, reason=reason)
+    return province.check_class_size(school_class.grade, load.counted + adding, reason=reason)
 
 
 def _grade_violations(school: School, grade) -> list[Violation]:
