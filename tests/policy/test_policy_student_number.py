@@ -7,6 +7,7 @@ import pytest
 from xueji.policy.idcard import check_digit
 from xueji.policy.student_number import (
     g_number,
+    is_lifelong,
     j_number,
     kind_of,
     l_number,
@@ -81,3 +82,10 @@ def test_wrong_length_and_prefix_are_refused():
 def test_bad_parts_are_refused(call):
     with pytest.raises(ValueError):
         call()
+
+
+def test_g_and_j_numbers_are_lifelong_and_only_l_is_replaced():
+    # 第十一条 "一人一号,终身不变": formal numbers never change; the temporary L gives way to a formal one.
+    assert is_lifelong("G" + ID) and is_lifelong(j_number("140105", date(2015, 3, 2), 1))
+    assert not is_lifelong(l_number("140105", date(2015, 3, 2), 1234))
+    assert not is_lifelong(None) and not is_lifelong("")

@@ -2,6 +2,7 @@
 
 G + 居民身份证 number; J + division + birth date + sequence + GB 11643 check character (formal,
 no usable ID); L + division + birth date + 4 random digits (temporary, identity not yet verified).
+G and J never change once issued; an L is replaced by a formal number, and stays an alias.
 """
 
 from __future__ import annotations
@@ -55,6 +56,15 @@ def kind_of(number: str) -> str | None:
     if len(text) == LENGTH and text[0] in "GJL":
         return text[0]
     return None
+
+
+def is_lifelong(number: str | None) -> bool:
+    """Whether a number, once issued, stays with the person whatever becomes of his ID (第十一条 终身不变).
+
+    G and J numbers are formal and lifelong; only a temporary L number gives way to a formal one, once the
+    identity it was waiting for is settled. A G number keeps the ID it was made from even after the ID is
+    corrected: the number is the person's, not the ID's."""
+    return kind_of(number or "") in ("G", "J")
 
 
 def validate_student_number(number: str) -> list[Violation]:

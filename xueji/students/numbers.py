@@ -18,10 +18,16 @@ from .models import JNumberSequence, Student, StudentNumber
 
 
 def choose_kind(student: Student) -> str:
-    """G for a verified 居民身份证, J for a student without a usable one."""
-    if student.id_type == "1" and is_valid_resident_id(student.id_number):
+    """G for a verified 居民身份证, J for a student without a usable one, or whose G number is already another
+    person's lifelong number: a record whose ID was corrected away from this one kept it (第十一条 终身不变)."""
+    if not (student.id_type == "1" and is_valid_resident_id(student.id_number)):
+        return "J"
+    held = (StudentNumber.objects.filter(number=rules.g_number(student.id_number)).exclude(student=student)
+            .select_related("student").first())
+    if held is None or held.student_id == student.earlier_record_id:
         return "G"
-    return "J"
+    # Still the same ID on that record: a second record of one person, which issue_number refuses (第十四条).
+    return "G" if (held.student.id_type, held.student.id_number) == (student.id_type, student.id_number) else "J"
 
 
 def _next_j_sequence(division_code: str, birth_date) -> int:

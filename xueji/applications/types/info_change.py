@@ -1,5 +1,6 @@
 """Controlled-field change (受控信息变更, 第十五条): with evidence, registrar → school leader → authority."""
 
+from xueji.policy import student_number
 from xueji.policy.fields import CONTROLLED_FIELDS, FIELD_BY_NAME
 from xueji.policy.record import normalize, validate_student
 from xueji.policy.violations import Violation
@@ -56,12 +57,23 @@ def apply(application, actor) -> None:
     for name, value in changes.items():
         setattr(student, name, value)
     student.save()
-    # A G number is the ID number: when the ID changes the person gets the new G number, the old stays an alias.
-    if student.student_number and ("id_number" in history or "id_type" in history):
-        if student.student_number[0] in "GL" or (student.student_number[0] == "J" and student.id_type == "1"):
-            numbers.issue_number(student)
-    transition(student, "info_change", actor=actor, application=application,
-               note="受控信息变更:" + "、".join(FIELD_BY_NAME[k].label for k in history), changes=history)
+    note = "受控信息变更:" + "、".join(FIELD_BY_NAME[k].label for k in history)
+    if "id_number" in history or "id_type" in history:
+        note += _number_after_new_id(student, history)
+    transition(student, "info_change", actor=actor, application=application, note=note, changes=history)
+
+
+def _number_after_new_id(student: Student, history: dict) -> str:
+    """第十一条 一人一号、终身不变: a G or J number stays as issued, the new ID is only recorded. A temporary L
+    number gives way to the formal one now that the identity is settled; the L stays an alias of the person."""
+    old = student.student_number
+    if not old:
+        return ""  # not registered yet: the number is issued on registration, from the ID recorded then
+    if student_number.is_lifelong(old):
+        return f";学籍号{old}终身不变(第十一条)"
+    issued = numbers.issue_number(student)
+    history["student_number"] = [old, issued.number]
+    return f";临时学籍号{old}换发为正式学籍号{issued.number}(第十一条)"
 
 
 def _plain(value):
