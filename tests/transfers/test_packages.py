@@ -152,6 +152,25 @@ def test_a_new_student_from_another_province_gets_a_record_and_keeps_his_old_num
     assert alias.student == newcomer and alias.replaced_at is not None
 
 
+def test_a_g_number_that_no_longer_spells_the_id_stays_the_students_number(people, issued, api_for):
+    # 第十一条 终身不变: the other province corrected the ID after issuing the G number; the number stays his.
+    w = people
+    _student, _app_id, body = issued
+    birth = datetime.date(2015, 5, 7)
+    new_id = f.make_id(area="130102", birth=birth, gender="2", seq=41)
+    lifelong = "G" + f.make_id(area="130102", birth=birth, gender="2", seq=42)
+    package = as_from_hebei(body, name="赵小红", gender="2", birth_date=birth.isoformat(), id_number=new_id,
+                            student_number=lifelong)
+    response = import_package(api_for(w.registrar_b), package)
+    assert response.status_code == 201, response.json()
+    for actor in (w.leader_b, w.county_yz):
+        engine.approve(actor, response.json()["id"])
+    newcomer = Student.objects.get(id_number=new_id)
+    assert newcomer.status == "在籍" and newcomer.student_number == lifelong
+    assert list(StudentNumber.objects.filter(student=newcomer).values_list("number", "replaced_at")) == [
+        (lifelong, None)]
+
+
 def test_a_changed_package_fails_its_checksum_and_nothing_is_written(people, issued, api_for):
     w = people
     _student, _app_id, body = issued

@@ -21,6 +21,7 @@ from xueji.policy.changes.transfer import archive_handover_due
 from xueji.policy.changes.transitions import SENDING_ENROLMENT_EXIT
 from xueji.policy.fields import GRADE_LABELS
 from xueji.policy.province import get_policy
+from xueji.policy.student_number import validate_student_number
 from xueji.policy.violations import Violation
 from xueji.students import numbers
 from xueji.students.models import Enrolment, StatusEvent, Student, StudentNumber
@@ -259,8 +260,9 @@ def complete_outgoing(application: Application, actor) -> None:
 def complete_incoming(application: Application, actor) -> None:
     """The last approval of an arrival from another province: the record is 在籍 at the receiving school.
 
-    Student numbers: a G number is "G" + the 居民身份证 number in every province, so a package's G number that
-    matches the record's ID is the number the student keeps. A J or L number was drawn from the other province's
+    Student numbers: a G number is issued as "G" + the 居民身份证 number in every province and is the person's
+    for life (第十一条), so a package's G number is the number the student keeps, even when his ID was corrected
+    since. A J or L number was drawn from the other province's
     divisions; it stays as an earlier number of the record (searches find it) and the record gets a number
     here by this registry's rules (G for a valid ID, otherwise J). A student coming back keeps his own number.
     """
@@ -295,9 +297,15 @@ def complete_incoming(application: Application, actor) -> None:
 
 def _keep_earlier_number(student: Student, number: str) -> None:
     number = number.upper()
-    if not NUMBER_LIKE.match(number) or number.startswith("G"):
+    if not NUMBER_LIKE.match(number) or StudentNumber.objects.filter(number=number).exists():
         return
-    if StudentNumber.objects.filter(number=number).exists():
+    if number.startswith("G"):
+        # 第十一条 终身不变: a G number is the person's for life, also when it no longer spells his ID (the ID was
+        # corrected after it was issued): it stays his number here, instead of being dropped for a new one.
+        if not student.student_number and not validate_student_number(number):
+            StudentNumber.objects.create(number=number, student=student, kind="G")
+            student.student_number = number
+            student.save(update_fields=["student_number", "updated_at"])
         return
     StudentNumber.objects.create(number=number, student=student, kind=number[0], replaced_at=timezone.now())
 
