@@ -177,7 +177,7 @@ def _junior_row(student, **overrides):
 
 
 @pytest.mark.parametrize("status", ["毕业", "在籍"])
-def test_a_primary_graduate_entering_junior_high_keeps_record_and_number(world, make_student, status):
+def test_a_primary_graduate_entering_junior_high_keeps_record_and_number(world, make_student, stage_over, status):
     student = _registered(world, make_student, grade=6, birth=date(2013, 5, 6), entry_month="202009")
     Student.objects.filter(pk=student.pk).update(status=status)
     number = student.student_number
