@@ -101,7 +101,17 @@ class CaseOut(Schema):
 class DecideIn(Schema):
     decision: Literal["keep_both", "merge"] = Field(
         description="keep_both 确认不是同一人,保留两条;merge 确认同一人,新建学籍注销并指向已有学籍")
-    comment: str = Field("", max_length=500, description="处理意见")
+    comment: str = Field("", max_length=500, description="处理意见(必填,写明核实依据,至少2个字;缺少时返回422)")
+
+
+class CaseRevealIn(Schema):
+    reason: str = Field(max_length=200, description="查阅事由(必填,记入审计日志,第四十四条)")
+
+
+class CaseRevealOut(Schema):
+    student: str = Field(description="新建学籍的完整身份证件号")
+    existing: str = Field(description="已有学籍的完整身份证件号")
+    differing: list[int] = Field(description="两个证件号不同的字符位置(从0起),即疑似互换的数字")
 
 
 def batch_json(batch: ImportBatch) -> dict:
@@ -205,3 +215,11 @@ def decide_case(request, case_id: int, payload: DecideIn):
     case = services.decide_case(request.user, case_id, payload.decision, payload.comment)
     case = selectors.find_case(request.user, case.pk)
     return case_json(request.user, case)
+
+
+@router.post("/duplicates/{case_id}/reveal-ids", response={200: CaseRevealOut, **errors(400, 401, 403, 404, 422)},
+             summary="查看疑似重复两条学籍的完整身份证件号(须填写事由)")
+def reveal_case_ids(request, case_id: int, payload: CaseRevealIn):
+    """供认定时核对检测到的不同数字;事由与查阅人、时间对两条学籍分别记入审计日志(第四十四条)。"""
+    selectors.find_case(request.user, case_id)
+    return services.reveal_case_ids(request.user, case_id, payload.reason)
