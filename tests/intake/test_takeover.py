@@ -202,3 +202,11 @@ def test_the_single_form_refuses_with_the_same_rule(world, make_student, api_for
     assert (error["code"], error["article"], error["field"]) == ("registered_elsewhere", "第十四条", "id_number")
     assert "第十七条" in error["message"] and world.school_b.name not in error["message"]
     assert Student.objects.filter(id_number=student.id_number).count() == 1
+
+
+def test_a_school_that_does_not_teach_the_next_stage_cannot_continue(world, make_student, stage_over):
+    student = _registered_pupil(world, make_student, world.school_a)
+    batch = services.import_file(world.registrar_b, world.school_b, upload_file(xlsx_bytes([_row(student)])),
+                                 commit="valid_only")
+    assert batch.rows_continued == 0 and batch.errors
+    assert Student.objects.get(pk=student.pk).school_id == world.school_a.pk
