@@ -96,6 +96,23 @@ def test_the_number_is_not_issued_while_a_case_opened_after_submission_is_open(w
     assert pending.status == "在籍" and pending.student_number
 
 
+def test_no_step_of_a_registration_is_approved_while_the_case_is_open(world, make_student, api_for):
+    pending = make_student(name="李小红", birth=date(2019, 5, 5), gender="2",
+                           id_number=f.make_id(birth=date(2019, 5, 5), gender="2", seq=71))
+    app = applications.submit(world.registrar_a, "registration", pending)
+    _import(world, [pupil(3, name="李晓红", birth=date(2019, 5, 5), gender="2")], actor=world.registrar_b,
+            school=world.school_b)
+    case = DuplicateCase.objects.get()
+    response = api_for(world.leader_a).post(f"{API}/applications/{app.pk}/approve", {"comment": "同意"},
+                                            content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert f"疑似重复#{case.pk}" in response.json()["errors"][0]["message"]
+    assert app.steps.get(order=1).status == "pending"
+    services.decide_case(world.county_yz, case.pk, "keep_both", "核实为两名学生")
+    applications.approve(world.leader_a, app.pk)
+    assert app.steps.get(order=1).status == "approved"
+
+
 def test_an_import_files_registrations_only_for_rows_without_a_case(world, make_student):
     make_student(school=world.school_b, name="王小明", birth=date(2019, 7, 7), gender="1",
                  id_number=f.make_id(birth=date(2019, 7, 7), gender="1", seq=91))

@@ -161,8 +161,9 @@ def create_import(
     submit_registration: Annotated[bool, Form(description="导入后直接提交注册申请")] = False,
 ):
     """逐行逐项校验,一次列出全部错误(行号、列名、代码、中文说明),包括被表格软件转成数字的身份证件号。
-    身份证件号已在全省登记的学生被拒绝(请办理转学,第十四条);已毕业或升入下一学段的学生由本校接续原学籍
-    (第四条、第十二条);疑似重复的报主管部门认定。同一文件已导入过的返回 409,不重复写入。
+    在其他学校在籍、休学的学生被拒绝(第十四条,转入须办理转学,第十七条);已毕业的学生,以及六年级、初三在籍学生
+    在春季学期结束后至秋季开学一个月内,由本校接续原学籍(第四条、第十二条),原有家庭成员和监护人信息不被表格覆盖;疑似重复的报主管部门认定,
+    认定前不提交注册申请。同一文件已导入过的返回 409,不重复写入。
     只有本校学籍管理员可以导入。"""
     target = find_school(request.user, school, purpose="import")
     batch = services.import_file(request.user, target, file, commit=commit, submit_registration=submit_registration)

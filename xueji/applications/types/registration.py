@@ -94,4 +94,6 @@ REGISTRATION = register(ChangeType(
     apply=apply,
     article="第十一条",
     due_date=lambda application: get_policy().registration_due(entry_date(application)),
+    # Every step waits while the record is a suspected duplicate, not only the number issue (第十四条).
+    extra={"hold": _open_case},
 ))
