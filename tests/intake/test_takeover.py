@@ -210,3 +210,15 @@ def test_a_school_that_does_not_teach_the_next_stage_cannot_continue(world, make
                                  commit="valid_only")
     assert batch.rows_continued == 0 and batch.errors
     assert Student.objects.get(pk=student.pk).school_id == world.school_a.pk
+
+
+def test_the_single_form_sends_a_record_free_to_continue_to_the_import(world, make_student, api_for, mid_year):
+    student = _registered_pupil(world, make_student, world.school_b, status="毕业")
+    payload = f.student_payload(name=student.name, id_number=student.id_number, birth=student.birth_date,
+                                gender=student.gender, grade=7, entry_month="202609")
+    response = api_for(world.registrar_a2).post(f"{API}/students", payload | {"school": world.school_a2.pk},
+                                                content_type="application/json")
+    assert response.status_code == 409
+    [error] = response.json()["errors"]
+    assert error["code"] == "continue_by_import" and "学籍号" in error["message"]
+    assert Student.objects.filter(id_number=student.id_number).count() == 1
