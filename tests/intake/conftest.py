@@ -3,7 +3,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -85,3 +85,27 @@ def _inline_imports(settings, tmp_path):
     settings.XUEJI_IMPORT_THREADS = False
     settings.DATA_DIR = tmp_path
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def stage_over(db):
+    """Today lies after the spring term's end and before the autumn term's first month is over."""
+    from xueji.workdays.models import Term
+
+    today = date.today()
+    Term.objects.create(school_year=today.year - 1, number=2, starts_on=today - timedelta(days=150),
+                        ends_on=today - timedelta(days=5))
+    Term.objects.create(school_year=today.year, number=1, starts_on=today + timedelta(days=20),
+                        ends_on=today + timedelta(days=140))
+
+
+@pytest.fixture
+def mid_year(db):
+    """Today lies in the middle of a school year: the autumn term started four months ago."""
+    from xueji.workdays.models import Term
+
+    today = date.today()
+    Term.objects.create(school_year=today.year - 1, number=2, starts_on=today - timedelta(days=300),
+                        ends_on=today - timedelta(days=200))
+    Term.objects.create(school_year=today.year, number=1, starts_on=today - timedelta(days=120),
+                        ends_on=today + timedelta(days=30))

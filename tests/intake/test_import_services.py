@@ -177,7 +177,7 @@ def _junior_row(student, **overrides):
 
 
 @pytest.mark.parametrize("status", ["毕业", "在籍"])
-def test_a_primary_graduate_entering_junior_high_keeps_record_and_number(world, make_student, status):
+def test_a_primary_graduate_entering_junior_high_keeps_record_and_number(world, make_student, stage_over, status):
     student = _registered(world, make_student, grade=6, birth=date(2013, 5, 6), entry_month="202009")
     Student.objects.filter(pk=student.pk).update(status=status)
     number = student.student_number
@@ -272,9 +272,11 @@ def test_keep_both_is_recorded_and_audited(world, make_student):
 
 
 def test_merge_cancels_the_new_record_with_a_link_and_deletes_nothing(world, make_student):
-    existing, _batch = _homophone_case(world, make_student)
+    existing, batch = _homophone_case(world, make_student)
     case = DuplicateCase.objects.get()
-    app = applications.submit(world.registrar_a, "registration", case.student)
+    # A registration filed before the case was opened (registration is held while a case is open, 第十四条).
+    services.submit_registrations(world.registrar_a, batch, {case.student_id: case.student.grade})
+    app = Application.objects.get(student=case.student, type="registration")
     services.decide_case(world.county_xd, case.pk, "merge", "同一人")
     new = Student.objects.get(pk=case.student_id)
     assert new.status == "注销"

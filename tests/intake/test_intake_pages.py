@@ -120,8 +120,8 @@ def test_county_lists_reads_and_merges_a_case(world, client_for, case):
     listing = text(client.get("/duplicates/"))
     assert f"/duplicates/{case.pk}/" in listing and "王晓明" in listing and "省内其他学校" in listing
     detail = text(client.get(f"/duplicates/{case.pk}/"))
-    assert "提交认定" in detail and "不在管辖范围内" in detail and world.school_b.name not in detail
-    response = client.post(f"/duplicates/{case.pk}/decide", {"decision": "merge", "comment": "同一人"})
+    assert "确认认定" in detail and "不在管辖范围内" in detail and world.school_b.name not in detail
+    response = client.post(f"/duplicates/{case.pk}/decide", {"decision": "merge", "comment": "同一人", "confirm": "1"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "merged" and Student.objects.get(pk=case.student_id).status == "注销"
@@ -129,7 +129,8 @@ def test_county_lists_reads_and_merges_a_case(world, client_for, case):
 
 
 def test_keep_both_from_the_page(world, client_for, case):
-    client_for(world.county_xd).post(f"/duplicates/{case.pk}/decide", {"decision": "keep_both"})
+    client_for(world.county_xd).post(f"/duplicates/{case.pk}/decide",
+                                     {"decision": "keep_both", "comment": "户口簿核实", "confirm": "1"})
     case.refresh_from_db()
     assert case.status == "kept_both" and Student.objects.get(pk=case.student_id).status == "待注册"
 

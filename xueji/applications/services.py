@@ -122,6 +122,7 @@ def approve(actor, application_id: int, *, comment: str = "", expected_step: int
     with transaction.atomic():
         application = _locked(actor, application_id)
         step = _pending_step_for(actor, application, expected_step)
+        _refuse_if_held(application)
         _decide(step, actor, Step.Status.APPROVED, comment)
         audit.record(actor, "application.approve", obj=application, details={"step": step.order})
         if _start_next_step(application) is None:
@@ -140,6 +141,15 @@ def approve(actor, application_id: int, *, comment: str = "", expected_step: int
             application.decided_at = timezone.now()
             application.save(update_fields=["status", "decided_at"])
     return application
+
+
+def _refuse_if_held(application: Application) -> None:
+    """A change type may hold every step of its chain, not only the last (ChangeType.extra["hold"]: the student
+    -> violations), e.g. a registration while the record is a suspected duplicate (第十四条)."""
+    hold = change_type(application.type).extra.get("hold")
+    problems = _errors(hold(application.student)) if hold else []
+    if problems:
+        raise RuleViolation(problems)
 
 
 def approve_many(actor, application_ids: list[int], *, comment: str = "") -> dict:

@@ -101,7 +101,17 @@ class CaseOut(Schema):
 class DecideIn(Schema):
     decision: Literal["keep_both", "merge"] = Field(
         description="keep_both 确认不是同一人,保留两条;merge 确认同一人,新建学籍注销并指向已有学籍")
-    comment: str = Field("", max_length=500, description="处理意见")
+    comment: str = Field("", max_length=500, description="处理意见(必填,写明核实依据,至少2个字;缺少时返回422)")
+
+
+class CaseRevealIn(Schema):
+    reason: str = Field(max_length=200, description="查阅事由(必填,记入审计日志,第四十四条)")
+
+
+class CaseRevealOut(Schema):
+    student: str = Field(description="新建学籍的完整身份证件号")
+    existing: str = Field(description="已有学籍的完整身份证件号")
+    differing: list[int] = Field(description="两个证件号不同的字符位置(从0起),即疑似互换的数字")
 
 
 def batch_json(batch: ImportBatch) -> dict:
@@ -151,8 +161,9 @@ def create_import(
     submit_registration: Annotated[bool, Form(description="导入后直接提交注册申请")] = False,
 ):
     """逐行逐项校验,一次列出全部错误(行号、列名、代码、中文说明),包括被表格软件转成数字的身份证件号。
-    身份证件号已在全省登记的学生被拒绝(请办理转学,第十四条);已毕业或升入下一学段的学生由本校接续原学籍
-    (第四条、第十二条);疑似重复的报主管部门认定。同一文件已导入过的返回 409,不重复写入。
+    在其他学校在籍、休学的学生被拒绝(第十四条,转入须办理转学,第十七条);已毕业的学生,以及六年级、初三在籍学生
+    在春季学期结束后至秋季开学一个月内,由本校接续原学籍(第四条、第十二条),原有家庭成员和监护人信息不被表格覆盖;疑似重复的报主管部门认定,
+    认定前不提交注册申请。同一文件已导入过的返回 409,不重复写入。
     只有本校学籍管理员可以导入。"""
     target = find_school(request.user, school, purpose="import")
     batch = services.import_file(request.user, target, file, commit=commit, submit_registration=submit_registration)
@@ -205,3 +216,11 @@ def decide_case(request, case_id: int, payload: DecideIn):
     case = services.decide_case(request.user, case_id, payload.decision, payload.comment)
     case = selectors.find_case(request.user, case.pk)
     return case_json(request.user, case)
+
+
+@router.post("/duplicates/{case_id}/reveal-ids", response={200: CaseRevealOut, **errors(400, 401, 403, 404, 422)},
+             summary="查看疑似重复两条学籍的完整身份证件号(须填写事由)")
+def reveal_case_ids(request, case_id: int, payload: CaseRevealIn):
+    """供认定时核对检测到的不同数字;事由与查阅人、时间对两条学籍分别记入审计日志(第四十四条)。"""
+    selectors.find_case(request.user, case_id)
+    return services.reveal_case_ids(request.user, case_id, payload.reason)

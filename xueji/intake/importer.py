@@ -30,12 +30,13 @@ from django.utils import timezone
 from xueji.orgs.models import School, SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
 from xueji.placement.selectors import class_loads
-from xueji.policy import codes, province
+from xueji.policy import codes, continuation, province
 from xueji.policy.fast import RowReader
 from xueji.policy.fields import CONTROLLED_FIELDS, GRADE_LABELS, field_label
 from xueji.policy.violations import Violation
 from xueji.students.models import Enrolment, FamilyMember, StatusEvent, Student, StudentNumber
 from xueji.students.services import COLUMN_FIELDS, FAMILY_COLUMNS, pinyin_of
+from xueji.workdays.stages import stage_over_on
 
 from . import checking
 from .checking import UNDETECTED_SWAPS, swapped_ids  # noqa: F401 - where callers find them
@@ -47,8 +48,6 @@ CHUNK = 2000
 MAX_STORED_ERRORS = 20_000
 LEFT_SCHOOL = ("转出", "退学", "开除", "死亡", "毕业", "结业", "肄业", "注销")
 ACTIVE = ("在籍", "休学", "待注册")
-# The last grade of a stage and the first of the next: a 在籍 record there moves on to the next school (第四条).
-NEXT_STAGE = {(6, 7), (9, 10)}
 COLUMN_NAMES = {"header": "表头", "family": "家庭成员或监护人", "student_number": NUMBER_COLUMN}
 STUDENT_TABLE = Student._meta.db_table
 
@@ -172,6 +171,7 @@ class ImportPass:
         self.progress = progress or (lambda done, phase: None)
         self.today = today or timezone.localdate()
         self.now = timezone.now()
+        self.stage_over = stage_over_on(self.today)
         self.outcome = Outcome()
         self.writer = make_writer() if write else None
         self.staging = make_staging(self.writer) if write else None
@@ -347,33 +347,20 @@ class ImportPass:
         return self.visible_schools.get(match.school_id, "省内其他学校")
 
     def _decide(self, row: Row, match: Match) -> None:
-        """Refuse the row, or let the new school take the record over."""
-        if match.school_id == self.school.pk:
-            row.fail("already_in_school", f"该学生已在本校登记学籍(学籍状态:{match.status}),不得重复建立(第十四条)")
-        elif self._continues(row, match):
-            if row.data.get("name") != match.name:
-                row.fail("continuation_name_mismatch", "身份证件号或学籍号与全省已有学籍一致,但姓名不一致,请核对;"
-                         "如姓名确有变更,须办理学籍信息变更(第十五条)", field="name", article="第十五条")
-            else:
-                row.target = match
-        elif match.status == "毕业":
-            row.fail("continuation_grade", f"该学生已在{self._where(match)}毕业({GRADE_LABELS.get(match.grade, '')}),"
-                     "升学接续的年级须高于原年级,请核对年级(第四条)", field="grade", article="第四条")
-        elif match.status in ACTIVE:
-            row.fail("registered_elsewhere", f"该学生已在全省登记学籍({self._where(match)}),请办理转学手续(第十四条)")
-        else:
-            row.fail("duplicate_id", f"该学生已在全省登记学籍({self._where(match)}),不得重复建立(第十四条);"
-                     "出国定居后回国的学生请在“新建学生”中逐个录入,系统将新建学籍并关联原学籍(第三十条);"
-                     "其他情况请联系学籍主管部门核实")
-
-    def _continues(self, row: Row, match: Match) -> bool:
-        """A record that has left its stage moves on with the student (第四条 各学段随转, 第十二条)."""
+        """Refuse the row, or let the new school take the record over: the rule is the policy's, the same for the
+        single-student form (xueji.policy.continuation)."""
+        record = continuation.ExistingRecord(status=match.status, grade=match.grade, school=match.school_id,
+                                             where=self._where(match))
         grade = row.data.get("grade")
-        if not isinstance(grade, int):
-            return False
-        if match.status == "毕业":
-            return grade > match.grade
-        return match.status == "在籍" and (match.grade, grade) in NEXT_STAGE
+        refused = continuation.refusal(record, school=self.school.pk, grade=grade if isinstance(grade, int) else None,
+                                       stage_is_over=self.stage_over)
+        if refused is not None:
+            row.errors.append(refused)
+        elif row.data.get("name") != match.name:
+            row.fail("continuation_name_mismatch", "身份证件号或学籍号与全省已有学籍一致,但姓名不一致,请核对;"
+                     "如姓名确有变更,须办理学籍信息变更(第十五条)", field="name", article="第十五条")
+        else:
+            row.target = match
 
     def _unidentified(self, row: Row, found: dict[tuple, list[Match]]) -> None:
         key = (row.data.get("name"), row.data.get("gender"), row.data.get("birth_date"))
@@ -585,7 +572,9 @@ class ImportPass:
     def _prepare_continuation(self, rows: list[Row]) -> Callable[[], None]:
         """The new school takes the records over: school, grade and class change, the old stay ends with a copy
         of the record as the old school knew it, the photo is to be retaken, and the uncontrolled items take the
-        new school's values where it gave one. Reads now, writes later (the returned function)."""
+        new school's values where it gave one; family members are only added where the record names none.
+        Only records the policy found free to continue get here (_decide). Reads now, writes later (the
+        returned function)."""
         if not rows:
             return lambda: None
         qn = connection.ops.quote_name
@@ -603,12 +592,11 @@ class ImportPass:
                     f"{qn('updated_at')} = %s, {kept} WHERE {qn('id')} = %s")
         moves = [(self.school.pk, r.data["grade"], r.class_id, self._continued_status(r.target), True,
                   value(self.now), *(value(r.data.get(n)) for n in _CONTINUED_FIELDS), r.student_id) for r in rows]
-        family_sql, family_updates, family_inserts = self._family_changes(rows, held)
+        family_inserts = self._family_additions(rows, held)
 
         def write() -> None:
             self.writer.update_many(close_sql, closes)
             self.writer.update_many(move_sql, moves)
-            self.writer.update_many(family_sql, family_updates)
             FAMILY.insert(self.writer, family_inserts)
 
         return write
@@ -624,21 +612,12 @@ class ImportPass:
         return {pk: json.dumps({k: v for k, v in record.items() if k != "id"}, ensure_ascii=False, default=str)
                 for pk, record in records.items()}
 
-    def _family_changes(self, rows: list[Row], held: set) -> tuple[str, list, list]:
-        qn = connection.ops.quote_name
-        columns = list(FAMILY_COLUMNS.values())
-        sql = (f"UPDATE {qn(FamilyMember._meta.db_table)} SET "
-               + ", ".join(f"{qn(c)} = COALESCE(%s, {qn(c)})" for c in columns)
-               + f" WHERE {qn('student_id')} = %s AND {qn('position')} = %s")
-        updates, inserts = [], []
-        for row in rows:
-            for member in self._members(row.student_id, row.data):
-                key = (member["student_id"], member["position"])
-                if key in held:
-                    updates.append((*(self.writer.value(member[c]) for c in columns), *key))
-                else:
-                    inserts.append(member)
-        return sql, updates, inserts
+    def _family_additions(self, rows: list[Row], held: set) -> list[dict]:
+        """The row's family members for the positions the record leaves empty. The guardians a record already
+        names are never replaced by an import: who may act for a child is not the new school's to rewrite
+        (a change of guardian goes through the school that holds the record, 第十五条)."""
+        return [member for row in rows for member in self._members(row.student_id, row.data)
+                if (member["student_id"], member["position"]) not in held]
 
 
 _runtime_lock = threading.Lock()

@@ -21,6 +21,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.files.base import File
 from django.db import close_old_connections, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from xueji.applications.engine import change_type
@@ -47,6 +48,8 @@ BACKGROUND_BYTES = getattr(settings, "XUEJI_IMPORT_BACKGROUND_BYTES", 300_000)
 MAX_BYTES = getattr(settings, "XUEJI_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
 # A running batch whose progress has not moved for this long was interrupted (a restart, a crash).
 STALE_SECONDS = 15 * 60
+# A decision on a suspected duplicate carries its grounds: at least this many characters (第十四条).
+MIN_COMMENT = 2
 
 
 # ---------------------------------------------------------------------------------------------- upload
@@ -306,15 +309,20 @@ def _commit_in_transaction(batch: ImportBatch, actor, sheet) -> None:
         raise _NothingWritten(outcome, "没有无误的行,未写入任何数据;请按错误明细修改后重新上传")
     _report(batch.pk, outcome.rows_total, "登记疑似重复")
     cases = _open_cases(batch, runner, outcome)
-    submitted = 0
+    submitted, held = 0, 0
     if batch.submit_registration:
         _report(batch.pk, outcome.rows_total, "提交注册申请")
-        submitted = submit_registrations(actor, batch, runner.new_grades)
+        # A record in an open case waits for the authority's word before it may be registered (第十四条).
+        suspected = {sid for pair in _case_pairs(outcome) for sid in pair}
+        grades = {sid: grade for sid, grade in runner.new_grades.items() if sid not in suspected}
+        held = len(runner.new_grades) - len(grades)
+        submitted = submit_registrations(actor, batch, grades)
     skipped = outcome.bad_rows
     message = (f"已导入{outcome.rows_ok}行:新建学籍{outcome.rows_new}人,升学接续{outcome.rows_continued}人"
                + (f";{len(skipped)}行有错误未导入" if skipped else "")
                + (f";{cases}对疑似重复已报主管部门认定" if cases else "")
-               + (f";已提交注册申请{submitted}份" if submitted else ""))
+               + (f";已提交注册申请{submitted}份" if submitted else "")
+               + (f";{held}人疑似重复,待主管部门认定后再提交注册" if held else ""))
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=Status.COMMITTED, phase="", committed_at=timezone.now(), committed_by=actor, skipped_rows=skipped,
         applications_submitted=submitted, message=message, updated_at=timezone.now(), **_counts(outcome))
@@ -351,7 +359,8 @@ def raise_not_committed(batch: ImportBatch) -> None:
 # ---------------------------------------------------------------------------------------------- cases
 
 
-def _open_cases(batch: ImportBatch, runner: ImportPass, outcome: Outcome) -> int:
+def _case_pairs(outcome: Outcome) -> dict[tuple[int, int], list[str]]:
+    """(new record, earlier record) -> reasons, for every suspected pair the pass found."""
     pairs: dict[tuple[int, int], list[str]] = {}
     for student_id, existing_id, reason in outcome.cases:
         if student_id == existing_id:
@@ -359,6 +368,11 @@ def _open_cases(batch: ImportBatch, runner: ImportPass, outcome: Outcome) -> int
         reasons = pairs.setdefault((student_id, existing_id), [])
         if reason not in reasons:
             reasons.append(reason)
+    return pairs
+
+
+def _open_cases(batch: ImportBatch, runner: ImportPass, outcome: Outcome) -> int:
+    pairs = _case_pairs(outcome)
     school = batch.school
     authorities = {grade: school.authority_for(grade).pk for grade in set(runner.new_grades.values())}
     DuplicateCase.objects.bulk_create([
@@ -369,20 +383,34 @@ def _open_cases(batch: ImportBatch, runner: ImportPass, outcome: Outcome) -> int
     return len(pairs)
 
 
+def decision_problems(decision: str, comment: str) -> list[Violation]:
+    """What a decision must carry (第十四条): one of the two answers, chosen on purpose, and the officer's grounds
+    in words (what was compared: the household register, the school's records…), kept with the decision."""
+    problems = []
+    if decision not in ("keep_both", "merge"):
+        problems.append(Violation("bad_decision", "请选择认定结果:不是同一人(保留两条)或是同一人(合并)",
+                                  article="第十四条", field="decision"))
+    if len((comment or "").strip()) < MIN_COMMENT:
+        problems.append(Violation("comment_required", "请填写处理意见,写明核实的依据(如户口簿、原学校档案)",
+                                  article="第十四条", field="comment"))
+    return problems
+
+
 def decide_case(actor, case_id: int, decision: str, comment: str = "") -> DuplicateCase:
     """The authority's word on a suspected duplicate (第十四条): keep both records, or merge, which cancels the
     newer record (注销) with a link to the kept one. Nothing is deleted; the decision is audited."""
     if decision not in ("keep_both", "merge"):
-        raise RuleViolation(Violation("bad_decision", "处理决定须为keep_both(保留两条)或merge(合并)", field="decision"))
+        raise RuleViolation(decision_problems(decision, comment)[0])
     comment = (comment or "").strip()[:500]
     with transaction.atomic():
-        case = DuplicateCase.objects.select_for_update().filter(pk=case_id).first()
-        if case is None or not DuplicateCasePolicy.user_can(actor, "view", case):
-            raise NotFound("未找到该疑似重复记录,或不在您的管辖范围内")
+        case = _case_for(actor, case_id, lock=True)
         if not DuplicateCasePolicy.user_can(actor, "decide", case):
             raise Forbidden(f"疑似重复学籍由{case.authority.name}学籍主管部门认定")
         if case.status != DuplicateCase.Status.OPEN:
             raise Conflict(Violation("case_decided", f"该疑似重复已处理({case.get_status_display()}),无需再处理"))
+        problems = decision_problems(decision, comment)
+        if problems:
+            raise RuleViolation(problems)
         if decision == "merge":
             _merge(actor, case, comment)
         case.status = DuplicateCase.Status.MERGED if decision == "merge" else DuplicateCase.Status.KEPT_BOTH
@@ -391,6 +419,48 @@ def decide_case(actor, case_id: int, decision: str, comment: str = "") -> Duplic
         audit.record(actor, "duplicate.decide", obj=case, reason=comment,
                      details={"decision": decision, "student": case.student_id, "existing": case.existing_id})
     return case
+
+
+def _case_for(actor, case_id: int, *, lock: bool = False) -> DuplicateCase:
+    qs = DuplicateCase.objects.select_for_update() if lock else DuplicateCase.objects
+    case = qs.filter(pk=case_id).first()
+    if case is None or not DuplicateCasePolicy.user_can(actor, "view", case):
+        audit.record_refusal(actor, "duplicate.view", object_type="duplicatecase", object_id=str(case_id),
+                             reason="不存在或超出管辖范围")
+        raise NotFound("未找到该疑似重复记录,或不在您的管辖范围内")
+    return case
+
+
+def reveal_case_ids(actor, case_id: int, reason: str) -> dict:
+    """Both records' full ID numbers, for the officer comparing the characters the detector flagged. The rule of
+    every full ID number (第四十四条): a reason is required, and each record's reveal is audited as the record
+    page's is. The other record may lie outside the officer's jurisdiction: the case, which he may read, is
+    what entitles him to compare the two."""
+    case = _case_for(actor, case_id)
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise RuleViolation(Violation("reason_required", "查看完整身份证件号须填写查阅事由(第四十四条)",
+                                      article="第四十四条", field="reason"))
+    reason = reason[:200]
+    with transaction.atomic():
+        for student in (case.student, case.existing):
+            audit.record(actor, "student.unmask_id", obj=student, reason=reason, details={"case": case.pk})
+    first, second = case.student.id_number or "", case.existing.id_number or ""
+    return {"student": first, "existing": second, "differing": differing_positions(first, second)}
+
+
+def differing_positions(first: str, second: str) -> list[int]:
+    """The 0-based positions where two ID numbers differ (the digits a transposition swapped)."""
+    if not first or not second:
+        return []
+    longer = max(len(first), len(second))
+    return [i for i in range(longer) if first[i:i + 1] != second[i:i + 1]]
+
+
+def open_case_of(student) -> DuplicateCase | None:
+    """An undecided suspected-duplicate case the record is part of, on either side."""
+    return (DuplicateCase.objects.filter(status=DuplicateCase.Status.OPEN)
+            .filter(Q(student=student) | Q(existing=student)).select_related("authority").order_by("pk").first())
 
 
 def _merge(actor, case: DuplicateCase, comment: str) -> None:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("duplicates/", views.cases_page, name="cases"),
     path("duplicates/<int:case_id>/", views.case_page, name="case"),
     path("duplicates/<int:case_id>/decide", views.decide_view, name="decide"),
+    path("duplicates/<int:case_id>/reveal", views.reveal_view, name="reveal"),
 ]

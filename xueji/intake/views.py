@@ -117,27 +117,65 @@ def cases_page(request):
     return render(request, "intake/cases.html", context)
 
 
-@page
-def case_page(request, case_id: int):
-    user = request.user
-    case = selectors.find_case(user, case_id)
-    context = {
+DECISIONS = {"keep_both": "不是同一人:保留两条学籍", "merge": "是同一人:合并(新建学籍注销并指向已有学籍,不删除任何记录)"}
+
+
+def _case_context(user, case: DuplicateCase, **extra) -> dict:
+    return {
         "case": case,
         "student": selectors.record_view(user, case.student),
         "existing": selectors.record_view(user, case.existing),
         "can_decide": DuplicateCasePolicy.user_can(user, "decide", case) and case.status == DuplicateCase.Status.OPEN,
+        "decisions": DECISIONS,
+        **extra,
     }
-    return render(request, "intake/case.html", context)
+
+
+@page
+def case_page(request, case_id: int):
+    user = request.user
+    case = selectors.find_case(user, case_id)
+    return render(request, "intake/case.html", _case_context(user, case))
+
+
+@page
+@require_POST
+def reveal_view(request, case_id: int):
+    """Both full ID numbers side by side, with the characters that differ marked (第四十四条: reason and audit)."""
+    user = request.user
+    case = selectors.find_case(user, case_id)
+    reason = request.POST.get("reason", "")
+    try:
+        found = services.reveal_case_ids(user, case.pk, reason)
+    except RuleViolation as exc:
+        context = _case_context(user, case, reveal_errors=form_errors(exc)[1], reason=reason)
+        return render(request, "intake/case.html", context, status=exc.status)
+    revealed = {side: [(ch, i in found["differing"]) for i, ch in enumerate(found[side])]
+                for side in ("student", "existing")}
+    return render(request, "intake/case.html", _case_context(user, case, revealed=revealed, reason=reason))
 
 
 @page
 @require_POST
 def decide_view(request, case_id: int):
+    """Two steps: the officer's choice and grounds are shown back for confirmation; only the confirmed form
+    decides. Nothing is chosen in advance (第十四条: the authority decides, not a default)."""
     user = request.user
     case = selectors.find_case(user, case_id)
-    decision = request.POST.get("decision", "")
+    decision, comment = request.POST.get("decision", ""), request.POST.get("comment", "")
+    problems = services.decision_problems(decision, comment)
+    chosen = {"decision": decision, "comment": comment}
+    if not DuplicateCasePolicy.user_can(user, "decide", case) or case.status != DuplicateCase.Status.OPEN:
+        problems = []  # the service gives the right refusal (403, 409)
+    elif problems:
+        errors = [v.message for v in problems]
+        return render(request, "intake/case.html", _case_context(user, case, decide_errors=errors, chosen=chosen),
+                      status=422)
+    elif request.POST.get("confirm") != "1":
+        return render(request, "intake/case.html", _case_context(user, case, confirming=True, chosen=chosen,
+                                                                 decision_label=DECISIONS[decision]))
     try:
-        services.decide_case(user, case.pk, decision, request.POST.get("comment", ""))
+        services.decide_case(user, case.pk, decision, comment)
     except (RuleViolation, Conflict) as exc:
         for text in form_errors(exc)[1]:
             messages.error(request, text)

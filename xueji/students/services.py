@@ -8,7 +8,7 @@ from xueji.audit import services as audit
 from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from xueji.orgs.models import School, SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
-from xueji.policy import province
+from xueji.policy import continuation, province
 from xueji.policy import record as record_rules
 from xueji.policy.changes.withdrawal import returning_intake
 from xueji.policy.fields import CONTROLLED_FIELDS, FAMILY_FIELDS, STUDENT_FIELDS
@@ -81,6 +81,26 @@ def _earlier_records(id_type: str, id_number: str) -> tuple[Student | None, bool
     return (returned[0] if returned else None), len(returned) != len(found)
 
 
+def _existing_record_refusal(actor, school: School, data: dict) -> Violation:
+    """Why a record cannot be opened for a person the registry already holds: the import's rule
+    (xueji.policy.continuation), so the form and the spreadsheet refuse alike; a record free to continue is
+    continued through the import, which carries its 学籍号 (第四条)."""
+    from xueji.workdays.stages import stage_over_on
+
+    found = list(Student.objects.filter(id_type=data.get("id_type"), id_number=data.get("id_number")))
+    # The live record decides, as in the import: one studying somewhere, else any but a cancelled one.
+    found.sort(key=lambda s: (s.status not in continuation.STUDYING, s.status == "注销"))
+    record = found[0]
+    visible = SchoolPolicy.visible_to(actor).filter(pk=record.school_id).first()
+    facts = continuation.ExistingRecord(status=record.status, grade=record.grade, school=record.school_id,
+                                        where=visible.name if visible else "省内其他学校")
+    refused = continuation.refusal(facts, school=school.pk, grade=data.get("grade"),
+                                   stage_is_over=stage_over_on(date.today()))
+    return refused or Violation(
+        code="continue_by_import", field="id_number", article="第十四条",
+        message="该学生已有学籍,不得重复建立(第十四条);升学接续请通过表格导入,在“学籍号”列填写原学籍号(第四条)")
+
+
 def returned_from_abroad(record: Student) -> bool:
     """A record closed by a withdrawal for settling abroad (第二十八、二十九条): its person, back in the province,
     is admitted anew under chapter 3 with a record linked to this one (第三十条)."""
@@ -112,9 +132,7 @@ def create_student(actor, school: School, raw: dict, *, keys: str = "name", clas
             raise RuleViolation(class_errors)
         earlier, blocked = _earlier_records(data.get("id_type", ""), data.get("id_number", ""))
         if blocked:
-            raise Conflict(Violation(
-                code="duplicate_id", field="id_number", article="第十四条",
-                message="该身份证件号已在全省登记学籍,不得重复建立;如学生转入,请办理转学手续(第十四条)"))
+            raise Conflict(_existing_record_refusal(actor, school, data))
         student = Student(school=school, school_class=school_class, created_by=actor, earlier_record=earlier,
                           **{k: data[k] for k in COLUMN_FIELDS if data.get(k) is not None})
         if not student.name_pinyin:

@@ -46,7 +46,20 @@ def check(ctx) -> list[Violation]:
     if problems:
         return [Violation(code="record_incomplete", field=problems[0].field, article="第十一条",
                           message="学生基本信息未通过校验,请先修改:" + ";".join(p.message for p in problems[:5]))]
-    return _duplicate(student)
+    return _open_case(student) or _duplicate(student)
+
+
+def _open_case(student: Student) -> list[Violation]:
+    # 第十四条: a record suspected to be a second record of someone is neither registered nor numbered (nor its
+    # registration started) until the authority has decided the case.
+    from xueji.intake.services import open_case_of
+
+    case = open_case_of(student)
+    if case is None:
+        return []
+    return [Violation(code="duplicate_case_open", field="student", article="第十四条",
+                      message=f"该学生有待认定的疑似重复学籍({case},由{case.authority.name}学籍主管部门认定),"
+                              "须待认定为不是同一人后才能注册、发放学籍号(第十四条)")]
 
 
 def _duplicate(student: Student) -> list[Violation]:
@@ -81,4 +94,6 @@ REGISTRATION = register(ChangeType(
     apply=apply,
     article="第十一条",
     due_date=lambda application: get_policy().registration_due(entry_date(application)),
+    # Every step waits while the record is a suspected duplicate, not only the number issue (第十四条).
+    extra={"hold": _open_case},
 ))
