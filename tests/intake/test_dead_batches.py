@@ -76,6 +76,9 @@ def test_a_run_without_any_heartbeat_counts_from_its_last_change(world, api_for)
 
 def test_a_dead_check_is_retried_through_the_api(world, api_for):
     batch = die(checked_batch(api_for, world), "validating")
+    commit = api_for(world.registrar_a).post(f"{API}/imports/{batch.pk}/commit", {"mode": "valid_only"},
+                                             content_type="application/json")
+    assert commit.status_code == 409 and "重新处理" in commit.json()["errors"][0]["message"]
     response = api_for(world.registrar_a).post(f"{API}/imports/{batch.pk}/retry")
     assert response.status_code == 200, response.content
     assert (response.json()["status"], response.json()["rows_ok"]) == ("validated", 2)

@@ -374,6 +374,8 @@ def request_commit(actor, batch: ImportBatch, *, mode: str, submit_registration:
         if batch.status == Status.COMMITTED:
             raise _already_imported(batch)
         if batch.status in (Status.VALIDATING, Status.COMMITTING):
+            if is_dead(batch):
+                raise Conflict(Violation("batch_dead", "该批次的处理已中断,请先“重新处理”或“放弃该批次”"))
             raise Conflict(Violation("batch_running", "该批次正在处理中,请等待完成后再操作"))
         if batch.status == Status.FAILED:
             raise Conflict(Violation("batch_failed", "该文件无法导入,请按错误提示修改后重新上传"))
