@@ -149,7 +149,8 @@ def _progress_file(batch_id: int) -> Path:
 
 _beats: dict[int, dict] = {}  # batch id -> what this process last reported of it
 _beats_lock = threading.Lock()
-_where = threading.local()  # .background: the job runs in a background thread (its time limit is longer)
+# .background: the job runs in a background thread (its time limit is longer); .check_time: the running job's.
+_where = threading.local()
 
 
 def _report(batch_id: int, done: int, phase: str, total: int | None = None) -> None:
@@ -187,8 +188,9 @@ def _heartbeat(batch_id: int, stop: threading.Event, until: float) -> None:
 
 @contextmanager
 def _run(batch_id: int):
-    """One run of a batch's check or commit in this process: its heartbeat, and its time limit, which
-    `deadline()` tells the pass (a run within a web request must end before the server's worker timeout)."""
+    """One run of a batch's check or commit in this process: its heartbeat, and its time limit, checked by the
+    function it yields, which _report calls at every step (a run within a web request must end before the
+    server's worker timeout; one in the background within its own limit)."""
     limits = bounds.current()
     background = getattr(_where, "background", False)
     seconds = limits.background_seconds if background else limits.request_seconds
