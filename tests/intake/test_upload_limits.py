@@ -123,6 +123,12 @@ def test_an_xls_over_its_size_limit_is_refused_at_upload(client, settings, never
     assert_refused(post_file(client, hostile.far_xls(), name="新生.xls"), "xls_too_large", "另存为.xlsx")
 
 
+def test_an_xls_whose_structure_cannot_be_checked_is_not_read(client, never_parsed):
+    content = bytearray(hostile.far_xls())
+    content[0x30:0x34] = (0xFFFFFF00).to_bytes(4, "little")  # the directory's first sector, far beyond the file
+    assert_refused(post_file(client, bytes(content), name="新生.xls"), "xls_unreadable", "另存为.xlsx")
+
+
 def test_cells_within_the_bounds_read_as_before(client):
     body = post_file(client, hostile.workbook('<row r="900"><c r="BU900" t="inlineStr"><is><t>x</t></is></c></row>'))
     assert body.status_code == 201 and body.json()["status"] == "validated", body.content

@@ -18,6 +18,7 @@ file under 1 GB of memory (benchmarks/hostile_uploads.py measures it).
 
 from __future__ import annotations
 
+import array
 import re
 import struct
 import zipfile
@@ -46,7 +47,7 @@ class LimitError(SheetError):
 # The refusals of this module: the API answers them 422 (services.raise_if_refused).
 CODES = frozenset({"zip_members", "zip_method", "unzipped_too_large", "zip_ratio", "zip_size_mismatch",
                    "too_many_rows", "too_many_columns", "cell_too_long", "xls_too_large", "import_too_slow",
-                   "csv_line_too_long", "csv_unreadable"})
+                   "csv_line_too_long", "csv_unreadable", "xls_unreadable"})
 
 
 @dataclass(frozen=True)
@@ -374,14 +375,19 @@ def check_xls(path: str, limits: Limits) -> None:
     if len(data) > limits.xls_bytes:
         raise LimitError("xls_too_large", f".xls文件超过{_mb(limits.xls_bytes)},超出导入上限;"
                                           "请用Excel另存为.xlsx后上传,或把学生分成几个文件上传")
+    if not data.startswith(_OLE_MAGIC):
+        return  # not an .xls at all: calamine says it cannot read it (file_unreadable)
     try:
         stream = _ole_stream(data, ("Workbook", "Book"))
-    except (ValueError, IndexError, struct.error):
-        return  # not a compound file this reader understands: calamine says whether it can read it
-    if stream is not None:
-        _scan_biff(stream, limits)
+    except (ValueError, IndexError, OverflowError, struct.error):
+        stream = None
+    if stream is None:
+        # What cannot be checked is not read either: calamine would trust the same structure.
+        raise LimitError("xls_unreadable", ".xls文件的结构无法识别(可能已损坏),请用Excel或WPS打开后另存为.xlsx再上传")
+    _scan_biff(stream, limits)
 
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # BIFF cell records: (row, column) at the start of the body; MULRK and MULBLANK end with their last column.
 _CELL_RECORDS = {0x0006, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6}
 _MULTI_RECORDS = {0x00BD, 0x00BE}
@@ -410,7 +416,7 @@ def _scan_biff(stream: bytes, limits: Limits) -> None:
 
 def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
     """One stream of an OLE2 compound file (the container of .xls), or None when it has none of `names`."""
-    if data[:8] != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if not data.startswith(_OLE_MAGIC):
         return None
     sector_shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
     if not 7 <= sector_shift <= 16 or not 2 <= mini_shift <= sector_shift:
@@ -425,17 +431,19 @@ def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
             raise ValueError("sector")
         return data[(n + 1) * size:(n + 2) * size]
 
+    fat_count = min(fat_count, sectors_in_file)
     fat_sectors = list(struct.unpack_from("<109I", data, 0x4C))
     next_difat, seen = difat_start, 0
-    while next_difat < 0xFFFFFFFA and seen < sectors_in_file:
+    while next_difat < 0xFFFFFFFA and seen < sectors_in_file and len(fat_sectors) < fat_count:
         entries = struct.unpack(f"<{size // 4}I", sector(next_difat))
         fat_sectors += entries[:-1]
         next_difat, seen = entries[-1], seen + 1
-    fat = []
+    # Sector tables as arrays of 4-byte entries (a list of ints would take nine times the file's size).
+    fat = array.array("I")
     for n in fat_sectors[:fat_count]:
-        fat += struct.unpack(f"<{size // 4}I", sector(n))
+        fat.frombytes(sector(n))
 
-    def chain(start: int, table: list[int], limit: int) -> Iterator[int]:
+    def chain(start: int, table, limit: int) -> Iterator[int]:
         n, steps = start, 0
         while n < 0xFFFFFFFA and steps <= limit:
             yield n
@@ -455,9 +463,9 @@ def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
         if stream_size >= cutoff:
             body = b"".join(sector(n) for n in chain(start, fat, sectors_in_file))
             return body[:stream_size]
-        mini_fat = []
+        mini_fat = array.array("I")
         for n in chain(mini_fat_start, fat, sectors_in_file):
-            mini_fat += struct.unpack(f"<{size // 4}I", sector(n))
+            mini_fat.frombytes(sector(n))
         mini_stream = b"".join(sector(n) for n in chain(root_start, fat, sectors_in_file))[:root_size]
         mini = 1 << mini_shift
         body = b"".join(mini_stream[n * mini:(n + 1) * mini] for n in chain(start, mini_fat, len(mini_fat)))
