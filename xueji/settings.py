@@ -149,6 +149,13 @@ XUEJI_PHOTO_MAX_BYTES = int(os.environ.get("XUEJI_PHOTO_MAX_BYTES", 60 * 1024))
 # they win ~10 % on SQLite, nothing on PostgreSQL, and cost ~100 MB, which pushes a 100,000-row import past 1 GB.
 XUEJI_IMPORT_PROCESSES = int(os.environ.get("XUEJI_IMPORT_PROCESSES", 0))
 XUEJI_IMPORT_MAX_BYTES = int(os.environ.get("XUEJI_IMPORT_MAX_BYTES", 100 * 1024 * 1024))
+# What one uploaded spreadsheet may make the server do (xueji/intake/limits.py; README "Upload limits").
+for _name, _default in (("ROWS", 100_000), ("COLUMNS", 128), ("CELL_CHARS", 32_767), ("SHEET_BYTES", 512 << 20),
+                        ("MEMBER_BYTES", 64 << 20), ("UNZIPPED_BYTES", 640 << 20), ("RATIO", 100), ("MEMBERS", 1000),
+                        ("XLS_BYTES", 32 << 20), ("REQUEST_SECONDS", 90), ("BACKGROUND_SECONDS", 1800)):
+    globals()[f"XUEJI_IMPORT_MAX_{_name}"] = int(os.environ.get(f"XUEJI_IMPORT_MAX_{_name}", _default))
+# A running import whose heartbeat is older than this (or whose process is gone) died and may be retried.
+XUEJI_IMPORT_LEASE_SECONDS = int(os.environ.get("XUEJI_IMPORT_LEASE_SECONDS", 60))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

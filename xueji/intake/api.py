@@ -33,7 +33,7 @@ class ProgressOut(Schema):
     total: int | None = Field(None, description="数据行总数(未知时为 null)")
     percent: int = Field(description="完成百分比")
     phase: str = Field(description="当前步骤")
-    stale: bool = Field(description="处理是否已中断(长时间无进展)")
+    stale: bool = Field(description="处理进程是否已中断(进程已退出或心跳超时);中断的批次可重新处理(retry)或放弃(discard)")
 
 
 class ImportOut(Schema):
@@ -164,9 +164,11 @@ def create_import(
     在其他学校在籍、休学的学生被拒绝(第十四条,转入须办理转学,第十七条);已毕业的学生,以及六年级、初三在籍学生
     在春季学期结束后至秋季开学一个月内,由本校接续原学籍(第四条、第十二条),原有家庭成员和监护人信息不被表格覆盖;疑似重复的报主管部门认定,
     认定前不提交注册申请。同一文件已导入过的返回 409,不重复写入。
-    只有本校学籍管理员可以导入。"""
+    超出导入上限的文件(解压后大小、压缩比、行数、列数、单元格长度、处理时间,见 README)返回 422,
+    批次记为失败。只有本校学籍管理员可以导入。"""
     target = find_school(request.user, school, purpose="import")
     batch = services.import_file(request.user, target, file, commit=commit, submit_registration=submit_registration)
+    services.raise_if_refused(batch)
     return Status(201, batch_json(batch))
 
 
@@ -195,6 +197,27 @@ def commit_import(request, batch_id: int, payload: CommitIn):
     if batch.status != ImportBatch.Status.COMMITTED:
         services.raise_not_committed(batch)
     return batch_json(batch)
+
+
+@router.post("/imports/{batch_id}/retry", response={200: ImportOut, **errors(401, 403, 404, 409, 422)},
+             summary="重新处理处理进程已中断的批次")
+def retry_import(request, batch_id: int):
+    """只适用于处理进程已中断的批次(progress.stale 为 true):从头重新校验,或重新写入(中断的写入已整体回滚,
+    未写入任何数据)。仍在处理或已结束的批次返回 409。只有本校学籍管理员可以操作。"""
+    selectors.find_batch(request.user, batch_id)
+    batch, job = services.retry(request.user, batch_id)
+    batch = job(batch.pk)
+    services.raise_if_refused(batch)
+    return batch_json(batch)
+
+
+@router.post("/imports/{batch_id}/discard", response={200: ImportOut, **errors(401, 403, 404, 409)},
+             summary="放弃处理进程已中断或不再导入的批次")
+def discard_import(request, batch_id: int):
+    """处理进程已中断的批次,或已校验但不再导入的批次,记为失败并注明放弃人;不删除任何记录。
+    正在处理、已导入或已失败的批次返回 409。只有本校学籍管理员可以操作。"""
+    selectors.find_batch(request.user, batch_id)
+    return batch_json(services.discard(request.user, batch_id))
 
 
 @router.get("/duplicates", response={200: list[CaseOut], **errors(401, 403)}, summary="疑似重复学籍(待主管部门认定)")

@@ -10,11 +10,15 @@ and report their progress; small ones run within the request.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
+import os
+import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -34,6 +38,7 @@ from xueji.policy.violations import Violation
 from xueji.students.models import Enrolment, StatusEvent, Student
 from xueji.workdays.services import add_working_days
 
+from . import limits as bounds
 from .importer import ImportPass, Outcome, error_item
 from .models import DuplicateCase, ImportBatch
 from .permissions import DuplicateCasePolicy, ImportBatchPolicy
@@ -46,10 +51,13 @@ Status = ImportBatch.Status
 # Files above this size are checked and committed in a background thread with a progress bar.
 BACKGROUND_BYTES = getattr(settings, "XUEJI_IMPORT_BACKGROUND_BYTES", 300_000)
 MAX_BYTES = getattr(settings, "XUEJI_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
-# A running batch whose progress has not moved for this long was interrupted (a restart, a crash).
-STALE_SECONDS = 15 * 60
 # A decision on a suspected duplicate carries its grounds: at least this many characters (第十四条).
 MIN_COMMENT = 2
+# A running batch's process writes a heartbeat every HEARTBEAT_SECONDS; one silent for LEASE_SECONDS, or whose
+# process on this host is gone, died (a restart, kill -9, an out-of-memory kill) and may be retried or discarded.
+HEARTBEAT_SECONDS = 10
+LEASE_SECONDS = getattr(settings, "XUEJI_IMPORT_LEASE_SECONDS", 60)
+RUNNING = (Status.VALIDATING, Status.COMMITTING)
 
 
 # ---------------------------------------------------------------------------------------------- upload
@@ -109,7 +117,30 @@ def upload(actor, school: School, upload_file, *, original_name: str | None = No
         batch.save()
         audit.record(actor, "intake.upload", obj=batch,
                      details={"school": school.pk, "file": name, "sha256": sha256, "bytes": size})
+    _refuse_early(batch)
     return batch
+
+
+def _refuse_early(batch: ImportBatch) -> None:
+    """What the file shows without being read (a zip's directory, an .xls's cell records) refuses it at once:
+    the batch is kept, failed, with the reason, and the uploader gets 422."""
+    limits = bounds.current()
+    try:
+        if batch.file_format == "xlsx":
+            bounds.check_directory(batch.file.path, limits)
+        elif batch.file_format == "xls":
+            bounds.check_xls(batch.file.path, limits)
+    except bounds.LimitError as exc:
+        _mark_unreadable(batch.pk, exc)
+        raise RuleViolation(exc.violations, summary="文件超出导入上限,未导入") from exc
+
+
+def raise_if_refused(batch: ImportBatch) -> None:
+    """The API's answer to a file refused for a limit while it was read: 422 with the reason."""
+    if batch.status == Status.FAILED and any(e.get("code") in bounds.CODES for e in batch.errors):
+        refusals = [Violation(e["code"], f"{e['message']}(导入批次#{batch.pk}已标记为失败)", e.get("article"), "file")
+                    for e in batch.errors if e.get("code") in bounds.CODES]
+        raise RuleViolation(refusals, summary="文件超出导入上限,未导入")
 
 
 # ---------------------------------------------------------------------------------------------- progress
@@ -119,30 +150,112 @@ def _progress_file(batch_id: int) -> Path:
     return Path(settings.DATA_DIR) / "intake-progress" / f"{batch_id}.json"
 
 
+_beats: dict[int, dict] = {}  # batch id -> what this process last reported of it
+_beats_lock = threading.Lock()
+# .background: the job runs in a background thread (its time limit is longer); .check_time: the running job's.
+_where = threading.local()
+
+
 def _report(batch_id: int, done: int, phase: str, total: int | None = None) -> None:
     # A file, not the database: during a commit the batch row sits inside the open transaction, and any web
-    # worker process must be able to read how far it got.
+    # worker process must be able to read how far it got. It is also the run's heartbeat (and says which
+    # process runs it), so a run whose process died is recognised (is_dead).
+    with _beats_lock:
+        state = _beats.setdefault(batch_id, {"pid": os.getpid(), "host": socket.gethostname()})
+        state.update(done=done, phase=phase, total=total, at=time.time())
+        _write_beat(batch_id, state)
+    check_time = getattr(_where, "check_time", None)
+    if check_time is not None:
+        check_time()
+
+
+def _write_beat(batch_id: int, state: dict) -> None:
     path = _progress_file(batch_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"done": done, "phase": phase, "total": total, "at": time.time()}))
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps(state))
     tmp.replace(path)
 
 
+def _heartbeat(batch_id: int, stop: threading.Event, until: float) -> None:
+    # Beats while the run lives, and stops once its time limit is well past: a run stuck beyond it (waiting on a
+    # lock, say) then counts as dead and may be retried.
+    while not stop.wait(HEARTBEAT_SECONDS) and time.time() < until:
+        with _beats_lock:
+            state = _beats.get(batch_id)
+            if state is None:
+                return
+            state["at"] = time.time()
+            _write_beat(batch_id, state)
+
+
+@contextmanager
+def _run(batch_id: int):
+    """One run of a batch's check or commit in this process: its heartbeat, and its time limit, checked by the
+    function it yields, which _report calls at every step (a run within a web request must end before the
+    server's worker timeout; one in the background within its own limit)."""
+    limits = bounds.current()
+    background = getattr(_where, "background", False)
+    seconds = limits.background_seconds if background else limits.request_seconds
+    started = time.time()
+    with _beats_lock:
+        _beats[batch_id] = {"pid": os.getpid(), "host": socket.gethostname(), "done": 0, "phase": "读取文件",
+                            "total": None, "at": started, "started": started}
+        _write_beat(batch_id, _beats[batch_id])
+    stop = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(batch_id, stop, started + seconds + LEASE_SECONDS),
+                            name=f"import-beat-{batch_id}", daemon=True)
+    beat.start()
+
+    def check_time() -> None:
+        if time.time() - started > seconds:
+            raise bounds.too_slow(seconds, in_request=not background)
+
+    try:
+        yield check_time
+    finally:
+        stop.set()
+        with _beats_lock:
+            _beats.pop(batch_id, None)
+
+
+def _beat_of(batch: ImportBatch) -> dict:
+    try:
+        return json.loads(_progress_file(batch.pk).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _process_gone(pid) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, ValueError, TypeError, OverflowError):
+        return False
+    return False
+
+
+def is_dead(batch: ImportBatch, beat: dict | None = None) -> bool:
+    """Whether a running batch's process died: its process on this host is gone, or its heartbeat (else its
+    last change) is older than the lease. Such a batch is never finished by anyone: retry or discard it."""
+    if not batch.is_running:
+        return False
+    beat = _beat_of(batch) if beat is None else beat
+    if beat.get("host") == socket.gethostname() and beat.get("pid") and _process_gone(beat["pid"]):
+        return True
+    last = beat.get("at") or batch.updated_at.timestamp()
+    return time.time() - last > LEASE_SECONDS
+
+
 def progress(batch: ImportBatch) -> dict:
-    """How far a batch is: {done, total, percent, phase, stale}."""
+    """How far a batch is: {done, total, percent, phase, stale}; stale: its process died (is_dead)."""
     info = {"done": batch.rows_done, "total": batch.rows_total, "phase": batch.phase, "stale": False}
-    path = _progress_file(batch.pk)
-    if batch.is_running and path.exists():
-        try:
-            found = json.loads(path.read_text())
-        except (OSError, ValueError):
-            found = {}
+    if batch.is_running:
+        found = _beat_of(batch)
         info.update(done=found.get("done", 0), phase=found.get("phase", batch.phase))
         info["total"] = found.get("total") or batch.rows_total
-        info["stale"] = time.time() - found.get("at", time.time()) > STALE_SECONDS
-    elif batch.is_running:
-        info["stale"] = (timezone.now() - batch.updated_at).total_seconds() > STALE_SECONDS
+        info["stale"] = is_dead(batch, found)
     total = info["total"] or 0
     info["percent"] = 100 if not batch.is_running else (min(99, round(100 * info["done"] / total)) if total else 0)
     return info
@@ -162,6 +275,7 @@ def start(batch: ImportBatch, job, *args) -> None:
         return
 
     def main():
+        _where.background = True
         try:
             job(batch.pk, *args)
         except Exception:  # noqa: BLE001 - a thread has no caller to tell; the batch row says it failed
@@ -183,9 +297,10 @@ def _sheet_or_fail(batch: ImportBatch):
 
 
 def _mark_unreadable(batch_id: int, exc: SheetError) -> None:
-    # Also for a large file found unreadable part-way through (sheets.py reads those in parts).
+    # Also for a large file found unreadable part-way through (sheets.py reads those in parts), or beyond a limit.
+    # Only a running batch: one discarded (or finished by a retry) meanwhile keeps what it says.
     errors = [error_item(1, v) for v in exc.violations]
-    ImportBatch.objects.filter(pk=batch_id).update(
+    ImportBatch.objects.filter(pk=batch_id, status__in=RUNNING).update(
         status=Status.FAILED, phase="", errors=errors, error_count=len(errors),
         message="文件无法导入:" + ";".join(v.message for v in exc.violations)[:480], updated_at=timezone.now())
 
@@ -198,6 +313,25 @@ def _counts(outcome: Outcome) -> dict:
     }
 
 
+def _supervised(job):
+    """Runs a batch's check or commit under its heartbeat and time limit (_run)."""
+
+    @functools.wraps(job)
+    def run(batch_id: int, *args):
+        with _run(batch_id) as check_time:
+            _where.check_time = check_time
+            try:
+                return job(batch_id, *args)
+            except bounds.LimitError as exc:  # out of time between two steps the job itself does not guard
+                _mark_unreadable(batch_id, exc)
+                return ImportBatch.objects.get(pk=batch_id)
+            finally:
+                _where.check_time = None
+
+    return run
+
+
+@_supervised
 def validate(batch_id: int) -> ImportBatch:
     """Check every row without writing: the report the registrar reads before committing."""
     batch = ImportBatch.objects.select_related("school", "uploaded_by").get(pk=batch_id)
@@ -219,8 +353,8 @@ def validate(batch_id: int) -> ImportBatch:
     bad = len(outcome.bad_rows)
     message = (f"共{outcome.rows_total}行,{outcome.rows_ok}行无误,{bad}行有错误"
                + (f",{len(outcome.suspected_rows)}行疑似重复(导入后报主管部门认定)" if outcome.suspected_rows else ""))
-    ImportBatch.objects.filter(pk=batch.pk).update(status=Status.VALIDATED, phase="", message=message,
-                                                   updated_at=timezone.now(), **_counts(outcome))
+    ImportBatch.objects.filter(pk=batch.pk, status=Status.VALIDATING).update(
+        status=Status.VALIDATED, phase="", message=message, updated_at=timezone.now(), **_counts(outcome))
     return ImportBatch.objects.get(pk=batch_id)
 
 
@@ -245,6 +379,8 @@ def request_commit(actor, batch: ImportBatch, *, mode: str, submit_registration:
         if batch.status == Status.COMMITTED:
             raise _already_imported(batch)
         if batch.status in (Status.VALIDATING, Status.COMMITTING):
+            if is_dead(batch):
+                raise Conflict(Violation("batch_dead", "该批次的处理已中断,请先“重新处理”或“放弃该批次”"))
             raise Conflict(Violation("batch_running", "该批次正在处理中,请等待完成后再操作"))
         if batch.status == Status.FAILED:
             raise Conflict(Violation("batch_failed", "该文件无法导入,请按错误提示修改后重新上传"))
@@ -259,6 +395,7 @@ def request_commit(actor, batch: ImportBatch, *, mode: str, submit_registration:
     return batch
 
 
+@_supervised
 def run_commit(batch_id: int) -> ImportBatch:
     """Read, check and write the batch in one transaction: all its good rows, or none (never half a batch)."""
     batch = ImportBatch.objects.select_related("school", "committed_by").get(pk=batch_id)
@@ -272,11 +409,11 @@ def run_commit(batch_id: int) -> ImportBatch:
         with transaction.atomic():
             _commit_in_transaction(batch, actor, sheet)
     except _NothingWritten as stop:
-        ImportBatch.objects.filter(pk=batch.pk).update(status=Status.VALIDATED, phase="", message=stop.message,
+        ImportBatch.objects.filter(pk=batch.pk, status=Status.COMMITTING).update(status=Status.VALIDATED, phase="", message=stop.message,
                                                        committed_by=None, updated_at=timezone.now(),
                                                        **_counts(stop.outcome))
     except ServiceError as exc:
-        ImportBatch.objects.filter(pk=batch.pk).update(status=Status.VALIDATED, phase="", message=exc.message[:500],
+        ImportBatch.objects.filter(pk=batch.pk, status=Status.COMMITTING).update(status=Status.VALIDATED, phase="", message=exc.message[:500],
                                                        committed_by=None, updated_at=timezone.now())
     except SheetError as exc:  # the transaction is rolled back: nothing of the file is written
         _mark_unreadable(batch.pk, exc)
@@ -287,7 +424,7 @@ def run_commit(batch_id: int) -> ImportBatch:
 
 
 def _mark_failed(batch_id: int) -> None:
-    ImportBatch.objects.filter(pk=batch_id).update(status=Status.FAILED, phase="", updated_at=timezone.now(),
+    ImportBatch.objects.filter(pk=batch_id, status__in=RUNNING).update(status=Status.FAILED, phase="", updated_at=timezone.now(),
                                                    message="处理时发生系统错误,未写入任何数据;请重新上传或联系管理员")
 
 
@@ -295,6 +432,9 @@ def _commit_in_transaction(batch: ImportBatch, actor, sheet) -> None:
     school = batch.school
     # One import per school at a time: the same file committed twice at once would otherwise both pass.
     School.objects.select_for_update().filter(pk=school.pk).first()
+    if not ImportBatch.objects.filter(pk=batch.pk, status=Status.COMMITTING).exists():
+        # A retry of a run thought dead, which finished after all (or the batch was discarded): write nothing.
+        raise Conflict(Violation("batch_not_running", "该批次已不在写入中(已完成或已放弃),本次未写入任何数据"))
     twin = committed_twin(school, batch.sha256, exclude=batch.pk)
     if twin is not None:
         raise _already_imported(twin)
@@ -323,9 +463,11 @@ def _commit_in_transaction(batch: ImportBatch, actor, sheet) -> None:
                + (f";{cases}对疑似重复已报主管部门认定" if cases else "")
                + (f";已提交注册申请{submitted}份" if submitted else "")
                + (f";{held}人疑似重复,待主管部门认定后再提交注册" if held else ""))
-    ImportBatch.objects.filter(pk=batch.pk).update(
+    done = ImportBatch.objects.filter(pk=batch.pk, status=Status.COMMITTING).update(
         status=Status.COMMITTED, phase="", committed_at=timezone.now(), committed_by=actor, skipped_rows=skipped,
         applications_submitted=submitted, message=message, updated_at=timezone.now(), **_counts(outcome))
+    if not done:  # discarded while it ran: roll everything back
+        raise Conflict(Violation("batch_not_running", "该批次已被放弃,本次未写入任何数据"))
     audit.record(actor, "intake.commit", obj=batch, details={
         "school": school.pk, "mode": batch.commit_mode, "rows": outcome.rows_total, "new": outcome.rows_new,
         "continued": outcome.rows_continued, "skipped": len(skipped), "duplicate_cases": cases,
@@ -354,6 +496,54 @@ def raise_not_committed(batch: ImportBatch) -> None:
               for e in batch.errors[:200]]
     raise RuleViolation([Violation("not_committed", batch.message or "未写入任何数据"), *listed],
                         summary=batch.message or "未写入任何数据")
+
+
+# ---------------------------------------------------------------------------------------------- dead batches
+
+
+def _batch_to_change(actor, batch_id: int) -> ImportBatch:
+    batch = ImportBatch.objects.select_for_update().select_related("school").filter(pk=batch_id).first()
+    if batch is None or not ImportBatchPolicy.user_can(actor, "view", batch):
+        raise NotFound("未找到该导入批次,或不在您的管辖范围内")
+    if not ImportBatchPolicy.user_can(actor, "commit", batch):
+        raise Forbidden("只有本校学籍管理员可以重新处理或放弃导入批次")
+    return batch
+
+
+def retry(actor, batch_id: int):
+    """Run a batch whose process died again, from the start: its check, or its commit (the database rolled the
+    dead commit back with its connection, so nothing of it was written). Gives the batch and the job to run
+    (validate or run_commit), for start()."""
+    with transaction.atomic():
+        batch = _batch_to_change(actor, batch_id)
+        if not is_dead(batch):
+            raise Conflict(Violation("batch_not_dead", "该批次没有中断(仍在处理中或已结束),无需重新处理"))
+        # The dead run's heartbeat goes; the batch counts as alive again until the new run's first beat.
+        _progress_file(batch.pk).unlink(missing_ok=True)
+        ImportBatch.objects.filter(pk=batch.pk).update(phase="排队", updated_at=timezone.now())
+        audit.record(actor, "intake.retry", obj=batch, details={"status": batch.status})
+    job = validate if batch.status == Status.VALIDATING else run_commit
+    return ImportBatch.objects.get(pk=batch.pk), job
+
+
+def discard(actor, batch_id: int) -> ImportBatch:
+    """Give a batch up: one whose process died, or one checked but not to be committed. It stays, failed, with
+    who gave it up (nothing is deleted; nothing of it was written)."""
+    with transaction.atomic():
+        batch = _batch_to_change(actor, batch_id)
+        if batch.status == Status.COMMITTED:
+            raise Conflict(Violation("batch_committed", "该批次已导入,不能放弃;如需更正请办理学籍信息变更"))
+        if batch.status == Status.FAILED:
+            raise Conflict(Violation("batch_failed", "该批次已是失败状态,无需放弃"))
+        if batch.is_running and not is_dead(batch):
+            raise Conflict(Violation("batch_running", f"该批次正在处理中,不能放弃;如处理进程已中断,"
+                                                      f"系统将在{LEASE_SECONDS}秒内判定,届时可以放弃或重新处理"))
+        when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=Status.FAILED, phase="", updated_at=timezone.now(),
+            message=f"已由{actor}于{when}放弃,未写入任何数据" + ("(处理进程已中断)" if batch.is_running else ""))
+        audit.record(actor, "intake.discard", obj=batch, details={"status": batch.status})
+    return ImportBatch.objects.get(pk=batch.pk)
 
 
 # ---------------------------------------------------------------------------------------------- cases

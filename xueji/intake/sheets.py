@@ -22,7 +22,9 @@ from xueji.policy.fields import FAMILY_FIELDS, STUDENT_FIELDS, family_column, pa
 from xueji.policy.values import is_blank
 from xueji.policy.violations import Violation
 
+from . import limits as bounds
 from . import xlsx_parts
+from .limits import LimitError, SheetError  # noqa: F401 - SheetError is where callers have always found it
 
 # An optional column beside the 72 items: the 学籍号 of a student continuing from an earlier stage (第四条).
 NUMBER_COLUMN = "学籍号"
@@ -33,14 +35,6 @@ EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "csv"}
 HEADER_SEARCH_ROWS = 5
 # Columns the registry fills itself or that a file need not carry (photos come as a zip; classes come later).
 OPTIONAL_LABELS = {"照片", "班级"}
-
-
-class SheetError(Exception):
-    """The file cannot be read as an admission spreadsheet; `violations` say why and what to do."""
-
-    def __init__(self, violations: list[Violation]):
-        super().__init__(";".join(v.message for v in violations))
-        self.violations = violations
 
 
 @dataclass
@@ -66,11 +60,13 @@ def detect_format(name: str, head: bytes) -> str:
     return "csv"
 
 
-def open_sheet(path: str | Path, file_format: str) -> Sheet:
-    """The admission sheet of the file, its header checked."""
+def open_sheet(path: str | Path, file_format: str, limits: bounds.Limits | None = None) -> Sheet:
+    """The admission sheet of the file, its header checked; a file beyond the import limits (limits.py) is
+    refused with a LimitError before it is read, or as soon as its rows show it."""
+    limits = limits or bounds.current()
     if file_format == "csv":
-        return _csv_sheet(Path(path))
-    return _calamine_sheet(Path(path))
+        return _csv_sheet(Path(path), limits)
+    return _calamine_sheet(Path(path), limits)
 
 
 # ---------------------------------------------------------------- header
@@ -138,50 +134,78 @@ def _split_header(rows: Iterator[list], first_row_number: int) -> tuple[list[str
         "第一行为列名", field="header")])
 
 
-def _data_rows(rows: Iterator[list], first_row_number: int, width: int) -> Iterator[tuple[int, list]]:
+def _data_rows(rows: Iterator[list], first_row_number: int, header: list[str],
+               limits: bounds.Limits) -> Iterator[tuple[int, list]]:
     # Wholly blank rows (left-over formatting at the bottom of a sheet) are not data and are not counted.
-    number = first_row_number
+    number, width, data_rows = first_row_number, len(header), 0
     for cells in rows:
         if len(cells) < width:
             cells = list(cells) + [None] * (width - len(cells))
         elif len(cells) > width:
             cells = cells[:width]
         if not all(c is None or c == "" or is_blank(c) for c in cells):
+            data_rows += 1
+            if data_rows > limits.rows:
+                raise bounds.too_many_rows(limits, number)
+            _check_cells(cells, number, header, limits)
             yield number, cells
         number += 1
 
 
-def _build(rows: Iterator[list], first_row_number: int, size: int | None) -> Sheet:
+def _check_cells(cells: list, number: int, header: list[str], limits: bounds.Limits) -> None:
+    for column, cell in enumerate(cells):
+        if isinstance(cell, str) and len(cell) > limits.cell_chars:
+            raise bounds.cell_too_long(limits, f"第{number}行“{header[column] or f'第{column + 1}列'}”", len(cell))
+
+
+def _build(rows: Iterator[list], first_row_number: int, size: int | None, limits: bounds.Limits) -> Sheet:
     header, header_row = _split_header(rows, first_row_number)
+    if len(header) > limits.columns:
+        raise bounds.too_many_columns(limits, header_row, len(header))
     problems = check_header(header, header_row)
     if problems:
         raise SheetError(problems)
     hint = None if size is None else max(0, size - (header_row - first_row_number) - 1)
-    return Sheet(header, header_row, _data_rows(rows, header_row + 1, len(header)), hint)
+    return Sheet(header, header_row, _data_rows(rows, header_row + 1, header, limits), hint)
 
 
 # ---------------------------------------------------------------- xlsx and xls
 
 
-def _calamine_sheet(path: Path) -> Sheet:
+def _calamine_sheet(path: Path, limits: bounds.Limits) -> Sheet:
+    # Nothing reaches calamine before the file is known to stay within the limits: an .xls's cells, an .xlsx's
+    # members and worksheets (a large admission sheet is checked part by part as it is cut, xlsx_parts.py).
+    zipped = zipfile.is_zipfile(path)
+    if zipped:
+        checked = bounds.check_contents(str(path), limits, skip_sheets_from=xlsx_parts.SPLIT_FROM_BYTES)
+    else:
+        bounds.check_xls(str(path), limits)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         name = _admission_sheet_name(workbook)
-        cut = xlsx_parts.plan(str(path), name) if zipfile.is_zipfile(path) else None
+        cut = xlsx_parts.plan(str(path), name, limits) if zipped else None
         if cut is not None:
-            return _parted_sheet(xlsx_parts.PartReader(str(path), name, cut).start())
+            return _parted_sheet(xlsx_parts.PartReader(str(path), name, cut, limits).start(), limits)
+        if zipped:
+            # Read whole after all (a layout the cutter does not know): every worksheet left unchecked is now.
+            bounds.check_contents(str(path), limits, only=_members(path) - checked)
         sheet = workbook.get_sheet_by_name(name)
     except (CalamineError, OSError, ValueError) as exc:
         raise _unreadable(exc) from exc
     # iter_rows gives the sheet from its first row, blank rows above the data included (python-calamine 0.9;
     # tests/intake/test_sheets.py holds it to that), so the stream's first row is row 1.
-    return _build(iter(sheet.iter_rows()), 1, sheet.end[0] + 1 if sheet.end else 0)
+    return _build(iter(sheet.iter_rows()), 1, sheet.end[0] + 1 if sheet.end else 0, limits)
 
 
-def _parted_sheet(reader: xlsx_parts.PartReader) -> Sheet:
+def _members(path: Path) -> set[str]:
+    with zipfile.ZipFile(path) as archive:
+        return set(archive.namelist())
+
+
+def _parted_sheet(reader: xlsx_parts.PartReader, limits: bounds.Limits) -> Sheet:
     """A large .xlsx read part by part (xlsx_parts.py): its rows as one stream, every row at its column."""
     size = reader.height - reader.first_row + 1 if reader.height else None
-    return _build(_joined_rows(reader), reader.first_row, size)
+    return _build(_joined_rows(reader), reader.first_row, size, limits)
 
 
 def _joined_rows(reader: xlsx_parts.PartReader) -> Iterator[list]:
@@ -240,7 +264,7 @@ def csv_encoding(path: Path) -> str:
     return "utf-8"
 
 
-def _csv_sheet(path: Path) -> Sheet:
+def _csv_sheet(path: Path, limits: bounds.Limits) -> Sheet:
     encoding = csv_encoding(path)
     try:
         handle = path.open("r", encoding=encoding, newline="")
@@ -249,14 +273,39 @@ def _csv_sheet(path: Path) -> Sheet:
     except (UnicodeDecodeError, OSError) as exc:
         raise SheetError([Violation("file_unreadable", "无法识别该CSV文件的文字编码,请另存为UTF-8或GB18030编码的CSV")]) from exc
     delimiter = _delimiter(sample)
-    reader = csv.reader(_closing_lines(handle), delimiter=delimiter)
-    return _build(iter(reader), 1, None)
+    lines = _closing_lines(handle, limits.columns * limits.cell_chars)
+    return _build(_csv_rows(csv.reader(lines, delimiter=delimiter)), 1, None, limits)
 
 
-def _closing_lines(handle: io.TextIOBase) -> Iterator[str]:
-    # The generator closes the file when the rows are exhausted or the reader is dropped.
+def _csv_rows(reader) -> Iterator[list[str]]:
+    """The reader's rows; a field over csv's own limit (131,072 characters) or a malformed line is the file's
+    fault, named by its line, not a server error."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise LimitError("cell_too_long", f"CSV文件第{reader.line_num}行有一个字段超过{csv.field_size_limit()}"
+                                                  "个字符,超过单元格上限;请检查该行(可能缺少配对的引号,"
+                                                  "或误粘贴了大段文字)后重新上传") from exc
+            raise LimitError("csv_unreadable", f"CSV文件第{reader.line_num}行无法解析({exc});"
+                                               "请用表格软件打开后另存为CSV或.xlsx再上传") from exc
+        yield row
+
+
+def _closing_lines(handle: io.TextIOBase, longest: int) -> Iterator[str]:
+    # The generator closes the file when the rows are exhausted or the reader is dropped. A line is read at most
+    # `longest` characters at a time: a file without line breaks is not taken into memory whole.
     with handle:
-        yield from handle
+        number = 0
+        while line := handle.readline(longest + 1):
+            number += 1
+            if len(line) > longest:
+                raise LimitError("csv_line_too_long", f"CSV文件第{number}行超过{longest}个字符,可能缺少换行"
+                                                      "或引号不成对;请检查后重新上传")
+            yield line
 
 
 def _delimiter(sample: str) -> str:

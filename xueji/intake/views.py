@@ -60,12 +60,13 @@ def batch_page(request, batch_id: int):
     user = request.user
     batch = selectors.find_batch(user, batch_id)
     errors = paginate(request, batch.errors, per_page=ERRORS_PER_PAGE)
+    may_change = ImportBatchPolicy.user_can(user, "commit", batch)
     context = {
         "batch": batch,
         "progress": services.progress(batch),
         "page_obj": errors,
-        "can_commit": (ImportBatchPolicy.user_can(user, "commit", batch)
-                       and batch.status == ImportBatch.Status.VALIDATED and batch.rows_ok > 0),
+        "can_commit": (may_change and batch.status == ImportBatch.Status.VALIDATED and batch.rows_ok > 0),
+        "may_change": may_change,
         "modes": ImportBatch.Mode.choices,
         "crumbs": org_crumbs(user, school=batch.school, tail=f"导入批次#{batch.pk}"),
     }
@@ -75,8 +76,8 @@ def batch_page(request, batch_id: int):
 @page
 def progress_fragment(request, batch_id: int):
     batch = selectors.find_batch(request.user, batch_id)
-    if not batch.is_running:
-        # Done: htmx reloads the whole page, which now shows the report.
+    if not batch.is_running or services.is_dead(batch):
+        # Done, or its process died: htmx reloads the whole page, which shows the report or what to do.
         response = HttpResponse("")
         response["HX-Refresh"] = "true"
         return response
@@ -97,6 +98,36 @@ def commit_view(request, batch_id: int):
             messages.error(request, text)
         return redirect("web:intake:batch", batch_id=batch.pk)
     services.start(batch, services.run_commit)
+    return redirect("web:intake:batch", batch_id=batch.pk)
+
+
+@page
+@require_POST
+def retry_view(request, batch_id: int):
+    user = request.user
+    batch = selectors.find_batch(user, batch_id)
+    try:
+        batch, job = services.retry(user, batch.pk)
+    except (RuleViolation, Conflict) as exc:
+        for text in form_errors(exc)[1]:
+            messages.error(request, text)
+    else:
+        services.start(batch, job)
+    return redirect("web:intake:batch", batch_id=batch.pk)
+
+
+@page
+@require_POST
+def discard_view(request, batch_id: int):
+    user = request.user
+    batch = selectors.find_batch(user, batch_id)
+    try:
+        services.discard(user, batch.pk)
+    except (RuleViolation, Conflict) as exc:
+        for text in form_errors(exc)[1]:
+            messages.error(request, text)
+    else:
+        messages.success(request, "已放弃该批次,未写入任何数据。")
     return redirect("web:intake:batch", batch_id=batch.pk)
 
 

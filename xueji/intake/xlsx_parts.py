@@ -26,12 +26,17 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook
 
+from . import limits as bounds
+
 # Sheets smaller than this (uncompressed XML) are read whole: every school's ordinary file is.
 SPLIT_FROM_BYTES = 32 << 20
 # Uncompressed sheet XML per part (~9,000 rows of the national template with real-length addresses).
 PART_BYTES = 16 << 20
 FIRST_PART_BYTES = 4 << 20
 PARTS_AHEAD = 1
+# A sheet's head (up to <sheetData>) and one row longer than these are not a spreadsheet's (limits.py).
+HEAD_BYTES = 16 << 20
+ROW_BYTES = 64 << 20
 _READ_BYTES = 8 << 20
 
 _SHEET_DATA = re.compile(rb"<(?:(\w+):)?sheetData\s*(/?)>")
@@ -51,8 +56,10 @@ class Plan:
     size: int  # the sheet's uncompressed XML size
 
 
-def plan(path: str, sheet_name: str) -> Plan | None:
-    """How to cut the file, or None when it should be read whole."""
+def plan(path: str, sheet_name: str, limits: bounds.Limits | None = None) -> Plan | None:
+    """How to cut the file, or None when it should be read whole. Every other member goes into every part, so
+    together they may not exceed one member's limit (limits.py)."""
+    limits = limits or bounds.current()
     try:
         with zipfile.ZipFile(path) as archive:
             member = _sheet_member(archive, sheet_name)
@@ -61,6 +68,11 @@ def plan(path: str, sheet_name: str) -> Plan | None:
             size = archive.getinfo(member).file_size
             if size < SPLIT_FROM_BYTES:
                 return None
+            carried = sum(i.file_size for i in archive.infolist() if i.filename != member)
+            if carried > limits.member_bytes:
+                raise bounds.LimitError("unzipped_too_large", f"除学生信息表外,文件其余部分解压后超过"
+                                        f"{limits.member_bytes >> 20}MB(其他工作表、图片等),超出导入上限;"
+                                        "请只保留学生信息表后另存,再重新上传")
             others = {info.filename: archive.read(info) for info in archive.infolist()
                       if info.filename != member and not info.is_dir()}
     except (zipfile.BadZipFile, KeyError, OSError, ElementTree.ParseError, ValueError):
@@ -98,8 +110,12 @@ class PartReader:
     """Yields, in order, (first row number (1-based), first column (0-based), rows) for each part of the sheet;
     `rows` iterates the part's rows as calamine gives them. The parts are read in a helper thread."""
 
-    def __init__(self, path: str, sheet_name: str, found: Plan):
+    def __init__(self, path: str, sheet_name: str, found: Plan, limits: bounds.Limits | None = None):
         self.path, self.sheet_name, self.plan = path, sheet_name, found
+        self.limits = limits or bounds.current()
+        # Each part's rows are scanned before calamine reads them: it would build a grid from the part's first to
+        # its last row and column, whatever lies between.
+        self.scan = bounds.SheetScan(self.limits)
         self.height: int | None = None  # the last row's number, from <dimension> or estimated
         self._consumed = 0
         self._queue: queue.Queue = queue.Queue(maxsize=PARTS_AHEAD)
@@ -172,7 +188,7 @@ class PartReader:
             buffer = bytearray(stream.read(_READ_BYTES))
             while (found := _SHEET_DATA.search(buffer)) is None:
                 chunk = stream.read(_READ_BYTES)
-                if not chunk:
+                if not chunk or len(buffer) > HEAD_BYTES:
                     raise ValueError("worksheet without sheetData")
                 buffer += chunk
             if found.group(2):  # <sheetData/>: no rows at all
@@ -195,8 +211,11 @@ class PartReader:
                 cut = buffer.rfind(row_end, 0, limit) if chunk else -1
                 if cut < 0:
                     cut = buffer.rfind(row_end)
+                if cut < 0 and len(buffer) > ROW_BYTES:
+                    raise bounds.cell_too_long(self.limits, f"工作表中有一行(超过{ROW_BYTES >> 20}MB)")
                 if cut >= 0:
                     cut += len(row_end)
+                    self.scan.feed(bytes(buffer[:cut]))
                     numbered, next_row = _numbered(buffer, cut, next_row)
                     if numbered is not None:
                         part = self._workbook(head, numbered, close)
