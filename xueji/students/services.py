@@ -207,7 +207,7 @@ def reveal_id_number(actor, student: Student, reason: str) -> str:
     with transaction.atomic():
         # A G student number is the ID with a letter in front, so it is shown (and recorded) with it.
         audit.record(actor, "student.unmask_id", obj=student, reason=reason,
-                     details={"student_number": bool(student.student_number)})
+                     details={"student_number": bool(student.student_number) and student.student_number[0] == "G"})
     return student.id_number
 
 

@@ -32,6 +32,12 @@ def masked_sn(number) -> str:
 
 
 @register.filter
+def has_id_inside(number) -> bool:
+    """Whether a student number is a G number, the ID with a letter in front (revealed only with the ID)."""
+    return mask_student_number(number) != number
+
+
+@register.filter
 def masked_text(text) -> str:
     """Free text (an event note) with any G student number in it masked."""
     return mask_numbers_in_text(text)
