@@ -261,7 +261,8 @@ def test_student_is_found_by_current_and_former_number(world, api, roster):
     formal = issue_number(student, "G").number
     client = api(world.registrar_a)
     by_former = client.get(f"/students/{temporary}").json()
-    assert by_former["student_number"] == formal and by_former["former_numbers"] == [temporary]
+    # The G number is the ID with a letter in front: shown masked like the ID; the L number stays whole.
+    assert by_former["student_number"] == "G" + mask_id(formal[1:]) and by_former["former_numbers"] == [temporary]
     assert client.get(f"/students/{formal.lower()}").json()["id"] == student.pk
 
 
@@ -354,7 +355,8 @@ def test_reveal_id_needs_a_reason_and_is_audited(world, api, roster):
     url = f"/students/{student.pk}/reveal-id"
     assert_error(client.post(url, {"reason": ""}), 422, field="reason", article="第四十四条")
     response = client.post(url, {"reason": "核对转学材料"})
-    assert response.status_code == 200 and response.json() == {"id_number": student.id_number}
+    # No number issued yet: only the ID to reveal.
+    assert response.status_code == 200 and response.json() == {"id_number": student.id_number, "student_number": None}
     assert AuditEvent.objects.filter(actor=world.county_xd, action="student.unmask_id",
                                      reason="核对转学材料").exists()
 

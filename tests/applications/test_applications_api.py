@@ -74,14 +74,17 @@ def test_registration_walks_both_approvals_through_the_api_and_gets_g_plus_id(wo
     assert final.status_code == 200, final.content
     assert final.json()["status"] == "approved" and final.json()["current_step"] is None
     number = "G" + student.id_number
-    assert final.json()["student"]["student_number"] == number
+    # G + ID: shown masked like the ID it contains (第四十四条); the full number still finds the record.
+    masked = "G" + mask_id(student.id_number)
+    assert final.json()["student"]["student_number"] == masked and final.json()["student"]["key"] == str(student.pk)
     record = api(world.county_xd).get(f"/students/{number}").json()
-    assert record["status"] == "在籍" and record["student_number"] == number
+    assert record["status"] == "在籍" and record["student_number"] == masked
     assert StudentNumber.objects.filter(student=student).count() == 1
     # The history names the issued number in Chinese, as the record page does.
     events = api(world.registrar_a).get(f"/students/{number}/events").json()
     issued = next(e for e in events if e["kind"] == "学籍注册")
-    assert issued["changes"] == [{"field": "student_number", "label": "学籍号", "old": None, "new": number}]
+    assert issued["changes"] == [{"field": "student_number", "label": "学籍号", "old": None, "new": masked}]
+    assert number not in json.dumps(events)
 
 
 def test_registration_with_an_unresolved_identity_gets_an_l_number(world, api, make_student):

@@ -112,6 +112,30 @@ def walk_through(page, base: str, registrar, students, shots: Path) -> None:
     assert AuditEvent.objects.filter(actor=registrar, action="student.unmask_id", reason="核对转学申请材料").exists()
 
 
+def test_a_g_number_is_masked_until_revealed_with_the_id(live_server, school_with_students, tmp_path):
+    # A G number is "G" + the ID (第十一条): the page head masks it, and the reveal swaps both in together.
+    from xueji.students.numbers import issue_number
+
+    require_chromium()
+    registrar, students = school_with_students
+    target = students[1]
+    number = issue_number(target, "G").number
+    with chromium() as browser:
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        page.goto(f"{live_server.url}/login/")
+        log_in(page, registrar.username)
+        page.wait_for_load_state()
+        page.goto(f"{live_server.url}/students/{target.pk}/")
+        assert page.get_by_test_id("student-number").inner_text() == "G" + mask_id(target.id_number)
+        assert number not in page.content()
+        page.click("text=显示完整证件号")
+        page.fill("#reveal-reason", "核对转学申请材料")
+        page.click("text=确认显示")
+        page.get_by_test_id("id-full").wait_for()
+        assert page.get_by_test_id("number-full").inner_text() == number
+        assert page.get_by_test_id("student-number").inner_text() == number
+
+
 def test_an_officer_of_another_county_finds_nothing(live_server, school_with_students, tmp_path):
     require_chromium()
     yingze = f.division("140106", "迎泽区", "county", f.division("140100", "太原市", "city"))

@@ -2,6 +2,7 @@
 order, on one page and one endpoint, read through find_student (audited; outsiders 404)."""
 
 import datetime
+import json
 
 import pytest
 
@@ -9,6 +10,7 @@ from tests.changes_ui.conftest import TODAY, proof, walk
 from tests.web.conftest import text
 from xueji.applications import services
 from xueji.audit.models import AuditEvent
+from xueji.core.masking import mask_id
 from xueji.students.models import StatusEvent, StudentNumber
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +66,10 @@ def test_timeline_endpoint_lists_everything_in_order(world, api_for, history):
     filed = next(e for e in entries if e["kind"] == "application" and e["application"]["id"] == resumption.pk)
     assert [s["status"] for s in filed["application"]["steps"]] == ["rejected", "cancelled"]
     assert filed["application"]["link"] is True
+    # Logged under the record id (a G number is the ID itself); the number shows nowhere in full.
     assert AuditEvent.objects.filter(actor=world.county_xd, action="student.timeline",
-                                     object_id=student.student_number).exists()
+                                     object_id=str(student.pk)).exists()
+    assert student.student_number not in json.dumps(entries)
 
 
 def test_timeline_masks_id_numbers_in_recorded_changes(world, api_for, history):
@@ -86,7 +90,7 @@ def test_timeline_page_shows_the_same_in_order(world, client_for, history):
     assert body.index("发起休学申请") < body.index("情况属实") < body.index("同意休学") < body.index("家长尚未提交复学申请")
     assert f"/applications/{suspension.pk}/" in body
     number = StudentNumber.objects.get(student=student).number
-    assert number in body and "进入" in body
+    assert number not in body and "G" + mask_id(number[1:]) in body and "进入" in body
     assert "休学结束日期" in body and "suspended_until" not in body  # recorded changes in words
     assert AuditEvent.objects.filter(actor=world.registrar_a, action="student.timeline").exists()
 

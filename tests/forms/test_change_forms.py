@@ -92,8 +92,9 @@ def test_the_bureau_copy_masks_the_id_number(world, api_for, suspension):
     require_pdf()
     text = pdf_text(api_for(world.county_xd).get(url(suspension)))
     student = suspension.student
-    # (The G student number is "G" + the ID number by design (第十一条); only the ID field itself is masked.)
-    assert f"身份证件号{mask_id(student.id_number)}" in text and f"身份证件号{student.id_number}" not in text
+    assert f"身份证件号{mask_id(student.id_number)}" in text and student.id_number not in text
+    # The G student number is "G" + the ID number (第十一条): the bureau copy masks it like the ID.
+    assert student.student_number.startswith("G") and f"学籍号G{mask_id(student.id_number)}" in text
     assert AuditEvent.objects.get(action=ACTION, actor=world.county_xd).details["full_id"] is False
 
 

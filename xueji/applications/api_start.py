@@ -171,7 +171,7 @@ class OverdueStepOut(Schema):
     application: int
     type: str
     type_label: str
-    student: str = Field(description="学生键(学籍号或档案ID)")
+    student: str = Field(description="学生键:J、L 字头学籍号,否则为档案ID(G字头学籍号含身份证件号,不作键输出;输入时仍接受完整学籍号)")
     student_name: str
     school: str
     school_name: str

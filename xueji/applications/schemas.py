@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from xueji.core.masking import mask_id
+from xueji.core.masking import mask_id, mask_numbers_in_text, mask_student_number
 from xueji.policy.fields import GRADE_LABELS
 
 from . import selectors
@@ -93,8 +93,8 @@ class EvidenceOut(Schema):
 
 class ApplicationStudentOut(Schema):
     id: int = Field(description="学籍档案ID")
-    key: str = Field(description="URL 中指代学生的键:学籍号,尚无学籍号时为档案ID")
-    student_number: str | None = Field(None, description="学籍号;注册批准前为 null")
+    key: str = Field(description="URL 中指代学生的键:J、L 字头学籍号,否则(G字头或尚无学籍号)为档案ID")
+    student_number: str | None = Field(None, description="学籍号;G字头含身份证件号,以掩码显示(第四十四条);注册批准前为 null")
     name: str = Field(description="姓名")
     gender: str = Field(description="性别代码")
     grade: int = Field(description="年级 1–12")
@@ -122,7 +122,7 @@ class ApplicationOut(Schema):
     school: str = Field(description="发起学校标识码")
     school_name: str = Field(description="发起学校名称")
     reason: str = Field("", description="申请理由")
-    payload: dict = Field(description="申请内容(如 changes: {字段: 新值});身份证件号以掩码显示")
+    payload: dict = Field(description="申请内容(如 changes: {字段: 新值});身份证件号及G字头学籍号以掩码显示")
     changes: list[ChangeRowOut] = Field(description="受控信息变更的原值与新值;其他类型为空")
     due_date: date | None = Field(None, description="办结期限(如注册为入学后15天,第十一条)")
     days_left: int | None = Field(None, description="距办结期限的天数,负数为已逾期天数")
@@ -153,7 +153,10 @@ class BatchSubmitOut(Schema):
 def _masked(payload):
     if isinstance(payload, dict):
         return {k: mask_id(v) if k in MASKED_KEYS and isinstance(v, str) else _masked(v) for k, v in payload.items()}
-    return payload
+    if isinstance(payload, list):
+        return [_masked(v) for v in payload]
+    # A G student number anywhere in the payload (an earlier number, a note) carries the ID too.
+    return mask_numbers_in_text(payload)
 
 
 def _role_label(role: str) -> str:
@@ -187,7 +190,7 @@ def evidence_json(item: Evidence) -> dict:
 def _student_json(application: Application) -> dict:
     s = application.student
     return {
-        "id": s.pk, "key": s.key, "student_number": s.student_number, "name": s.name, "gender": s.gender,
+        "id": s.pk, "key": s.key, "student_number": mask_student_number(s.student_number), "name": s.name, "gender": s.gender,
         "grade": s.grade, "grade_label": GRADE_LABELS.get(s.grade, str(s.grade)), "status": s.status,
         "school": s.school_id, "school_name": s.school.name,
     }

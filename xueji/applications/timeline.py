@@ -11,7 +11,7 @@ import datetime
 from django.utils import timezone
 
 from xueji.accounts.models import Role
-from xueji.core.masking import mask_id
+from xueji.core.masking import mask_id, mask_numbers_in_text
 from xueji.policy.fields import GRADE_LABELS
 
 from .models import Application, Step
@@ -36,7 +36,8 @@ def _masked_changes(changes: dict) -> dict:
         if name in MASKED:
             return [mask_id(v) if isinstance(v, str) else v for v in value] if isinstance(value, list) else \
                 mask_id(value) if isinstance(value, str) else value
-        return value
+        # An issued or earlier student number: a G number carries the ID (第四十四条).
+        return [mask_numbers_in_text(v) for v in value] if isinstance(value, list) else mask_numbers_in_text(value)
 
     return {name: one(name, value) for name, value in (changes or {}).items()}
 
@@ -45,9 +46,10 @@ def _entry(at, kind: str, title: str, **extra) -> dict:
     when = at if isinstance(at, datetime.datetime) else None
     day = timezone.localdate(at) if when else at
     actor, actor_name = _person(extra.pop("actor", None))
-    return {"at": when, "date": day, "kind": kind, "title": title, "actor": actor, "actor_name": actor_name,
-            "org": extra.pop("org", ""), "note": extra.pop("note", ""), "from_status": extra.pop("from_status", ""),
-            "to_status": extra.pop("to_status", ""), "changes": extra.pop("changes", {}),
+    # Titles and notes name student numbers ("发放学籍号 G…"): a G number is masked like the ID inside it.
+    return {"at": when, "date": day, "kind": kind, "title": mask_numbers_in_text(title), "actor": actor,
+            "actor_name": actor_name, "org": extra.pop("org", ""), "note": mask_numbers_in_text(extra.pop("note", "")),
+            "from_status": extra.pop("from_status", ""), "to_status": extra.pop("to_status", ""), "changes": extra.pop("changes", {}),
             "application": extra.pop("application", None), "step": extra.pop("step", None)}
 
 

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
 from xueji.core.errors import Forbidden
+from xueji.students.selectors import audit_object_ids
 
 from . import services
 from .models import AuditEvent
@@ -63,7 +64,7 @@ def list_events(
     request,
     actor: str | None = Query(None, description="操作账号的用户名"),
     action: str | None = Query(None, description="操作;以 * 结尾时按前缀匹配,如 student.*"),
-    object_id: str | None = Query(None, description="对象标识,如学籍号"),
+    object_id: str | None = Query(None, description="对象标识,如学籍号(也找到以档案ID记录的该生各行)"),
     outcome: str | None = Query(None, description="结果:ok、denied、failed、locked"),
     since: Annotated[datetime | None, Query(description="起始时间(含),如 2026-09-01 或 2026-09-01T08:00:00+08:00")] = None,
     until: Annotated[datetime | None, Query(description="截止时间(不含)")] = None,
@@ -78,7 +79,7 @@ def list_events(
     if action:
         qs = qs.filter(action__startswith=action[:-1]) if action.endswith("*") else qs.filter(action=action)
     if object_id:
-        qs = qs.filter(object_id=object_id)
+        qs = qs.filter(object_id__in=audit_object_ids(object_id))
     if outcome:
         qs = qs.filter(outcome=outcome)
     since, until = _aware(since), _aware(until)

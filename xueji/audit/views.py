@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from xueji.students.selectors import audit_object_ids
 from xueji.web.pages import is_htmx, page, paginate, require
 from xueji.web.templatetags.xueji_tags import ACTION_LABELS, OUTCOME_LABELS
 
@@ -47,7 +48,7 @@ def _filtered(user, params) -> tuple:
         action = filters["action"]
         qs = qs.filter(action__startswith=action[:-1]) if action.endswith("*") else qs.filter(action=action)
     if filters["object"]:
-        qs = qs.filter(object_id=filters["object"])
+        qs = qs.filter(object_id__in=audit_object_ids(filters["object"]))
     if filters["outcome"]:
         qs = qs.filter(outcome=filters["outcome"])
     problems = []

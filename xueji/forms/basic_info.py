@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from xueji.core.masking import mask_id
+from xueji.core.masking import mask_id, mask_student_number
 from xueji.policy import codes
 from xueji.policy.areas import area_name
 from xueji.policy.fields import FAMILY_BLOCKS, FAMILY_FIELDS, GRADE_LABELS, STUDENT_FIELDS, family_item
@@ -160,6 +160,8 @@ def sheet(student, *, full_id: bool) -> dict:
         sections.append({"title": title, "rows": rows, "photo": number == 0})
     return {
         "student": student,
+        # The number follows the ID: a G number is the ID with a letter in front (第四十四条).
+        "student_number": student.student_number if full_id else mask_student_number(student.student_number),
         "school": student.school,
         "grade": GRADE_LABELS.get(student.grade, str(student.grade)),
         "class_name": student.school_class.name if student.school_class else "",

@@ -19,7 +19,7 @@ from xueji.applications.models import Application, Step
 from xueji.applications.permissions import ApplicationPolicy
 from xueji.audit import services as audit
 from xueji.core.errors import NotFound, RuleViolation
-from xueji.core.masking import mask_id, mask_phone
+from xueji.core.masking import mask_id, mask_phone, mask_student_number
 from xueji.orgs.models import School, SchoolClass
 from xueji.policy import codes
 from xueji.policy.areas import area_name
@@ -185,7 +185,8 @@ def student_rows(app: Application, *, full_id: bool) -> list[dict]:
     return [
         {"label": "姓名", "text": s.name}, {"label": "性别", "text": codes.label(codes.GENDER, s.gender, "")},
         {"label": "出生日期", "text": date_text(s.birth_date)},
-        {"label": "学籍号", "text": s.student_number or "待注册(尚未发号)"},
+        {"label": "学籍号", "text": (s.student_number if full_id else mask_student_number(s.student_number))
+         or "待注册(尚未发号)"},
         {"label": "身份证件类型", "text": codes.label(codes.ID_TYPE, s.id_type, "")},
         {"label": "身份证件号", "text": number or "无"},
         {"label": "学校", "text": school or s.school.name}, {"label": "年级", "text": grade_text(s.grade)},

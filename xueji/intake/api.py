@@ -10,6 +10,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from xueji.api.common import errors
+from xueji.core.masking import STUDENT_NUMBER_DOC
 from xueji.orgs.selectors import find_school
 
 from . import selectors, services
@@ -72,7 +73,7 @@ class RecordOut(Schema):
     gender: str
     birth_date: date
     id_number: str = Field(description="掩码后的身份证件号")
-    student_number: str | None = Field(None, description="学籍号;无权查看时为 null")
+    student_number: str | None = Field(None, description=STUDENT_NUMBER_DOC + ";无权查看时为 null")
     status: str
     school: str = Field(description="学校名称;不在管辖范围内时为“省内其他学校”")
     grade: int

@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from xueji.audit import services as audit
 from xueji.core.errors import Forbidden, NotFound
-from xueji.core.masking import mask_id
+from xueji.core.masking import mask_id, mask_student_number
 from xueji.orgs.permissions import SchoolPolicy
 from xueji.students.models import Student
 from xueji.students.permissions import StudentPolicy
@@ -62,7 +62,7 @@ def record_view(user, student: Student) -> dict:
         "gender": student.gender,
         "birth_date": student.birth_date,
         "id_number": mask_id(student.id_number),
-        "student_number": student.student_number if visible else None,
+        "student_number": mask_student_number(student.student_number) if visible else None,
         "status": student.status,
         "school": school,
         "grade": student.grade,

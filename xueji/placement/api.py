@@ -98,7 +98,7 @@ class ClassStatOut(Schema):
 
 
 class ItemOut(Schema):
-    student: str = Field(description="学籍号,尚无学籍号时为档案ID")
+    student: str = Field(description="学生键:J、L 字头学籍号,否则为档案ID(G字头学籍号含身份证件号,不作键输出;输入时仍接受完整学籍号)")
     student_id: int = Field(description="学籍档案ID")
     name: str = Field(description="姓名")
     gender: str = Field(description="性别代码")

@@ -1,6 +1,7 @@
 """/api/v1/students: the person-level record, read through the jurisdiction policy and written by services.
 
-{key} is the student number (current or earlier), or the record id while the record awaits registration.
+{key} is the record id (`id` in every answer), or a student number, current or earlier. Answers show a G number
+masked like the ID it contains; the full one is read with the ID through reveal-id (第四十四条).
 """
 
 from typing import Annotated
@@ -60,7 +61,7 @@ def search_students(
     page: int = Query(1, ge=1, description="页码"),
     page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数"),
 ):
-    """列表中的身份证件号以掩码显示;每次查找都记入审计日志。"""
+    """列表中的身份证件号和G字头学籍号以掩码显示;q 可为完整学籍号或身份证件号。每次查找都记入审计日志。"""
     qs = selectors.search_students(request.user, q, school=school, status=status, grade=grade,
                                    school_class=school_class)
     body, count = paginate(qs, page, page_size, summary_json)
@@ -72,7 +73,8 @@ def search_students(
 @router.get("/{key}", response={200: StudentOut, **errors(401, 404)}, by_alias=True, summary="一名学生的完整档案")
 def read_student(request, key: str):
     """不存在或不在管辖范围内的一律返回 404,并记录这次被拒绝的查阅。身份证件号以掩码显示,
-    查看完整号码请用 POST /students/{key}/reveal-id 并填写事由。"""
+    查看完整号码请用 POST /students/{key}/reveal-id 并填写事由。G字头学籍号含身份证件号,同样以掩码显示。
+    {key} 为档案ID(响应中的 id),也接受完整的现用或曾用学籍号。"""
     student = selectors.find_student(request.user, key)
     return student_json(_record(student))
 
@@ -89,11 +91,12 @@ def update_student(request, key: str, payload: StudentPatchIn):
 
 
 @router.post("/{key}/reveal-id", response={200: RevealOut, **errors(400, 401, 404, 422)},
-             summary="查看完整身份证件号(须填写事由)")
+             summary="查看完整身份证件号和学籍号(须填写事由)")
 def reveal_id(request, key: str, payload: RevealIn):
-    """事由与查阅人、时间一同记入审计日志(第四十四条)。"""
+    """事由与查阅人、时间一同记入审计日志(第四十四条)。G字头学籍号含身份证件号,一同显示完整号码;
+    未填写事由返回 422。"""
     student = selectors.find_student(request.user, key, purpose="unmask_id", audit_read=False)
-    return {"id_number": services.reveal_id_number(request.user, student, payload.reason)}
+    return services.reveal_identity(request.user, student, payload.reason)
 
 
 @router.get("/{key}/events", response={200: list[StatusEventOut], **errors(401, 404)}, summary="学籍事件(按时间先后)")

@@ -7,6 +7,7 @@ enrolment that ends and a status event; an earlier student number stays as an al
 from django.conf import settings
 from django.db import models
 
+from xueji.core.masking import mask_student_number
 from xueji.orgs.models import School, SchoolClass
 
 
@@ -148,12 +149,19 @@ class Student(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}({self.student_number or '待注册'})"
+        return f"{self.name}({mask_student_number(self.student_number) or '待注册'})"
 
     @property
     def key(self) -> str:
-        """How URLs name the record: its student number, or its record id while it has none yet."""
-        return self.student_number or str(self.pk)
+        """How URLs name the record: its J or L number, else its record id.
+
+        A G number is "G" + the ID number, and URLs end up in logs and browser history, so a record with a G
+        number (or none yet) is named by its id; the full number is still accepted wherever a key is.
+        """
+        number = self.student_number
+        if number and not number.upper().startswith("G"):
+            return number
+        return str(self.pk)
 
 
 class FamilyMember(models.Model):

@@ -14,7 +14,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, create_model
 
 from xueji.api.common import Text
-from xueji.core.masking import mask_id
+from xueji.core.masking import STUDENT_NUMBER_DOC, mask_id, mask_numbers_in_text, mask_student_number
 from xueji.policy import codes
 from xueji.policy.fields import FAMILY_FIELDS, GRADE_LABELS, STUDENT_FIELDS, FieldSpec
 
@@ -113,9 +113,9 @@ class FamilyMemberOut(create_model(
 
 
 class StudentHead(OutputBase):
-    id: int = Field(description="学籍档案ID;尚无学籍号时,URL 中以它指代学生")
-    student_number: str | None = Field(None, description="学籍号(19位:G/J/L+18位);注册批准前为 null")
-    former_numbers: list[str] = Field(description="曾用学籍号(如临时号 L 转为正式号后),仍指向同一学生")
+    id: int = Field(description="学籍档案ID;URL 中以它指代学生(J、L 字头的学籍号也可,G 字头的完整学籍号亦接受)")
+    student_number: str | None = Field(None, description=STUDENT_NUMBER_DOC + ";注册批准前为 null")
+    former_numbers: list[str] = Field(description="曾用学籍号(如临时号 L 转为正式号后),仍指向同一学生;G 字头同样以掩码显示")
     status: str = Field(description="学籍状态:待注册、在籍、休学、转出、毕业 …")
     school: str = Field(description="学籍所在学校的学校标识码")
     school_name: str = Field(description="学校名称")
@@ -139,7 +139,7 @@ class StudentOut(create_model(
 
 class StudentSummaryOut(OutputBase):
     id: int = Field(description="学籍档案ID")
-    student_number: str | None = Field(None, description="学籍号;注册批准前为 null")
+    student_number: str | None = Field(None, description=STUDENT_NUMBER_DOC + ";注册批准前为 null")
     name: str = Field(description="姓名")
     gender: str = Field(description="性别代码:1 男、2 女")
     gender_label: str = Field(description="性别名称")
@@ -158,8 +158,8 @@ class StudentSummaryOut(OutputBase):
 class ChangeOut(Schema):
     field: str = Field(description="字段名(snake_case)")
     label: str = Field(description="字段中文名")
-    old: Any = Field(None, description="原值(身份证件号以掩码显示)")
-    new: Any = Field(None, description="新值(身份证件号以掩码显示)")
+    old: Any = Field(None, description="原值(身份证件号及G字头学籍号以掩码显示)")
+    new: Any = Field(None, description="新值(身份证件号及G字头学籍号以掩码显示)")
 
 
 class StatusEventOut(Schema):
@@ -171,7 +171,7 @@ class StatusEventOut(Schema):
     school: str = Field(description="办理学校的学校标识码")
     school_name: str = Field(description="办理学校名称")
     actor: str = Field(description="办理人用户名")
-    note: str = Field(description="说明")
+    note: str = Field(description="说明(其中的G字头学籍号以掩码显示)")
     changes: list[ChangeOut] = Field(description="变更的字段及其原值、新值")
 
 
@@ -181,6 +181,7 @@ class RevealIn(Schema):
 
 class RevealOut(Schema):
     id_number: str = Field(description="完整的身份证件号")
+    student_number: str | None = Field(None, description="完整的学籍号(G字头学籍号含身份证件号,与之一同显示);尚未发号为 null")
 
 
 # ---------------------------------------------------------------- building the JSON
@@ -211,8 +212,9 @@ def student_json(student: Student) -> dict:
     school_class = student.school_class
     data.update({
         "id": student.pk,
-        "student_number": student.student_number,
-        "former_numbers": [n.number for n in student.numbers.all() if n.number != student.student_number],
+        "student_number": mask_student_number(student.student_number),
+        "former_numbers": [mask_student_number(n.number) for n in student.numbers.all()
+                           if n.number != student.student_number],
         "status": student.status,
         "school": student.school_id,
         "school_name": student.school.name,
@@ -236,7 +238,7 @@ def student_json(student: Student) -> dict:
 def summary_json(student: Student) -> dict:
     school_class = student.school_class
     return {
-        "id": student.pk, "student_number": student.student_number, "name": student.name,
+        "id": student.pk, "student_number": mask_student_number(student.student_number), "name": student.name,
         "gender": student.gender, "gender_label": codes.label(codes.GENDER, student.gender, "") or "",
         "birth_date": student.birth_date, "id_type": student.id_type, "id_number": mask_id(student.id_number),
         "school": student.school_id, "school_name": student.school.name, "grade": student.grade,
@@ -251,7 +253,8 @@ def _masked(field: str, value):
         return mask_id(value)
     if field == "family" and isinstance(value, list):
         return [{**m, "id_number": mask_id(m.get("id_number"))} if isinstance(m, dict) else m for m in value]
-    return value
+    # A G student number (the issued number, an earlier one named in a note) carries the ID too.
+    return mask_numbers_in_text(value)
 
 
 def event_json(event: StatusEvent) -> dict:
@@ -263,5 +266,6 @@ def event_json(event: StatusEvent) -> dict:
     return {
         "id": event.pk, "at": event.at, "kind": event.kind, "from_status": event.from_status,
         "to_status": event.to_status, "school": event.school_id, "school_name": event.school.name,
-        "actor": event.actor.username if event.actor else "", "note": event.note, "changes": changes,
+        "actor": event.actor.username if event.actor else "", "note": mask_numbers_in_text(event.note),
+        "changes": changes,
     }

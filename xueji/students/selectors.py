@@ -28,6 +28,17 @@ def resolve_key(key: str) -> Student | None:
     return None
 
 
+def audit_object_ids(text: str) -> list[str]:
+    """The audit log's names for the student a number names: the number typed, his other numbers and his record
+    id (the key a G-numbered record is logged under, since a G number is the ID itself), so an auditor still
+    finds every row by the number he knows."""
+    text = (text or "").strip()
+    student = resolve_key(text) if NUMBER_LIKE.match(text) else None
+    if student is None:
+        return [text]
+    return sorted({text, text.upper(), str(student.pk), *student.numbers.values_list("number", flat=True)})
+
+
 def find_student(user, key: str, *, purpose: str = "view", audit_read: bool = True) -> Student:
     """The student named by `key` if the user may read him; otherwise NotFound, and the attempt is logged."""
     student = resolve_key(key)

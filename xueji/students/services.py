@@ -223,8 +223,16 @@ def reveal_id_number(actor, student: Student, reason: str) -> str:
     if not StudentPolicy.user_can(actor, "unmask", student):
         raise NotFound("未找到该学生,或该学生不在您的管辖范围内")
     with transaction.atomic():
-        audit.record(actor, "student.unmask_id", obj=student, reason=reason)
+        # A G student number is the ID with a letter in front, so it is shown (and recorded) with it.
+        audit.record(actor, "student.unmask_id", obj=student, reason=reason,
+                     details={"student_number": bool(student.student_number) and student.student_number[0] == "G"})
     return student.id_number
+
+
+def reveal_identity(actor, student: Student, reason: str) -> dict:
+    """The whole ID number and the whole student number together, under one reason and one audit row (第四十四条)."""
+    id_number = reveal_id_number(actor, student, reason)
+    return {"id_number": id_number, "student_number": student.student_number}
 
 
 def set_photo(actor, student: Student, upload) -> Student:

@@ -21,7 +21,7 @@ from .change_labels import change_label
 from .models import Status
 from .permissions import StudentPolicy
 from .selectors import audit_search, find_student, search_students
-from .services import create_student, reveal_id_number, set_photo, update_student
+from .services import create_student, reveal_identity, set_photo, update_student
 
 # Above this many schools a drop-down is no help (a city has thousands); the officer types the code instead.
 SCHOOL_SELECT_MAX = 200
@@ -121,18 +121,21 @@ def detail_page(request, key: str):
 @page
 @require_POST
 def reveal_id(request, key: str):
-    """Show the whole ID number once the user has written why (第四十四条); the service audits the reason."""
+    """Show the whole ID number, and the student number that contains it, once the user has written why
+    (第四十四条); the service audits the reason."""
     student = find_student(request.user, key, purpose="unmask_id", audit_read=False)
     context = {"reason": request.POST.get("reason", "")}
     status = 200
     try:
-        context["revealed_id"] = reveal_id_number(request.user, student, request.POST.get("reason", ""))
+        revealed = reveal_identity(request.user, student, request.POST.get("reason", ""))
+        context["revealed_id"], context["revealed_number"] = revealed["id_number"], revealed["student_number"]
     except RuleViolation as exc:
         context["reveal_errors"] = form_errors(exc)[1]
         # htmx swaps only 2xx answers; a plain form post gets the honest status.
         status = 200 if is_htmx(request) else exc.status
     if is_htmx(request):
-        fragment = {"student": student, "can_unmask": True, **context}
+        # oob: the page head's student number is swapped in place too, so both numbers show together.
+        fragment = {"student": student, "can_unmask": True, "oob": True, **context}
         return render(request, "students/_id_reveal.html", fragment, status=status)
     return render(request, "students/detail.html", _detail_context(request, student, **context), status=status)
 

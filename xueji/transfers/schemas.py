@@ -6,6 +6,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from xueji.core.masking import STUDENT_NUMBER_DOC, mask_student_number
 from xueji.policy.fields import GRADE_LABELS
 
 from .models import ArchiveHandover
@@ -21,7 +22,7 @@ class LookupIn(Schema):
 
 
 class LookupOut(Schema):
-    student_number: str | None = Field(None, description="学籍号")
+    student_number: str | None = Field(None, description=STUDENT_NUMBER_DOC)
     name: str
     gender: str = Field(description="性别代码")
     birth_year: int = Field(description="出生年份")
@@ -38,7 +39,7 @@ class HandoverOut(Schema):
     id: int
     application: int = Field(description="转学申请ID")
     student_name: str
-    student_number: str | None = None
+    student_number: str | None = Field(None, description=STUDENT_NUMBER_DOC)
     from_school: str | None = Field(None, description="转出学校标识码;省外或中职学校为 null")
     from_school_name: str
     to_school: str | None = Field(None, description="转入学校标识码;省外或中职学校为 null")
@@ -56,7 +57,7 @@ class FormerStudentOut(Schema):
     id: int = Field(description="在校经历ID(转出记录)")
     school: str = Field(description="转出学校标识码")
     school_name: str
-    student_number: str | None = None
+    student_number: str | None = Field(None, description=STUDENT_NUMBER_DOC)
     name: str
     gender: str
     grade: int = Field(description="离校时年级")
@@ -76,7 +77,7 @@ def handover_json(item: ArchiveHandover, today: date | None = None) -> dict:
     done = item.done_at is not None
     return {
         "id": item.pk, "application": item.application_id, "student_name": item.student.name,
-        "student_number": item.student.student_number, "from_school": item.from_school_id,
+        "student_number": mask_student_number(item.student.student_number), "from_school": item.from_school_id,
         "from_school_name": item.from_school_name, "to_school": item.to_school_id,
         "to_school_name": item.to_school_name, "due_date": item.due_date, "sent_at": item.sent_at,
         "sent_by": item.sent_by.username if item.sent_by else None, "received_at": item.received_at,
@@ -90,7 +91,7 @@ def former_json(enrolment) -> dict:
     grade = snap.get("grade") or enrolment.grade
     return {
         "id": enrolment.pk, "school": enrolment.school_id, "school_name": enrolment.school.name,
-        "student_number": snap.get("student_number"), "name": snap.get("name") or "",
+        "student_number": mask_student_number(snap.get("student_number")), "name": snap.get("name") or "",
         "gender": snap.get("gender") or "", "grade": grade, "grade_label": GRADE_LABELS.get(grade, str(grade)),
         "class_name": snap.get("class_name"), "started_on": enrolment.started_on, "ended_on": enrolment.ended_on,
         "to_school_name": snap.get("to_school_name"),

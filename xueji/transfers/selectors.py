@@ -15,7 +15,7 @@ from xueji.applications.permissions import ApplicationPolicy
 from xueji.audit import services as audit
 from xueji.core.errors import NotFound
 from xueji.core.jurisdiction import NOTHING, school_scope
-from xueji.core.masking import mask_id
+from xueji.core.masking import mask_id, mask_student_number
 from xueji.orgs.models import School
 from xueji.policy.changes.transitions import SENDING_ENROLMENT_EXIT
 from xueji.students.models import Enrolment
@@ -91,6 +91,8 @@ def masked_snapshot(snapshot: dict) -> dict:
     data = dict(snapshot)
     if isinstance(data.get("id_number"), str):
         data["id_number"] = mask_id(data["id_number"])
+    if isinstance(data.get("student_number"), str):
+        data["student_number"] = mask_student_number(data["student_number"])
     data["family"] = [{**m, "id_number": mask_id(m.get("id_number"))} if isinstance(m, dict) else m
                       for m in data.get("family") or []]
     return data

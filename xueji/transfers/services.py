@@ -15,7 +15,7 @@ from xueji.applications.engine import transition
 from xueji.applications.models import Application
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation, ServiceError
-from xueji.core.masking import mask_id
+from xueji.core.masking import mask_id, mask_student_number
 from xueji.policy.changes.reasons import PROOF_KIND, TRANSFER_REASONS
 from xueji.policy.changes.transfer import archive_handover_due
 from xueji.policy.changes.transitions import SENDING_ENROLMENT_EXIT
@@ -97,8 +97,8 @@ def masked_summary(student: Student) -> dict:
     """What the receiving registrar may see before the transfer: enough to fill the form, nothing more."""
     school = student.school
     return {
-        "student_number": student.student_number, "name": student.name, "gender": student.gender,
-        "birth_year": student.birth_date.year, "id_number": mask_id(student.id_number),
+        "student_number": mask_student_number(student.student_number), "name": student.name,
+        "gender": student.gender, "birth_year": student.birth_date.year, "id_number": mask_id(student.id_number),
         "status": student.status, "grade": student.grade,
         "grade_label": GRADE_LABELS.get(student.grade, str(student.grade)),
         "school": school.code, "school_name": school.name, "county_name": school.county.name,

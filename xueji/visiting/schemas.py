@@ -5,6 +5,7 @@ from datetime import date
 from ninja import Field, Schema
 
 from xueji.applications.types.visiting import END_REASONS
+from xueji.core.masking import STUDENT_NUMBER_DOC, mask_student_number
 from xueji.policy.changes.reasons import VISITING_REASONS
 from xueji.policy.fields import GRADE_LABELS
 from xueji.students.schemas import student_json
@@ -16,7 +17,7 @@ from .models import VisitingStay
 class StayOut(Schema):
     id: int
     student_name: str
-    student_number: str | None = None
+    student_number: str | None = Field(None, description=STUDENT_NUMBER_DOC)
     grade: int
     grade_label: str
     home_school: str = Field(description="学籍所在学校标识码")
@@ -49,7 +50,7 @@ class EndIn(Schema):
 
 def stay_json(stay: VisitingStay) -> dict:
     return {
-        "id": stay.pk, "student_name": stay.student.name, "student_number": stay.student.student_number,
+        "id": stay.pk, "student_name": stay.student.name, "student_number": mask_student_number(stay.student.student_number),
         "grade": stay.grade, "grade_label": GRADE_LABELS.get(stay.grade, str(stay.grade)),
         "home_school": stay.home_school_id, "home_school_name": stay.home_school.name,
         "host_school": stay.host_school_id, "host_school_name": stay.host_school.name,

@@ -8,7 +8,7 @@ called by the student services. Inputs carry the canonical snake_case names, fam
 import datetime
 from decimal import Decimal
 
-from xueji.core.masking import mask_id
+from xueji.core.masking import mask_id, mask_numbers_in_text
 from xueji.policy import codes
 from xueji.policy.fields import (
     FAMILY_BLOCKS,
@@ -241,5 +241,6 @@ def change_text(name: str, value) -> str:
     if value in (None, ""):
         return "(空)"
     if spec is None or spec.kind in ("date", "class"):
-        return str(value)
+        # An issued or earlier student number: a G number carries the ID, masked like it.
+        return mask_numbers_in_text(str(value))
     return _display(spec, value)[0] or str(value)

@@ -5,7 +5,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
-from xueji.core.masking import mask_id, mask_phone
+from xueji.core.masking import mask_id, mask_numbers_in_text, mask_phone, mask_student_number
 from xueji.policy import codes
 from xueji.policy.areas import area_name
 from xueji.policy.fields import GRADE_LABELS
@@ -23,6 +23,24 @@ def grade_label(grade) -> str:
 @register.filter
 def masked_id(number) -> str:
     return mask_id(number)
+
+
+@register.filter
+def masked_sn(number) -> str:
+    """A student number as pages show it: a G number masked like the ID it contains (第四十四条)."""
+    return mask_student_number(number)
+
+
+@register.filter
+def has_id_inside(number) -> bool:
+    """Whether a student number is a G number, the ID with a letter in front (revealed only with the ID)."""
+    return mask_student_number(number) != number
+
+
+@register.filter
+def masked_text(text) -> str:
+    """Free text (an event note) with any G student number in it masked."""
+    return mask_numbers_in_text(text)
 
 
 @register.filter
