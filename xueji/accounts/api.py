@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
 from xueji.core.errors import RuleViolation
@@ -105,7 +105,7 @@ def my_tokens(request):
 
 
 @router.post("/tokens/{token_id}/revoke", response={204: None, **errors(401, 404)}, summary="吊销本人的一个令牌")
-def revoke_my_token(request, token_id: int):
+def revoke_my_token(request, token_id: int = Path(..., ge=1, le=2**63 - 1, description="令牌编号")):
     """只能吊销本人的令牌;他人的或不存在的令牌一律 404。"""
     revoke_token(request.user, token_id)
     return Status(204, None)

@@ -176,11 +176,12 @@ def user_for_token(key: str) -> User | None:
 
 def revoke_token(user: User, token_id: int, *, action: str = "auth.token_revoke") -> ApiToken:
     """End one of the user's own tokens; another's token is as absent as one that never existed."""
+    if not ApiToken.objects.filter(pk=token_id, user=user).exists():
+        # Outside the transaction below, so the refusal's audit row is not rolled back with it.
+        audit.record_refusal(user, action, object_type="apitoken", object_id=str(token_id))
+        raise NotFound("未找到该令牌")
     with transaction.atomic():
-        token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
-        if token is None:
-            audit.record_refusal(user, action, object_type="apitoken", object_id=str(token_id))
-            raise NotFound("未找到该令牌")
+        token = ApiToken.objects.select_for_update().get(pk=token_id, user=user)
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
