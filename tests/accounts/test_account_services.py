@@ -98,3 +98,23 @@ def test_password_change_refuses_weak_passwords(world, password, words):
     assert caught.value.violations[0].field == "new_password" and words in caught.value.violations[0].message
     world.registrar_a.refresh_from_db()
     assert world.registrar_a.check_password(PASSWORD)
+
+
+def test_guessing_the_old_password_is_throttled_before_hashing(world, settings, monkeypatch):
+    settings.XUEJI_LOGIN_DELAY_SECONDS = 600
+    for _ in range(5):
+        with pytest.raises(RuleViolation):
+            change_password(world.registrar_a, "guess-old-password", "Shanxi-registry-2027")
+    monkeypatch.setattr(type(world.registrar_a), "check_password", lambda *a: pytest.fail("hashed while throttled"))
+    with pytest.raises(LoginThrottled):
+        change_password(world.registrar_a, PASSWORD, "Shanxi-registry-2027")
+
+
+def test_the_password_page_says_when_to_try_again(world, settings, client_for):
+    settings.XUEJI_LOGIN_DELAY_SECONDS = 600
+    client = client_for(world.registrar_a)
+    form = {"old_password": "guess-old-password", "new_password": STRONG, "new_password2": STRONG}
+    for _ in range(5):
+        assert client.post("/account/password/", form).status_code == 422
+    response = client.post("/account/password/", {**form, "old_password": PASSWORD})
+    assert response.status_code == 429 and "登录失败次数过多" in response.content.decode()

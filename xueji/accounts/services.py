@@ -194,8 +194,15 @@ def revoke_all_tokens(user: User) -> int:
 
 
 def change_password(user: User, old: str, new: str) -> None:
-    if not user.check_password(old):
+    # The old password is checked behind the same throttle as a log-in: a borrowed session must not become a
+    # free password-guessing (and Argon2-burning) machine.
+    keys = throttle.keys_for(current_client_ip() or "", user.username, spare_username=False)
+    charge, wait, _first = throttle.admit(keys)
+    if charge is None:
+        raise throttle.LoginThrottled(wait)
+    if len(old or "") > MAX_PASSWORD_INPUT or not user.check_password(old):
         raise RuleViolation(Violation(code="wrong_password", field="old_password", message="原密码不正确"))
+    throttle.refund(charge)
     try:
         validate_password(new, user)
     except ValidationError as exc:

@@ -13,7 +13,7 @@ from xueji.web.pages import form_errors, page, paginate, require
 from .models import SCHOOL_ROLES, Role
 from .permissions import AccountPolicy
 from .services import change_password, create_account, unlock_account
-from .throttle import with_lock_state
+from .throttle import LoginThrottled, with_lock_state
 
 OFFICER_ROLES = ("county", "city", "province")
 # Above this many nodes a drop-down is no help; the officer types the code instead.
@@ -99,6 +99,8 @@ def password_page(request):
                 change_password(request.user, request.POST.get("old_password", ""), new)
             except RuleViolation as exc:
                 errors, status = form_errors(exc)[0], exc.status
+            except LoginThrottled as exc:
+                errors, status = {"old_password": [exc.message]}, exc.status
             else:
                 # Keep this session signed in; other sessions of the account end with the old password.
                 update_session_auth_hash(request, request.user)
