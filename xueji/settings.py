@@ -120,7 +120,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    # Counts characters, not bytes; also refuses blank passwords and the username (Chinese messages).
+    {"NAME": "xueji.accounts.passwords.RegistryPasswordValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -139,8 +140,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# Log-in throttle (xueji/accounts/throttle.py): failures are counted per username and per source address; past
+# the free number each further failure doubles the wait, from XUEJI_LOGIN_DELAY_SECONDS up to the lock minutes.
 XUEJI_LOGIN_MAX_FAILURES = int(os.environ.get("XUEJI_LOGIN_MAX_FAILURES", 5))
+XUEJI_LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("XUEJI_LOGIN_ADDRESS_MAX_FAILURES", 30))
+XUEJI_LOGIN_DELAY_SECONDS = int(os.environ.get("XUEJI_LOGIN_DELAY_SECONDS", 30))
 XUEJI_LOGIN_LOCK_MINUTES = int(os.environ.get("XUEJI_LOGIN_LOCK_MINUTES", 15))
+XUEJI_LOGIN_FORGET_HOURS = int(os.environ.get("XUEJI_LOGIN_FORGET_HOURS", 24))
+XUEJI_LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("XUEJI_LOGIN_KNOWN_ADDRESS_DAYS", 30))
 XUEJI_TOKEN_HOURS = int(os.environ.get("XUEJI_TOKEN_HOURS", 8))
 XUEJI_PROVINCE = os.environ.get("XUEJI_PROVINCE", "140000")
 XUEJI_UPLOAD_MAX_BYTES = int(os.environ.get("XUEJI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))

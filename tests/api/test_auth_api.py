@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.api.conftest import Api, assert_error
 from tests.factories import PASSWORD
-from xueji.accounts.models import ApiToken, User
+from xueji.accounts.models import ApiToken, LoginThrottle, User
 from xueji.audit.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +54,7 @@ def test_me_of_a_county_officer(world, api):
 def test_wrong_password_is_401_in_the_error_format_and_counted(world):
     body = assert_error(obtain("reg_a", "not-the-password"), 401, code="login_failed")
     assert "用户名或密码错误" in body["errors"][0]["message"]
-    world.registrar_a.refresh_from_db()
-    assert world.registrar_a.failed_logins == 1
+    assert LoginThrottle.objects.get(scope="username", key="reg_a").failures == 1
     assert AuditEvent.objects.filter(object_id="reg_a", action="auth.login", outcome="failed").count() == 1
 
 
@@ -65,13 +64,15 @@ def test_unknown_username_gets_the_same_answer(world):
 
 def test_too_many_failures_lock_the_account_even_against_the_right_password(world, settings):
     settings.XUEJI_LOGIN_MAX_FAILURES = 3
+    settings.XUEJI_LOGIN_DELAY_SECONDS = 600
     for _ in range(3):
         assert obtain("reg_a", "wrong-password").status_code == 401
     world.registrar_a.refresh_from_db()
     assert world.registrar_a.is_locked
 
-    body = assert_error(obtain("reg_a"), 401, code="account_locked")
-    assert "锁定" in body["errors"][0]["message"]
+    response = obtain("reg_a")
+    body = assert_error(response, 429, code="login_throttled")
+    assert "登录失败次数过多" in body["errors"][0]["message"] and 590 <= int(response["Retry-After"]) <= 600
     assert not ApiToken.objects.filter(user=world.registrar_a).exists()
     assert AuditEvent.objects.filter(object_id="reg_a", outcome="locked").exists()
 
@@ -80,7 +81,7 @@ def test_lock_ends_after_its_time(world, settings):
     settings.XUEJI_LOGIN_MAX_FAILURES = 2
     for _ in range(2):
         obtain("reg_a", "wrong-password")
-    User.objects.filter(pk=world.registrar_a.pk).update(locked_until=timezone.now() - timedelta(minutes=1))
+    LoginThrottle.objects.update(blocked_until=timezone.now() - timedelta(seconds=1))
     assert obtain("reg_a").status_code == 200
 
 
@@ -112,6 +113,62 @@ def test_token_of_a_deactivated_account_stops_working(world, api_for):
     client = api_for(world.registrar_a)
     User.objects.filter(pk=world.registrar_a.pk).update(is_active=False)
     assert_error(client.get("/api/v1/auth/me"), 401)
+
+
+# ------------------------------------------------------------------ revoking tokens (issue #10 item 4)
+
+
+def bearer(key):
+    return Api(Client(HTTP_AUTHORIZATION=f"Bearer {key}"))
+
+
+def test_logout_revokes_the_token_it_was_sent_with_and_no_other(world):
+    first, second = obtain("reg_a").json()["token"], obtain("reg_a").json()["token"]
+    assert bearer(first).post("/auth/logout").status_code == 204
+    assert_error(bearer(first).get("/auth/me"), 401, code="unauthenticated")
+    assert bearer(second).get("/auth/me").status_code == 200
+    assert AuditEvent.objects.filter(actor=world.registrar_a, action="auth.logout", outcome="ok").count() == 1
+
+
+def test_a_user_lists_and_revokes_her_own_tokens(world):
+    first, second = obtain("reg_a").json()["token"], obtain("reg_a").json()["token"]
+    listed = bearer(first).get("/auth/tokens").json()
+    assert len(listed) == 2 and [t["current"] for t in listed] == [False, True]
+    other = next(t["id"] for t in listed if not t["current"])
+    assert bearer(first).post(f"/auth/tokens/{other}/revoke").status_code == 204
+    assert_error(bearer(second).get("/auth/me"), 401)
+    assert bearer(first).get("/auth/me").status_code == 200
+    assert AuditEvent.objects.filter(actor=world.registrar_a, action="auth.token_revoke").exists()
+
+
+def test_another_users_token_cannot_be_revoked(world):
+    victim = obtain("reg_b").json()["token"]
+    victim_id = ApiToken.objects.get(user=world.registrar_b).pk
+    attacker = obtain("reg_a").json()["token"]
+    assert_error(bearer(attacker).post(f"/auth/tokens/{victim_id}/revoke"), 404)
+    assert_error(bearer(attacker).post("/auth/tokens/999999/revoke"), 404)
+    assert_error(bearer(attacker).post("/auth/tokens/99999999999999999999/revoke"), 400)
+    assert bearer(victim).get("/auth/me").status_code == 200
+    assert AuditEvent.objects.filter(actor=world.registrar_a, action="auth.token_revoke", outcome="denied").exists()
+
+
+def test_a_password_change_ends_every_token_and_other_session(world, client_for):
+    token = obtain("reg_a").json()["token"]
+    other_browser = Client()
+    assert other_browser.post("/login/", {"username": "reg_a", "password": PASSWORD}).status_code == 302
+    this_browser = client_for(world.registrar_a)
+    response = this_browser.post("/account/password/", {"old_password": PASSWORD, "new_password": NEW_PASSWORD,
+                                                        "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert_error(bearer(token).get("/auth/me"), 401)
+    assert other_browser.get("/").status_code == 302  # sent to the log-in page
+    assert this_browser.get("/").status_code == 200  # the browser that changed it stays signed in
+    assert obtain("reg_a", NEW_PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/auth/logout", "/auth/tokens/1/revoke"])
+def test_revoking_needs_a_token(world, path):
+    assert_error(anonymous().post(path), 401)
 
 
 # ------------------------------------------------------------------ accounts
@@ -156,6 +213,9 @@ def test_city_officer_creates_a_county_officer(world, api):
 def test_account_input_problems_name_their_field(world, api):
     client = api(world.county_xd)
     assert_error(client.post("/auth/accounts", account(password="123")), 422, field="password")
+    assert_error(client.post("/auth/accounts", account(password=" " * 12)), 422, field="password")
+    assert_error(client.post("/auth/accounts", account(password="REG_A_NEW")), 422, field="password")
+    assert_error(client.post("/auth/accounts", account(password="山西省学籍管理系统")), 422, field="password")
     assert_error(client.post("/auth/accounts", account(org="1199999999")), 422, field="org")
     assert_error(client.post("/auth/accounts", account(role="janitor")), 422, field="role")
     assert_error(client.post("/auth/accounts", account(username="reg_b")), 409, field="username")

@@ -97,6 +97,9 @@ def test_createaccount_prompts_for_the_password(monkeypatch):
     ({"role": "province", "org": "999999", "password": "first-officer-2026"}, "单位代码 999999 不存在"),
     ({"role": "city", "org": "140000", "password": "first-officer-2026"}, "市级行政区划"),
     ({"role": "province", "org": "140000", "password": "123"}, "密码"),
+    ({"role": "province", "org": "140000", "password": " " * 12}, "密码不能为空,也不能全部是空格"),
+    ({"role": "province", "org": "140000", "password": "X-Admin"}, "密码不能与用户名相同"),
+    ({"role": "province", "org": "140000", "password": "山西省学籍管理系统"}, "密码至少须有10个字符"),
 ])
 def test_createaccount_refuses_with_the_reason(options, message):
     loader.load_divisions()

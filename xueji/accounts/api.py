@@ -2,16 +2,18 @@
 
 from datetime import datetime
 
-from ninja import Field, Query, Router, Schema, Status
+from django.utils import timezone
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
 from xueji.core.errors import RuleViolation
 from xueji.orgs.models import Division, School
 from xueji.policy.violations import Violation
 
-from .models import SCHOOL_ROLES, Role, User
+from .models import SCHOOL_ROLES, ApiToken, Role, User
 from .permissions import AccountPolicy
-from .services import check_password_login, create_account, issue_token
+from .services import check_password_login, create_account, issue_token, revoke_token, unlock_account
+from .throttle import with_lock_state
 
 router = Router(tags=["账号与令牌"])
 
@@ -47,7 +49,7 @@ class AccountIn(Schema):
 
 class AccountOut(MeOut):
     is_active: bool = Field(description="账号是否启用")
-    locked: bool = Field(description="是否因连续登录失败而暂时锁定")
+    locked: bool = Field(description="用户名是否因连续登录失败而须等待(常用地址不受影响;上级可解锁)")
     created_at: datetime = Field(description="建立时间")
 
 
@@ -68,13 +70,45 @@ def account_json(user: User) -> dict:
     return {**me_json(user), "is_active": user.is_active, "locked": user.is_locked, "created_at": user.date_joined}
 
 
-@router.post("/token", auth=None, response={200: TokenOut, **errors(400, 401)},
+@router.post("/token", auth=None, response={200: TokenOut, **errors(400, 401, 429)},
              summary="以用户名和密码换取访问令牌")
 def obtain_token(request, payload: TokenIn):
-    """连续输错密码达到上限后账号暂时锁定,锁定期间正确的密码也会被拒绝(401)。"""
+    """连续输错密码后须等待一段时间(逐次加倍)才能再试,等待期间返回 429 并在 Retry-After 头中给出秒数,
+    正确的密码也须等待;限速按来源地址和用户名分别计算。不存在的用户名与输错密码的回答完全相同。
+    在本账号近期成功登录过的地址上,用户名的等待不适用(只按该地址本身限速);上级主管部门也可解锁。"""
     user = check_password_login(payload.username, payload.password)
     key, token = issue_token(user)
     return {"token": key, "expires_at": token.expires_at}
+
+
+class TokenInfoOut(Schema):
+    id: int = Field(description="令牌编号,用于吊销")
+    created_at: datetime = Field(description="签发时间")
+    expires_at: datetime = Field(description="失效时间")
+    current: bool = Field(description="是否为本次请求所用的令牌")
+
+
+@router.post("/logout", response={204: None, **errors(401)}, summary="退出:吊销本次请求所用的令牌")
+def logout(request):
+    """吊销后该令牌立即失效(401)。"""
+    revoke_token(request.user, request.api_token.pk, action="auth.logout")
+    return Status(204, None)
+
+
+@router.get("/tokens", response={200: list[TokenInfoOut], **errors(401)}, summary="本人仍有效的令牌")
+def my_tokens(request):
+    current = getattr(request, "api_token", None)
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True,
+                                     expires_at__gt=timezone.now()).order_by("-created_at")
+    return [{"id": t.pk, "created_at": t.created_at, "expires_at": t.expires_at,
+             "current": current is not None and t.pk == current.pk} for t in tokens]
+
+
+@router.post("/tokens/{token_id}/revoke", response={204: None, **errors(401, 404)}, summary="吊销本人的一个令牌")
+def revoke_my_token(request, token_id: int = Path(..., ge=1, le=2**63 - 1, description="令牌编号")):
+    """只能吊销本人的令牌;他人的或不存在的令牌一律 404。"""
+    revoke_token(request.user, token_id)
+    return Status(204, None)
 
 
 @router.get("/me", response={200: MeOut, **errors(401)}, summary="当前登录账号")
@@ -118,10 +152,17 @@ def list_accounts(
     page: int = Query(1, ge=1, description="页码"),
     page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数"),
 ):
-    qs = AccountPolicy.visible_to(request.user).select_related("school", "division").order_by("username")
+    qs = with_lock_state(AccountPolicy.visible_to(request.user).select_related("school", "division")).order_by("username")
     if role:
         qs = qs.filter(role=role)
     if org:
         qs = qs.filter(school_id=org) if len(org) == 10 else qs.filter(division_id=org)
     body, _ = paginate(qs, page, page_size, account_json)
     return body
+
+
+@router.post("/accounts/{username}/unlock", response={200: AccountOut, **errors(401, 403, 404)},
+             summary="解除账号的登录等待(上级主管部门)")
+def unlock_account_endpoint(request, username: str):
+    """只有账号所属单位的上级主管部门可以解锁;辖区外或不存在的账号返回 404,同级返回 403。"""
+    return account_json(unlock_account(request.user, username))

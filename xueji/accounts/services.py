@@ -1,21 +1,26 @@
-"""Accounts: creation from the level above, password log-in with lock-out, API tokens."""
+"""Accounts: creation from the level above, password log-in behind the throttle, unlock, API tokens."""
 
+import functools
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xueji.audit import services as audit
-from xueji.core.errors import Conflict, Forbidden, RuleViolation, ServiceError
+from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation, ServiceError
 from xueji.core.jurisdiction import covers_division
+from xueji.core.middleware import current_client_ip
 from xueji.orgs.models import Division, School
 from xueji.policy.violations import Violation
 
+from . import throttle
 from .models import ROLE_LEVEL, SCHOOL_ROLES, ApiToken, Role, User
+from .permissions import AccountPolicy
 
 
 class LoginFailed(ServiceError):
@@ -52,7 +57,8 @@ def create_account(actor: User, *, username: str, password: str, role: str, divi
     if not (username or "").strip():
         problems.append(Violation(code="required", field="username", message="请填写用户名"))
     try:
-        validate_password(password or "")
+        # The unsaved account lets the rules compare the password with the username.
+        validate_password(password or "", User(username=(username or "").strip()))
     except ValidationError as exc:
         problems.append(Violation(code="weak_password", field="password", message=";".join(exc.messages)))
     if problems:
@@ -73,42 +79,73 @@ def create_account(actor: User, *, username: str, password: str, role: str, divi
     return user
 
 
-def check_password_login(username: str, password: str) -> User:
-    """Verify a password, counting failures; after too many the account locks for a while."""
-    # The refusal is raised after the block: raising inside it would roll back the failure count and the
-    # audit row, and the lock-out would never happen.
+# Longer "passwords" are refused without hashing: no real password is this long (the rules stop at 128).
+MAX_PASSWORD_INPUT = 1024
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # A hash of a random secret with the live hasher's parameters: checking a password of an unknown name against
+    # it costs what checking a real account's does, so the answer's timing does not tell which names exist.
+    return make_password(secrets.token_urlsafe(16))
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    if len(password) > MAX_PASSWORD_INPUT:
+        return False
+    if user is None:
+        check_password(password, _dummy_hash())
+        return False
+    # An inactive account is checked all the same, then refused like an unknown one.
+    return user.check_password(password) and user.is_active
+
+
+def check_password_login(username: str, password: str, address: str | None = None) -> User:
+    """Verify a password behind the log-in throttle (throttle.py), which answers before any hashing.
+
+    Unknown and known usernames get the same answers (401 用户名或密码错误, 429 with the same wait after the
+    same failures). From an address the account logged in from lately the username's delay does not apply, so
+    failures of strangers cannot lock a user out of her own office; an officer above can also unlock it.
+    """
+    address = (current_client_ip() if address is None else address) or ""
+    username, password = username or "", password or ""
+    user = User.objects.filter(username=username).first() if len(username) <= 150 else None
+    keys = throttle.keys_for(address, username, spare_username=throttle.is_known_address(user, address))
+    charge, wait, first_refusal = throttle.admit(keys)
+    if charge is None:
+        if first_refusal:
+            audit.record(user, "auth.login", object_type="user", object_id=username, outcome="locked",
+                         details={"retry_after": wait})
+        raise throttle.LoginThrottled(wait)
+    if not _password_matches(user, password):
+        audit.record(user if user and user.is_active else None, "auth.login", object_type="user",
+                     object_id=username, outcome="failed")
+        raise LoginFailed("用户名或密码错误")
     with transaction.atomic():
-        user, refusal = _check_login(username, password)
-    if refusal is not None:
-        raise refusal
+        throttle.refund(charge)
+        throttle.remember_address(user, address)
+        user.last_login = timezone.now()
+        user.save(update_fields=["last_login"])
+        audit.record(user, "auth.login", obj=user, object_id=username)
     return user
 
 
-def _check_login(username: str, password: str) -> tuple[User | None, LoginFailed | None]:
-    user = User.objects.select_for_update().filter(username=username).first()
-    if user is None or not user.is_active:
-        User().set_password(password)  # spend the same time as a real check: no username probing
-        audit.record(None, "auth.login", object_type="user", object_id=username, outcome="failed")
-        return None, LoginFailed("用户名或密码错误")
-    if user.is_locked:
-        audit.record(user, "auth.login", obj=user, object_id=username, outcome="locked")
-        return None, LoginFailed(Violation(
-            code="account_locked",
-            message=f"登录失败次数过多,账号已锁定至{timezone.localtime(user.locked_until):%H:%M},请稍后再试或联系上级管理员"))
-    if not user.check_password(password):
-        user.failed_logins += 1
-        if user.failed_logins >= settings.XUEJI_LOGIN_MAX_FAILURES:
-            user.locked_until = timezone.now() + timedelta(minutes=settings.XUEJI_LOGIN_LOCK_MINUTES)
-            user.failed_logins = 0
-        user.save(update_fields=["failed_logins", "locked_until"])
-        audit.record(user, "auth.login", obj=user, object_id=username, outcome="failed")
-        return None, LoginFailed("用户名或密码错误")
-    user.failed_logins = 0
-    user.locked_until = None
-    user.last_login = timezone.now()
-    user.save(update_fields=["failed_logins", "locked_until", "last_login"])
-    audit.record(user, "auth.login", obj=user, object_id=username)
-    return user, None
+def unlock_account(actor: User, username: str) -> User:
+    """An officer above the account's unit lifts the username's log-in delay (the user's own remedy is to log in
+    from her usual computer, or to wait)."""
+    account = AccountPolicy.visible_to(actor).select_related("school", "division").filter(username=username).first()
+    if account is None:
+        audit.record_refusal(actor, "account.unlock", object_type="user", object_id=username)
+        raise NotFound("未找到该账号,或不在您的管辖范围内")
+    own_node_auditor = account.role == Role.AUDITOR and account.division_id == actor.division_id
+    if not (own_node_auditor or _org_below_actor(actor, account.division, account.school)):
+        audit.record_refusal(actor, "account.unlock", object_type="user", object_id=username)
+        raise Forbidden("只有账号所属单位的上级主管部门可以解锁")
+    with transaction.atomic():
+        was_blocked = throttle.clear_username(account.username)
+        audit.record(actor, "account.unlock", obj=account, object_id=account.username,
+                     details={"was_locked": bool(was_blocked)})
+    return account
 
 
 def issue_token(user: User) -> tuple[str, ApiToken]:
@@ -120,7 +157,8 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     return key, token
 
 
-def user_for_token(key: str) -> User | None:
+def active_token(key: str) -> ApiToken | None:
+    """The unexpired, unrevoked token with this key, of an active account."""
     token = (
         ApiToken.objects.select_related("user", "user__school", "user__division")
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, expires_at__gt=timezone.now())
@@ -128,12 +166,43 @@ def user_for_token(key: str) -> User | None:
     )
     if token is None or not token.user.is_active:
         return None
-    return token.user
+    return token
+
+
+def user_for_token(key: str) -> User | None:
+    token = active_token(key)
+    return token.user if token else None
+
+
+def revoke_token(user: User, token_id: int, *, action: str = "auth.token_revoke") -> ApiToken:
+    """End one of the user's own tokens; another's token is as absent as one that never existed."""
+    if not ApiToken.objects.filter(pk=token_id, user=user).exists():
+        # Outside the transaction below, so the refusal's audit row is not rolled back with it.
+        audit.record_refusal(user, action, object_type="apitoken", object_id=str(token_id))
+        raise NotFound("未找到该令牌")
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token_id, user=user)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+        audit.record(user, action, obj=token)
+    return token
+
+
+def revoke_all_tokens(user: User) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 def change_password(user: User, old: str, new: str) -> None:
-    if not user.check_password(old):
+    # The old password is checked behind the same throttle as a log-in: a borrowed session must not become a
+    # free password-guessing (and Argon2-burning) machine.
+    keys = throttle.keys_for(current_client_ip() or "", user.username, spare_username=False)
+    charge, wait, _first = throttle.admit(keys)
+    if charge is None:
+        raise throttle.LoginThrottled(wait)
+    if len(old or "") > MAX_PASSWORD_INPUT or not user.check_password(old):
         raise RuleViolation(Violation(code="wrong_password", field="old_password", message="原密码不正确"))
+    throttle.refund(charge)
     try:
         validate_password(new, user)
     except ValidationError as exc:
@@ -141,4 +210,6 @@ def change_password(user: User, old: str, new: str) -> None:
     with transaction.atomic():
         user.set_password(new)
         user.save(update_fields=["password"])
-        audit.record(user, "account.password", obj=user, object_id=user.username)
+        # A changed password ends every API token; other web sessions end with the old password's session hash.
+        revoked = revoke_all_tokens(user)
+        audit.record(user, "account.password", obj=user, object_id=user.username, details={"tokens_revoked": revoked})

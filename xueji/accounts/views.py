@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from xueji.core.errors import Conflict, Forbidden, RuleViolation
 from xueji.orgs.models import Division, School
@@ -12,7 +12,8 @@ from xueji.web.pages import form_errors, page, paginate, require
 
 from .models import SCHOOL_ROLES, Role
 from .permissions import AccountPolicy
-from .services import change_password, create_account
+from .services import change_password, create_account, unlock_account
+from .throttle import LoginThrottled, with_lock_state
 
 OFFICER_ROLES = ("county", "city", "province")
 # Above this many nodes a drop-down is no help; the officer types the code instead.
@@ -70,7 +71,7 @@ def accounts_page(request):
         if refused is None:
             return redirect("web:accounts:list")
         errors, error_list, status = refused
-    accounts = AccountPolicy.visible_to(user).select_related("school", "division").order_by("username")
+    accounts = with_lock_state(AccountPolicy.visible_to(user).select_related("school", "division")).order_by("username")
     page_obj = paginate(request, accounts, per_page=50)
     context = {
         "page_obj": page_obj,
@@ -98,9 +99,20 @@ def password_page(request):
                 change_password(request.user, request.POST.get("old_password", ""), new)
             except RuleViolation as exc:
                 errors, status = form_errors(exc)[0], exc.status
+            except LoginThrottled as exc:
+                errors, status = {"old_password": [exc.message]}, exc.status
             else:
                 # Keep this session signed in; other sessions of the account end with the old password.
                 update_session_auth_hash(request, request.user)
                 messages.success(request, "密码已修改,下次登录请使用新密码。")
                 return redirect("web:home")
     return render(request, "accounts/password.html", {"errors": errors}, status=status)
+
+
+@page
+@require_POST
+def unlock_page(request, username: str):
+    """The 解锁 button of a locked account; the service decides who may (an officer above the account's unit)."""
+    account = unlock_account(request.user, username)
+    messages.success(request, f"已解除账号“{account.username}”的登录等待,该账号可以立即登录。")
+    return redirect("web:accounts:list")

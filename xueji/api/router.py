@@ -11,7 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
-from xueji.accounts.services import user_for_token
+from xueji.accounts.services import active_token
 from xueji.core.errors import ServiceError, errors_payload
 
 
@@ -22,10 +22,12 @@ class Utf8Renderer(JSONRenderer):
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = active_token(token)
+        if found is None:
+            return None
+        # The token itself is kept so that logout can revoke exactly the one this request used.
+        request.user, request.api_token = found.user, found
+        return found.user
 
 
 api = NinjaAPI(
@@ -42,7 +44,10 @@ api = NinjaAPI(
 
 @api.exception_handler(ServiceError)
 def on_service_error(request, exc: ServiceError):
-    return api.create_response(request, errors_payload(exc), status=exc.status)
+    response = api.create_response(request, errors_payload(exc), status=exc.status)
+    if getattr(exc, "retry_after", None):  # 429: how long to wait, in seconds
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xueji.accounts.services import LoginFailed, check_password_login
+from xueji.accounts.throttle import LoginThrottled
 from xueji.audit.permissions import AuditPolicy
 
 from . import summaries
@@ -27,7 +28,7 @@ def _next_url(request) -> str:
 def login_view(request):
     if request.method == "GET" and request.user.is_authenticated:
         return redirect("web:home")
-    username, error = "", ""
+    username, error, retry_after = "", "", 0
     if request.method == "POST":
         username = request.POST.get("username", "").strip()
         password = request.POST.get("password", "")
@@ -38,11 +39,17 @@ def login_view(request):
                 user = check_password_login(username, password)
             except LoginFailed as exc:
                 error = exc.message
+            except LoginThrottled as exc:
+                error, retry_after = exc.message, exc.retry_after
             else:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return redirect(_next_url(request))
     context = {"username": username, "error": error, "next": request.POST.get("next") or request.GET.get("next", "")}
-    return render(request, "web/login.html", context)
+    # A throttled attempt answers as the API does: 429 with the wait in Retry-After, and the same message.
+    response = render(request, "web/login.html", context, status=429 if retry_after else 200)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @require_POST
