@@ -10,6 +10,7 @@ transaction would vanish with it. The writer is plugged in by the audit app (`se
 module stays below every app.
 """
 
+import contextlib
 import contextvars
 import ipaddress
 import logging
@@ -95,12 +96,20 @@ def note_refusal(refusal) -> None:
                     getattr(refusal, "object_id", ""), exc_info=True)
 
 
-def _flush(pending: list, request) -> None:
-    if _sink is None:
-        return
-    for refusal in pending:
-        if not refusal.audited:
-            _sink(refusal, request)
+@contextlib.contextmanager
+def refusals_written_after(request=None):
+    """Queue the refusals raised in the block and write them when it ends, after its transactions unwound.
+    Each request runs in one (the middleware below); a command or a job deciding many things can use it too."""
+    pending: list = []
+    token = _refusals.set(pending)
+    try:
+        yield
+    finally:
+        _refusals.reset(token)
+        if _sink is not None:
+            for refusal in pending:
+                if not refusal.audited:
+                    _sink(refusal, request)
 
 
 class RequestContextMiddleware:
@@ -108,14 +117,9 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        ip_token = _client_ip.set(client_ip_from(request))
-        pending: list = []
-        queue_token = _refusals.set(pending)
+        token = _client_ip.set(client_ip_from(request))
         try:
-            return self.get_response(request)
+            with refusals_written_after(request):
+                return self.get_response(request)
         finally:
-            _refusals.reset(queue_token)
-            try:
-                _flush(pending, request)
-            finally:
-                _client_ip.reset(ip_token)
+            _client_ip.reset(token)
