@@ -168,3 +168,53 @@ def test_event_carries_actor_org_and_source(world):
     event = record(world.registrar_a, "test.action", object_type="x", object_id="1", source_ip="10.0.0.8")
     assert event.actor_username == "reg_a" and event.org_code == world.school_a.pk
     assert event.source_ip == "10.0.0.8" and event.actor_id == world.registrar_a.pk
+
+
+def _legacy_rows(n=4):
+    import importlib
+
+    from django.utils import timezone
+
+    migration = importlib.import_module("xueji.audit.migrations.0002_chain_covers_every_column_and_checkpoints")
+    prev, rows = chain.GENESIS, []
+    for i in range(n):
+        event = AuditEvent(at=timezone.now(), actor_username="old", action="test.legacy", object_id=str(i),
+                           details={"n": i}, prev_hash=prev)
+        event.hash = migration._old_digest(prev, event)
+        event.save()
+        prev = event.hash
+        rows.append(event)
+    return migration, rows
+
+
+def test_the_upgrade_relinks_an_intact_old_chain(db):
+    from django.apps import apps
+
+    migration, rows = _legacy_rows()
+    with guard.lifted():
+        migration.relink(apps, None)
+    assert chain.verify().intact and chain.verify().checked == 4
+    assert AuditChainHead.objects.get(id=1).last_seq == 4
+
+
+def test_the_upgrade_relinks_old_rows_under_the_new_hash_as_far_as_they_held(db):
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    migration = importlib.import_module("xueji.audit.migrations.0002_chain_covers_every_column_and_checkpoints")
+    prev, rows = chain.GENESIS, []
+    for i in range(4):
+        event = AuditEvent(at=timezone.now(), actor_username="old", action="test.legacy", object_id=str(i),
+                           details={"n": i}, prev_hash=prev)
+        event.hash = migration._old_digest(prev, event)
+        event.save()
+        prev = event.hash
+        rows.append(event)
+    with guard.lifted():
+        AuditEvent.objects.filter(pk=rows[2].pk).update(reason="事后改过")  # tampered before the upgrade
+        migration.relink(apps, None)
+    verdict = chain.verify()
+    assert not verdict.intact and verdict.broken_at == rows[2].pk  # the old tampering still shows
+    assert list(AuditEvent.objects.order_by("id").values_list("seq", flat=True)) == [1, 2, 3, 4]
