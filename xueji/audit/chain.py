@@ -134,6 +134,10 @@ def _broken(code: str, checked: int, event_id: int | None, message: str) -> Verd
 
 def verify(batch: int = 5000) -> Verdict:
     """Walk the chain from its first row, then hold it against every signed checkpoint."""
+    # The head and the checkpoints are read before the walk: rows appended meanwhile only lengthen the chain
+    # walked, while a head read afterwards could run ahead of it and look like a deletion.
+    head = AuditChainHead.objects.filter(id=1).first()
+    head_seq = head.last_seq if head is not None else 0
     points = {}
     for point in AuditCheckpoint.objects.order_by("seq").iterator():
         if not hmac.compare_digest(point.signature, signature(point.seq, point.event_id, point.hash, point.at)):
@@ -162,9 +166,8 @@ def verify(batch: int = 5000) -> Verdict:
             break
     last_seq = expected_seq - 1
     signed = max(points, default=0)
-    head = AuditChainHead.objects.filter(id=1).first()
-    if signed > last_seq or (head is not None and head.last_seq > last_seq):
-        newest = max(signed, head.last_seq if head else 0)
+    if signed > last_seq or head_seq > last_seq:
+        newest = max(signed, head_seq)
         return _broken("truncated", checked, None,
                        f"审计链止于第 {last_seq} 号,而已签署或已记录的链头为第 {newest} 号:最新的记录被删除")
     return Verdict(True, checked)
