@@ -182,6 +182,16 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media-not-public/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = XUEJI_UPLOAD_MAX_BYTES
 
+# The audit log (第四十四条). Source addresses come from the connection; X-Forwarded-For counts only when the
+# connection comes from one of these proxies (comma-separated addresses or CIDRs, e.g. "127.0.0.1,10.1.0.0/16").
+XUEJI_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("XUEJI_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# The key that signs the audit chain's checkpoints (HMAC-SHA256). Keep it outside the database, apart from
+# XUEJI_SECRET_KEY if possible: whoever holds it can re-sign a rewritten chain. Unset, a key is derived from
+# SECRET_KEY (fine for the demo; `xueji check --deploy` warns).
+XUEJI_AUDIT_KEY = os.environ.get("XUEJI_AUDIT_KEY", "")
+# A signed checkpoint of the chain's head every this many audit rows (and at every verification).
+XUEJI_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("XUEJI_AUDIT_CHECKPOINT_EVERY", 100))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

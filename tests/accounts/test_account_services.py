@@ -8,7 +8,7 @@ from xueji.accounts.models import LoginThrottle
 from xueji.accounts.services import LoginFailed, change_password, check_password_login, create_account
 from xueji.accounts.throttle import LoginThrottled
 from xueji.audit.models import AuditEvent
-from xueji.core.errors import Forbidden, RuleViolation
+from xueji.core.errors import Forbidden, NotFound, RuleViolation
 
 STRONG = "Shanxi-registry-2026"
 
@@ -18,8 +18,10 @@ def test_county_creates_accounts_for_its_schools_only(world):
                           school=world.school_a)
     assert user.school == world.school_a and identify_hasher(user.password).algorithm == "argon2"
     assert AuditEvent.objects.filter(action="account.create", object_id="new_reg").exists()
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):  # another county's school is outside his jurisdiction: absent to him
         create_account(world.county_xd, username="x", password=STRONG, role="registrar", school=world.school_b)
+    assert AuditEvent.objects.filter(actor=world.county_xd, action="account.create", outcome="denied",
+                                     object_id=world.school_b.pk).exists()
 
 
 def test_no_one_creates_accounts_at_or_above_his_own_level(world):

@@ -199,9 +199,18 @@ def test_registrar_may_not_create_accounts(world, api):
 
 
 def test_officer_may_not_create_accounts_outside_his_county(world, api):
-    assert_error(api(world.county_yz).post("/auth/accounts", account()), 403)
-    assert_error(api(world.county_xd).post("/auth/accounts", account(org="1114010601")), 403)
+    # Another county's school is as absent as an unknown one to him (404), and the attempt is audited.
+    assert_error(api(world.county_yz).post("/auth/accounts", account()), 404, field="org")
+    assert_error(api(world.county_xd).post("/auth/accounts", account(org="1114010601")), 404, field="org")
+    assert_error(api(world.city_dt).post("/auth/accounts", account(role="county", org="140105")), 404, field="org")
     assert not User.objects.filter(username="reg_a_new").exists()
+    for who, org in ((world.county_yz, "1114010501"), (world.county_xd, "1114010601"), (world.city_dt, "140105")):
+        assert AuditEvent.objects.filter(actor=who, action="account.create", outcome="denied", object_id=org).count() == 1
+
+
+def test_officer_may_not_create_accounts_at_his_own_level(world, api):
+    # His own node is within his jurisdiction: a matter of role, 403.
+    assert_error(api(world.county_xd).post("/auth/accounts", account(role="county", org="140105")), 403)
 
 
 def test_city_officer_creates_a_county_officer(world, api):

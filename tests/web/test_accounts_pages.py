@@ -43,9 +43,12 @@ def test_city_officer_opens_a_county_account(world, client_for):
 
 
 def test_an_account_outside_the_jurisdiction_is_refused(world, client_for):
+    # Another county's school is absent to him (404, the message beside the field), and the attempt is audited.
     response = client_for(world.county_xd).post("/accounts/", new_account(org=world.school_b.pk))
-    assert response.status_code == 403 and "本辖区" in text(response)
+    assert response.status_code == 404 and "不在您的管辖范围内" in text(response)
+    assert response.context["errors"]["org"]
     assert not User.objects.filter(username="reg_new").exists()
+    assert rows(world.county_xd, action="account.create", outcome="denied", object_id=world.school_b.pk).count() == 1
 
 
 def test_a_weak_password_is_refused_beside_the_field(world, client_for):

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from tests.web.conftest import rows, text
+from xueji.audit import guard
 from xueji.audit import services as audit
 from xueji.audit.models import AuditEvent
 
@@ -52,7 +53,8 @@ def test_filters_by_actor_action_object_and_outcome(world, client_for, make_stud
 
 def test_filters_by_date_range(world, client_for):
     old = audit.record(world.registrar_a, "student.view", object_type="student", object_id="1")
-    AuditEvent.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=10))
+    with guard.lifted():  # the log is append-only; the test backdates one row behind the triggers' back
+        AuditEvent.objects.filter(pk=old.pk).update(at=timezone.now() - timedelta(days=10))
     audit.record(world.registrar_a, "student.view", object_type="student", object_id="2")
     today = timezone.localdate()
     client = client_for(world.auditor)
@@ -97,9 +99,10 @@ def test_chain_check_reports_an_intact_chain(world, client_for, make_student):
 def test_chain_check_finds_a_tampered_row(world, client_for, make_student):
     make_student()
     victim = AuditEvent.objects.filter(action="student.create").get()
-    AuditEvent.objects.filter(pk=victim.pk).update(actor_username="someone-else")
+    with guard.lifted():
+        AuditEvent.objects.filter(pk=victim.pk).update(actor_username="someone-else")
     response = client_for(world.auditor).post("/audit/verify/", follow=True)
-    assert "审计链在第" in text(response) and str(victim.pk) in text(response)
+    assert "审计链不完整" in text(response) and f"第 {victim.pk} 条" in text(response)
 
 
 def test_chain_check_needs_a_post_and_a_reader(world, client_for):

@@ -118,7 +118,7 @@ def who_am_i(request):
 
 def _node_for(role: str, code: str) -> tuple[Division | None, School | None]:
     # Org codes are public identifiers (GB/T 2260, 学校标识码); whether the actor may place an account
-    # there is create_account's decision (403), not this lookup's.
+    # there is create_account's decision (404 outside his subtree, 403 at or above his level), not this lookup's.
     if role in SCHOOL_ROLES:
         school = School.objects.filter(pk=code).first()
         if school is None:
@@ -132,10 +132,11 @@ def _node_for(role: str, code: str) -> tuple[Division | None, School | None]:
     return division, None
 
 
-@router.post("/accounts", response={201: AccountOut, **errors(400, 401, 403, 409, 422)},
+@router.post("/accounts", response={201: AccountOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="为本辖区下级单位或学校建立账号")
 def create_account_endpoint(request, payload: AccountIn):
-    """只有县、市、省级主管部门可以建立账号,且只能建在本辖区之内;学校账号和审计员调用时返回 403。"""
+    """只有县、市、省级主管部门可以建立账号,且只能建在本辖区之内:学校账号和审计员调用时返回 403,
+    单位不在本辖区之内时返回 404(与不存在的单位无从区分,并记入审计日志)。"""
     division, school = _node_for(payload.role, payload.org.strip())
     user = create_account(
         request.user, username=payload.username, password=payload.password, role=payload.role,

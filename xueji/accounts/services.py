@@ -42,6 +42,18 @@ def _org_below_actor(actor: User, division: Division | None, school: School | No
     return division is not None and covers_division(actor, division) and division.code != actor.division_id
 
 
+def _refuse_node(actor: User, division: Division | None, school: School | None) -> None:
+    """A node outside the officer's subtree is absent to him (404, audited); his own node or one above it, or a
+    role that opens no accounts, is a matter of role (403)."""
+    node = school.tree_parent if school is not None else division
+    if actor.role in ("county", "city", "province") and node is not None and not covers_division(actor, node):
+        what = "学校" if school is not None else "单位"
+        raise NotFound(Violation(code="not_found", field="org", message=f"未找到该{what},或其不在您的管辖范围内"),
+                       actor=actor, action="account.create", object_type="school" if school else "division",
+                       object_id=(school or division).pk)
+    raise Forbidden("只能为本辖区下级单位或学校建立账号")
+
+
 def create_account(actor: User, *, username: str, password: str, role: str, division: Division | None = None,
                    school: School | None = None, display_name: str = "", phone: str = "") -> User:
     problems = []
@@ -65,7 +77,7 @@ def create_account(actor: User, *, username: str, password: str, role: str, divi
         raise RuleViolation(problems)
     own_node_auditor = role == Role.AUDITOR and division is not None and division.code == actor.division_id
     if not (own_node_auditor or _org_below_actor(actor, division, school)):
-        raise Forbidden("只能为本辖区下级单位或学校建立账号")
+        _refuse_node(actor, division, school)
     try:
         with transaction.atomic():
             user = User(username=username.strip(), role=role, division=division, school=school,

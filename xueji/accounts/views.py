@@ -5,7 +5,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xueji.core.errors import Conflict, Forbidden, RuleViolation
+from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from xueji.orgs.models import Division, School
 from xueji.orgs.permissions import DivisionPolicy, SchoolPolicy
 from xueji.web.pages import form_errors, page, paginate, require
@@ -49,7 +49,7 @@ def _create(request) -> tuple[dict, list[str], int] | None:
         account = create_account(request.user, username=form.get("username", ""), password=form.get("password", ""),
                                  role=role, division=division, school=school,
                                  display_name=form.get("display_name", "").strip(), phone=form.get("phone", "").strip())
-    except (RuleViolation, Conflict, Forbidden) as exc:
+    except (RuleViolation, Conflict, Forbidden, NotFound) as exc:
         errors, error_list = form_errors(exc)
         for field, target in ORG_FIELDS.items():
             if field in errors:

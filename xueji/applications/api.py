@@ -274,6 +274,6 @@ def evidence_response(item) -> FileResponse:
     try:
         handle = item.file.open("rb")
     except (FileNotFoundError, OSError):
-        raise NotFound("材料文件缺失,请联系系统管理员") from None
+        raise NotFound("材料文件缺失,请联系系统管理员", refusal=False) from None
     # Inline: a scan is read in the browser; the original name is kept for saving it.
     return FileResponse(handle, content_type=item.content_type, filename=item.original_name or "evidence")

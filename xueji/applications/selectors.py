@@ -101,9 +101,8 @@ def find_application(user, application_id, *, purpose: str = "view", audit_read:
     if str(application_id).isdigit():
         application = with_details(Application.objects.filter(pk=int(application_id))).first()
     if application is None or not ApplicationPolicy.user_can(user, "view", application):
-        audit.record_refusal(user, f"application.{purpose}", object_type="application",
-                             object_id=str(application_id), reason="不存在或超出管辖范围")
-        raise NotFound(NOT_FOUND)
+        raise NotFound(NOT_FOUND,
+                       actor=user, action=f"application.{purpose}", object_type="application", object_id=str(application_id))
     if audit_read:
         audit.record(user, f"application.{purpose}", obj=application)
     return application
@@ -114,7 +113,8 @@ def find_evidence(user, application_id, evidence_id) -> Evidence:
     application = find_application(user, application_id, purpose="evidence_view", audit_read=False)
     item = application.evidence.filter(pk=evidence_id).first() if str(evidence_id).isdigit() else None
     if item is None:
-        raise NotFound("未找到该证明材料")
+        raise NotFound("未找到该证明材料", actor=user, action="application.evidence_view", object_type="evidence",
+                       object_id=f"{application_id}/{evidence_id}")
     audit.record(user, "application.evidence_view", obj=application, details={"evidence": item.pk})
     return item
 

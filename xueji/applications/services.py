@@ -71,7 +71,8 @@ def _starting_school(actor, change, student: Student) -> School:
     check refuses the rest, e.g. a "transfer" to the student's own school."""
     receiving = bool(change.extra.get("receiving"))
     if not receiving and not StudentPolicy.user_can(actor, "view", student):
-        raise NotFound("未找到该学生,或该学生不在您的管辖范围内")
+        raise NotFound("未找到该学生,或该学生不在您的管辖范围内", actor=actor, action="application.submit",
+                       object_type="student", object_id=student.key)
     if actor.role not in change.starter_roles or (receiving and not actor.school_id):
         raise Forbidden(f"{change.label}申请须由学校学籍管理员发起")
     if receiving:
@@ -93,10 +94,11 @@ def _start_next_step(application: Application) -> Step | None:
     return step
 
 
-def _locked(actor, application_id: int) -> Application:
+def _locked(actor, application_id: int, purpose: str) -> Application:
     application = Application.objects.select_for_update().filter(pk=application_id).first()
     if application is None or not ApplicationPolicy.user_can(actor, "view", application):
-        raise NotFound("未找到该申请,或该申请不在您的管辖范围内")
+        raise NotFound("未找到该申请,或该申请不在您的管辖范围内", actor=actor, action=f"application.{purpose}",
+                       object_type="application", object_id=application_id)
     return application
 
 
@@ -120,7 +122,7 @@ def _role_label(role: str) -> str:
 def approve(actor, application_id: int, *, comment: str = "", expected_step: int | None = None) -> Application:
     """Agree at the current step; on the last one the change is applied to the record in the same transaction."""
     with transaction.atomic():
-        application = _locked(actor, application_id)
+        application = _locked(actor, application_id, "approve")
         step = _pending_step_for(actor, application, expected_step)
         _refuse_if_held(application)
         _decide(step, actor, Step.Status.APPROVED, comment)
@@ -168,7 +170,7 @@ def reject(actor, application_id: int, *, comment: str, expected_step: int | Non
     if not (comment or "").strip():
         raise RuleViolation(Violation(code="comment_required", field="comment", message="驳回须填写理由"))
     with transaction.atomic():
-        application = _locked(actor, application_id)
+        application = _locked(actor, application_id, "reject")
         step = _pending_step_for(actor, application, expected_step)
         _decide(step, actor, Step.Status.REJECTED, comment)
         application.steps.filter(status=Step.Status.WAITING).update(status=Step.Status.CANCELLED)
@@ -182,7 +184,7 @@ def reject(actor, application_id: int, *, comment: str, expected_step: int | Non
 def cancel(actor, application_id: int, *, comment: str = "") -> Application:
     """The starter withdraws a pending application; it stays on file as cancelled."""
     with transaction.atomic():
-        application = _locked(actor, application_id)
+        application = _locked(actor, application_id, "cancel")
         if application.status != Application.Status.PENDING:
             raise Conflict(Violation(code="already_decided", message=f"该申请已{application.get_status_display()},不能撤销"))
         if application.created_by_id != actor.pk:
@@ -234,7 +236,7 @@ def attach_evidence(actor, application_id: int, upload, kind: str = "") -> Evide
     if problems:
         raise RuleViolation(problems)
     with transaction.atomic():
-        application = _locked(actor, application_id)
+        application = _locked(actor, application_id, "evidence")
         if application.status != Application.Status.PENDING:
             raise Conflict(Violation(code="already_decided", message="申请已办结,不能再补充材料"))
         if actor.school_id != application.school_id:

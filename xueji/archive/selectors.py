@@ -30,12 +30,13 @@ def is_in_force(item: Discipline, on: datetime.date | None = None) -> bool:
             and (item.revoked_on is None or item.revoked_on > on))
 
 
-def find_discipline(user, discipline_id) -> Discipline:
+def find_discipline(user, discipline_id, *, purpose: str = "view") -> Discipline:
     """One measure, if the user may read its student; otherwise NotFound (absent and outside look the same)."""
     from xueji.core.errors import NotFound
     from xueji.students.permissions import StudentPolicy
 
     item = Discipline.objects.select_related("student", "school").filter(pk=discipline_id).first()
     if item is None or not StudentPolicy.user_can(user, "view", item.student):
-        raise NotFound("未找到该处分记录,或不在您的管辖范围内")
+        raise NotFound("未找到该处分记录,或不在您的管辖范围内", actor=user, action=f"discipline.{purpose}",
+                       object_type="discipline", object_id=discipline_id)
     return item

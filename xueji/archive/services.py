@@ -18,12 +18,13 @@ from .models import Discipline
 ACTIVE = ("在籍", "休学")
 
 
-def _may_edit(actor, student: Student) -> None:
+def _may_edit(actor, student: Student, action: str) -> None:
     if StudentPolicy.user_can(actor, "edit", student):
         return
     if StudentPolicy.user_can(actor, "view", student):
         raise Forbidden("处分由学生所在学校的学籍管理员记录")
-    raise NotFound("未找到该学生,或该学生不在您的管辖范围内")
+    raise NotFound("未找到该学生,或该学生不在您的管辖范围内", actor=actor, action=action, object_type="student",
+                   object_id=student.key)
 
 
 def _text(value, field: str, label: str) -> str:
@@ -35,7 +36,7 @@ def _text(value, field: str, label: str) -> str:
 
 def record_discipline(actor, student: Student, *, level: str, reason: str, decided_on: datetime.date,
                       ends_on: datetime.date | None = None) -> Discipline:
-    _may_edit(actor, student)
+    _may_edit(actor, student, "discipline.record")
     reason = _text(reason, "reason", "处分事由")
     if level == rules.PROBATION and ends_on is None:
         ends_on = rules.probation_end(decided_on)
@@ -69,8 +70,9 @@ def revoke_discipline(actor, discipline_id: int, *, reason: str,
         # Ordered by pk: the default order joins the student's class, which PostgreSQL cannot lock.
         item = Discipline.objects.select_for_update().filter(pk=discipline_id).order_by("pk").first()
         if item is None or not StudentPolicy.user_can(actor, "view", item.student):
-            raise NotFound("未找到该处分记录,或不在您的管辖范围内")
-        _may_edit(actor, item.student)
+            raise NotFound("未找到该处分记录,或不在您的管辖范围内", actor=actor, action="discipline.revoke",
+                           object_type="discipline", object_id=discipline_id)
+        _may_edit(actor, item.student, "discipline.revoke")
         if item.revoked_on is not None:
             raise Conflict(Violation(code="already_revoked", message="该处分已撤销"))
         if revoked_on < item.decided_on or revoked_on > timezone.localdate():

@@ -42,7 +42,7 @@ def record_page(request, key: str):
 @page
 @require_POST
 def revoke_page(request, pk: int):
-    item = selectors.find_discipline(request.user, pk)
+    item = selectors.find_discipline(request.user, pk, purpose="revoke")
     try:
         services.revoke_discipline(request.user, pk, reason=request.POST.get("reason", ""))
     except (RuleViolation, Conflict) as exc:

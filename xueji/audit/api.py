@@ -35,7 +35,10 @@ class AuditEventOut(Schema):
 class VerifyOut(Schema):
     intact: bool = Field(description="哈希链是否完整;false 表示有记录被篡改或删除")
     checked: int = Field(description="已核验的记录数")
-    broken_at: int | None = Field(None, description="第一条核验不通过的记录序号")
+    broken_at: int | None = Field(None, description="第一条核验不通过的记录序号(最新记录被删除时为 null)")
+    code: str = Field("", description="不完整的情形:edited 记录被改动或删除、gap 链序号断开、truncated 最新记录被删除、"
+                                      "rewritten 链被重新计算、bad_checkpoint 检查点签名不符;完整时为空")
+    message: str = Field("", description="中文说明;完整时为空")
 
 
 def event_json(event: AuditEvent) -> dict:
@@ -98,10 +101,7 @@ def list_events(
 
 @router.get("/verify", response={200: VerifyOut, **errors(401, 403)}, summary="核验审计日志的哈希链")
 def verify(request):
-    """从第一条记录起逐条重算哈希;任何一条被改动或删除,都会在该处断开。"""
+    """从第一条记录起逐条重算哈希,并与已签署的链头检查点比对:记录被改动、删除(含最新的记录)或链被重新计算,
+    都会被发现。核验通过后签署新的检查点。"""
     _require_reader(request.user, "audit.verify")
-    intact, checked, broken_at = services.verify_chain()
-    with transaction.atomic():
-        services.record(request.user, "audit.verify", object_type="audit",
-                        details={"intact": intact, "checked": checked, "broken_at": broken_at})
-    return {"intact": intact, "checked": checked, "broken_at": broken_at}
+    return services.verify(request.user).as_dict()

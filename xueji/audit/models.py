@@ -19,6 +19,9 @@ class AuditEvent(models.Model):
     reason = models.CharField("事由", max_length=500, blank=True)
     outcome = models.CharField("结果", max_length=10, default="ok")
     details = models.JSONField("详情", default=dict, blank=True)
+    # Position in the chain, without gaps (ids skip numbers when a transaction rolls back): a deleted row
+    # leaves a hole even if the hashes after it were recomputed.
+    seq = models.BigIntegerField("链序号", null=True, unique=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64)
 
@@ -34,3 +37,22 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, blank=True)
     last_event_id = models.BigIntegerField(default=0)
+    last_seq = models.BigIntegerField(default=0)
+    checkpoint_seq = models.BigIntegerField(default=0)
+
+
+class AuditCheckpoint(models.Model):
+    """The chain's head at a moment, signed with XUEJI_AUDIT_KEY (HMAC). Rows are only ever added (database
+    triggers refuse UPDATE and DELETE), and each is also appended to a file under XUEJI_DATA_DIR: deleting the
+    newest audit rows, or recomputing the chain after a deletion, no longer matches a signed head."""
+
+    at = models.DateTimeField("时间")
+    seq = models.BigIntegerField("链序号")
+    event_id = models.BigIntegerField("记录序号")
+    hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = "审计链检查点"
+        verbose_name_plural = "审计链检查点"

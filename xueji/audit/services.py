@@ -1,38 +1,15 @@
 """Writing and checking the audit chain. Callers run `record` inside the transaction of the change it records."""
 
-import hashlib
-import json
-
 from django.db import transaction
 from django.utils import timezone
 
-from xueji.core.middleware import current_client_ip
+from xueji.core.middleware import current_client_ip, note_refusal
 
-from .models import AuditChainHead, AuditEvent
+from . import chain
+from .models import AuditEvent
 
-GENESIS = "0" * 64
-
-
-def _digest(prev_hash: str, event: AuditEvent) -> str:
-    body = json.dumps(
-        [
-            prev_hash,
-            event.at.isoformat(),
-            event.actor_username,
-            event.org_code,
-            event.action,
-            event.object_type,
-            event.object_id,
-            event.source_ip,
-            event.reason,
-            event.outcome,
-            event.details,
-        ],
-        ensure_ascii=False,
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
+GENESIS = chain.GENESIS
+REFUSED_REASON = "不存在或超出管辖范围"
 
 
 def record(
@@ -52,47 +29,85 @@ def record(
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(getattr(obj, "key", None) or obj.pk)
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,
             actor_username=getattr(actor, "username", "") or "",
             org_code=getattr(actor, "org_code", "") or "",
-            action=action,
-            object_type=object_type,
+            action=action[:40],
+            object_type=object_type[:30],
             object_id=str(object_id)[:40],
-            source_ip=(source_ip if source_ip is not None else current_client_ip()) or "",
+            source_ip=((source_ip if source_ip is not None else current_client_ip()) or "")[:45],
             reason=reason[:500],
             outcome=outcome,
-            details=details or {},
-            prev_hash=head.last_hash or GENESIS,
+            details=chain.normalized(details),
         )
-        event.hash = _digest(event.prev_hash, event)
-        event.save()
-        head.last_hash, head.last_event_id = event.hash, event.pk
-        head.save(update_fields=["last_hash", "last_event_id"])
+        chain.append(event)
     return event
 
 
+class Refusal:
+    """A refused attempt waiting to be written (what a NotFound carries, for refusals that are not one)."""
+
+    def __init__(self, actor, action: str, object_type: str, object_id: str, reason: str):
+        self.actor, self.action, self.object_type, self.object_id = actor, action, object_type, object_id
+        self.reason = reason
+        self.audited = False
+
+
 def record_refusal(actor, action: str, *, object_type: str, object_id: str, reason: str = "") -> None:
-    """Log an attempt that was refused (for example a read outside the jurisdiction) in its own transaction,
-    so the trace survives the refused request's rollback."""
+    """Log an attempt that was refused (a role without the right, say). Within a request the row is written
+    when the view has returned, after the refused request's transaction rolled back; elsewhere at once."""
+    note_refusal(Refusal(actor, action, object_type, str(object_id), reason))
+
+
+def _fallback_action(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    name = getattr(match, "url_name", None) or ""
+    space = getattr(match, "namespace", "") or ""
+    return (f"{space}.{name}" if space and name else name or "lookup")[:40]
+
+
+def _fallback_object(request) -> str:
+    match = getattr(request, "resolver_match", None)
+    kwargs = getattr(match, "kwargs", None) or {}
+    return str(next(iter(kwargs.values()), ""))[:40]
+
+
+def write_refusal(refusal, request=None) -> None:
+    """Write one queued refusal (a NotFound or a Refusal) as a `denied` row, in its own transaction. A NotFound
+    that did not say what was asked for is still written, with the request's route and path."""
+    if refusal.audited:
+        return
+    refusal.audited = True
+    actor = refusal.actor
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
+    if not getattr(actor, "is_authenticated", False):
+        actor = None
+    details = {}
+    if request is not None:
+        details = {"method": request.method, "path": request.path[:300]}
+    action = refusal.action or (_fallback_action(request) if request is not None else "lookup")
+    object_id = refusal.object_id or (_fallback_object(request) if request is not None else "")
     with transaction.atomic(durable=not transaction.get_connection().in_atomic_block):
-        record(actor, action, object_type=object_type, object_id=object_id, reason=reason, outcome="denied")
+        record(actor, action, object_type=refusal.object_type, object_id=object_id,
+               reason=getattr(refusal, "reason", "") or REFUSED_REASON, outcome="denied", details=details)
 
 
-def verify_chain(batch: int = 5000) -> tuple[bool, int, int | None]:
-    """Walk the chain from the start: (intact, events checked, id of the first broken event)."""
-    prev = GENESIS
-    checked = 0
-    last_id = 0
-    while True:
-        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
-        if not rows:
-            return True, checked, None
-        for event in rows:
-            if event.prev_hash != prev or _digest(prev, event) != event.hash:
-                return False, checked, event.pk
-            prev = event.hash
-            checked += 1
-            last_id = event.pk
+def verify_chain() -> tuple[bool, int, int | None]:
+    """(intact, events checked, id of the first broken event): the short answer of `verify`."""
+    verdict = chain.verify()
+    return verdict.intact, verdict.checked, verdict.broken_at
+
+
+def verify(actor) -> "chain.Verdict":
+    """Check the chain, log the check, and sign the head when the chain held: the next check then also
+    sees a deletion of the rows written before this one."""
+    verdict = chain.verify()
+    with transaction.atomic():
+        record(actor, "audit.verify", object_type="audit", outcome="ok" if verdict.intact else "failed",
+               details=verdict.as_dict())
+        if verdict.intact:
+            chain.checkpoint()
+    return verdict

@@ -91,15 +91,12 @@ def verify_page(request):
     """Recompute the chain from the first event; an edited or deleted row breaks it there."""
     user = request.user
     _require_reader(user, "audit.verify")
-    intact, checked, broken_at = services.verify_chain()
-    with transaction.atomic():
-        services.record(user, "audit.verify", object_type="audit",
-                        details={"intact": intact, "checked": checked, "broken_at": broken_at})
-    result = {"intact": intact, "checked": checked, "broken_at": broken_at, "at": timezone.now()}
+    verdict = services.verify(user)
+    result = verdict.as_dict() | {"at": timezone.now()}
     if is_htmx(request):
         return render(request, "audit/_chain.html", {"chain": result})
-    if intact:
-        messages.success(request, f"审计链完整:已核验 {checked} 条记录,未发现篡改或删除。")
+    if verdict.intact:
+        messages.success(request, f"审计链完整:已核验 {verdict.checked} 条记录,与已签署的检查点相符,未发现篡改或删除。")
     else:
-        messages.error(request, f"审计链在第 {broken_at} 条记录处断开:该记录或其之前的记录被改动或删除,请立即上报。")
+        messages.error(request, f"审计链不完整:{verdict.message}。请立即上报。")
     return redirect("web:audit:list")

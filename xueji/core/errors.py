@@ -55,11 +55,30 @@ class Forbidden(ServiceError):
 
 
 class NotFound(ServiceError):
-    """Absent, or outside the caller's jurisdiction: the two are deliberately indistinguishable (HTTP 404)."""
+    """Absent, or outside the caller's jurisdiction: the two are deliberately indistinguishable (HTTP 404).
+
+    Every NotFound is a refusal the audit log must show (第四十四条): on creation it is handed to the request
+    context (xueji.core.middleware.note_refusal), which writes one `denied` row after the request's own
+    transaction has rolled back. The getters name what was asked for (`action`, `object_type`, `object_id`);
+    a bare NotFound is still logged, with the request's path. `refusal=False` marks a thing simply missing
+    from an object the caller may read (a photo never uploaded), which is no refusal.
+    """
 
     status = 404
     summary = "未找到,或不在您的管辖范围内"
     default_code = "not_found"
+
+    def __init__(self, violations: Iterable[Violation] | Violation | str = (), summary: str | None = None, *,
+                 actor=None, action: str = "", object_type: str = "", object_id: object = "", reason: str = "",
+                 refusal: bool = True):
+        super().__init__(violations, summary)
+        self.actor, self.action, self.object_type, self.reason = actor, action, object_type, reason
+        self.object_id = "" if object_id is None else str(object_id)
+        self.audited = not refusal
+        if refusal:
+            from xueji.core.middleware import note_refusal
+
+            note_refusal(self)
 
 
 def malformed(field: str | None, message: str) -> ServiceError:

@@ -241,9 +241,8 @@ def find_application(user, application_id) -> Application:
                .prefetch_related("steps", "steps__decider", "evidence", "student__family")
                .filter(pk=int(application_id)).first())
     if app is None or not ApplicationPolicy.user_can(user, "view", app):
-        audit.record_refusal(user, ACTION, object_type="application", object_id=str(application_id),
-                             reason="不存在或超出管辖范围")
-        raise NotFound(NOT_FOUND)
+        raise NotFound(NOT_FOUND,
+                       actor=user, action=ACTION, object_type="application", object_id=str(application_id))
     return app
 
 

@@ -61,9 +61,8 @@ def find_class(user, class_id: int, *, school_code: str | None = None) -> School
         qs = qs.filter(school_id=school_code)
     school_class = qs.filter(pk=class_id).first()
     if school_class is None or not ClassPolicy.user_can(user, "view", school_class):
-        audit.record_refusal(user, CLASS_ACTION, object_type="schoolclass", object_id=str(class_id),
-                             reason="不存在或超出管辖范围")
-        raise NotFound("未找到该班级,或该班级不在您的管辖范围内")
+        raise NotFound("未找到该班级,或该班级不在您的管辖范围内",
+                       actor=user, action=CLASS_ACTION, object_type="schoolclass", object_id=str(class_id))
     return school_class
 
 

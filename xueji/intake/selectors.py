@@ -2,7 +2,6 @@
 
 from django.db.models import QuerySet
 
-from xueji.audit import services as audit
 from xueji.core.errors import Forbidden, NotFound
 from xueji.core.masking import mask_id, mask_student_number
 from xueji.orgs.permissions import SchoolPolicy
@@ -22,9 +21,8 @@ def find_batch(user, batch_id) -> ImportBatch:
     """The batch if the user may see it; otherwise NotFound, and the attempt is logged."""
     batch = batches_for(user).filter(pk=batch_id).first() if str(batch_id).isdigit() else None
     if batch is None:
-        audit.record_refusal(user, "intake.view", object_type="importbatch", object_id=str(batch_id),
-                             reason="不存在或超出管辖范围")
-        raise NotFound("未找到该导入批次,或不在您的管辖范围内")
+        raise NotFound("未找到该导入批次,或不在您的管辖范围内",
+                       actor=user, action="intake.view", object_type="importbatch", object_id=str(batch_id))
     return batch
 
 
@@ -44,9 +42,8 @@ def find_case(user, case_id) -> DuplicateCase:
     require_case_role(user)
     case = cases_for(user).filter(pk=case_id).first() if str(case_id).isdigit() else None
     if case is None:
-        audit.record_refusal(user, "duplicate.view", object_type="duplicatecase", object_id=str(case_id),
-                             reason="不存在或超出管辖范围")
-        raise NotFound("未找到该疑似重复记录,或不在您的管辖范围内")
+        raise NotFound("未找到该疑似重复记录,或不在您的管辖范围内",
+                       actor=user, action="duplicate.view", object_type="duplicatecase", object_id=str(case_id))
     return case
 
 

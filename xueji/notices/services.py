@@ -56,7 +56,9 @@ def mark_read(user, reminder_id: int) -> Reminder:
     with transaction.atomic():
         reminder = Reminder.objects.select_for_update().filter(pk=reminder_id, user=user).first()
         if reminder is None:
-            raise NotFound("未找到该提醒")
+            # Another user's reminder is as absent as a missing one, and the attempt is audited the same way.
+            raise NotFound("未找到该提醒", actor=user, action="reminder.read", object_type="reminder",
+                           object_id=reminder_id)
         now = timezone.now()
         Reminder.objects.filter(user=user, step_id=reminder.step_id, read_at__isnull=True).update(read_at=now)
         reminder.refresh_from_db()

@@ -2,7 +2,6 @@
 
 from django.db.models import QuerySet
 
-from xueji.audit import services as audit
 from xueji.core.errors import NotFound
 
 from .models import Division, School, SchoolClass
@@ -13,10 +12,21 @@ def find_school(user, code: str, *, purpose: str = "view") -> School:
     """The school if the user's subtree holds it; otherwise NotFound, and the attempt is logged."""
     school = SchoolPolicy.visible_to(user).select_related("county", "city").filter(pk=(code or "").strip()).first()
     if school is None:
-        audit.record_refusal(user, f"school.{purpose}", object_type="school", object_id=code,
-                             reason="不存在或超出管辖范围")
-        raise NotFound("未找到该学校,或该学校不在您的管辖范围内")
+        raise NotFound("未找到该学校,或该学校不在您的管辖范围内",
+                       actor=user, action=f"school.{purpose}", object_type="school", object_id=code)
     return school
+
+
+def find_class(user, pk, *, purpose: str = "view") -> SchoolClass:
+    """The class if the user may see it; otherwise NotFound (absent and outside look the same), logged."""
+    school_class = None
+    if str(pk).isdigit():
+        school_class = (SchoolClass.objects.select_related("school", "school__county", "school__city")
+                        .filter(pk=int(pk)).first())
+    if school_class is None or not ClassPolicy.user_can(user, "view", school_class):
+        raise NotFound("未找到该班级,或其不在您的管辖范围内",
+                       actor=user, action=f"class.{purpose}", object_type="schoolclass", object_id=pk)
+    return school_class
 
 
 def find_org(user, code: str) -> Division | School:
@@ -25,9 +35,8 @@ def find_org(user, code: str) -> Division | School:
     if len(code) == 6:
         division = DivisionPolicy.visible_to(user).select_related("parent").filter(pk=code).first()
         if division is None:
-            audit.record_refusal(user, "org.view", object_type="division", object_id=code,
-                                 reason="不存在或超出管辖范围")
-            raise NotFound("未找到该单位,或该单位不在您的管辖范围内")
+            raise NotFound("未找到该单位,或该单位不在您的管辖范围内",
+                           actor=user, action="org.view", object_type="division", object_id=code)
         return division
     return find_school(user, code)
 

@@ -51,7 +51,8 @@ def create_school(actor, *, code: str, name: str, school_type: str, county: Divi
 def create_class(actor, school: School, *, grade: int, name: str, entry_year: int, campus: Campus | None = None,
                  head_teacher: str = "") -> SchoolClass:
     if not SchoolPolicy.user_can(actor, "view", school):
-        raise NotFound("未找到该学校,或该学校不在您的管辖范围内")
+        raise NotFound("未找到该学校,或该学校不在您的管辖范围内", actor=actor, action="class.create",
+                       object_type="school", object_id=school.pk)
     if not SchoolPolicy.user_can(actor, "manage_classes", school):
         raise Forbidden("只有学校学籍管理员或主管部门可以建立班级")
     problems = []

@@ -11,13 +11,14 @@ from xueji.web import summaries
 from xueji.web.pages import form_errors, org_crumbs, page, visible_or_404
 
 from . import selectors, services
-from .models import Campus, School, SchoolClass
-from .permissions import ClassPolicy, SchoolPolicy
+from .models import Campus, School
+from .permissions import SchoolPolicy
 
 
 @page
 def division_page(request, code: str):
-    visible_or_404(len(code) == 6 and code.isdigit(), "未找到该行政区划")
+    visible_or_404(len(code) == 6 and code.isdigit(), "未找到该行政区划",
+                   action="org.view", object_type="division", object_id=code)
     division = selectors.find_org(request.user, code)
     context = {
         "division": division,
@@ -100,9 +101,7 @@ def create_class_page(request, code: str):
 
 @page
 def class_page(request, pk: int):
-    school_class = SchoolClass.objects.filter(pk=pk).select_related("school", "school__county", "school__city").first()
-    visible_or_404(school_class is not None and ClassPolicy.user_can(request.user, "view", school_class),
-                   "未找到该班级,或其不在您的管辖范围内")
+    school_class = selectors.find_class(request.user, pk)
     students = list(search_students(request.user, school_class=school_class.pk))
     audit_search(request.user, "", {"school_class": school_class.pk}, len(students))
     normal, hard = school_class.caps

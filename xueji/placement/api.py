@@ -191,9 +191,8 @@ def _students(user, keys: list[str]):
 def _class(user, pk: int) -> SchoolClass:
     school_class = SchoolClass.objects.select_related("school").filter(pk=pk).first()
     if school_class is None or not ClassPolicy.user_can(user, "view", school_class):
-        audit.record_refusal(user, "placement.class", object_type="schoolclass", object_id=str(pk),
-                             reason="不存在或超出管辖范围")
-        raise NotFound(Violation(code="not_found", field="class_id", message="未找到该班级,或其不在您的管辖范围内"))
+        raise NotFound(Violation(code="not_found", field="class_id", message="未找到该班级,或其不在您的管辖范围内"),
+                       actor=user, action="placement.class", object_type="schoolclass", object_id=str(pk))
     return school_class
 
 

@@ -9,7 +9,6 @@ from datetime import date
 from django.db.models import Count, F, Q
 
 from xueji.applications.engine import TRANSITIONS
-from xueji.audit import services as audit
 from xueji.core.errors import NotFound
 from xueji.orgs.models import SchoolClass
 from xueji.policy import province
@@ -40,9 +39,8 @@ def find_plan(user, pk, *, purpose: str = "view") -> PlacementPlan:
         plan = PlanPolicy.visible_to(user).select_related("school", "school__county", "school__city",
                                                            "authority").filter(pk=int(pk)).first()
     if plan is None:
-        audit.record_refusal(user, f"placement.{purpose}", object_type="placementplan", object_id=str(pk),
-                             reason="不存在或超出管辖范围")
-        raise NotFound("未找到该编班方案,或其不在您的管辖范围内")
+        raise NotFound("未找到该编班方案,或其不在您的管辖范围内",
+                       actor=user, action=f"placement.{purpose}", object_type="placementplan", object_id=str(pk))
     return plan
 
 

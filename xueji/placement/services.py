@@ -44,7 +44,8 @@ def form_classes(actor, school: School, *, grade: int, entry_year: int, count: i
                  campus: Campus | None = None) -> list[SchoolClass]:
     """Create `count` classes named "1班", "2班", … for a grade, all or none."""
     if not SchoolPolicy.user_can(actor, "view", school):
-        raise NotFound("未找到该学校,或该学校不在您的管辖范围内")
+        raise NotFound("未找到该学校,或该学校不在您的管辖范围内",
+                       actor=actor, action="placement.classes", object_type="school", object_id=school.pk)
     if not 1 <= int(count or 0) <= MAX_NEW_CLASSES:
         raise RuleViolation(Violation(code="invalid_count", field="count",
                                       message=f"班级个数须为1至{MAX_NEW_CLASSES}之间的整数"))
@@ -64,7 +65,8 @@ def _editable(actor, plan: PlacementPlan, verb: str) -> PlacementPlan:
     """Re-read the plan under its row lock and make sure the actor may edit it in its current state."""
     plan = PlacementPlan.objects.select_for_update(of=("self",)).select_related("school").get(pk=plan.pk)
     if not PlanPolicy.user_can(actor, "view", plan):
-        raise NotFound("未找到该编班方案,或其不在您的管辖范围内")
+        raise NotFound("未找到该编班方案,或其不在您的管辖范围内",
+                       actor=actor, action=f"placement.{verb}", object_type="placementplan", object_id=plan.pk)
     if not PlanPolicy.user_can(actor, "edit", plan):
         raise Forbidden("只有本校学籍管理员可以编班")
     if plan.status != Status.DRAFT:
@@ -131,7 +133,8 @@ def create_plan(actor, school: School, *, grade: int, entry_year: int, mode: str
     if not PlanPolicy.can_create_at(actor, school):
         if SchoolPolicy.user_can(actor, "view", school):
             raise Forbidden("编班由学校学籍管理员进行,主管部门负责审核(第十三条)")
-        raise NotFound("未找到该学校,或该学校不在您的管辖范围内")
+        raise NotFound("未找到该学校,或该学校不在您的管辖范围内",
+                       actor=actor, action="placement.create", object_type="school", object_id=school.pk)
     problems = []
     if grade not in school.grades:
         problems.append(Violation(code="grade_not_offered", field="grade",
@@ -303,7 +306,8 @@ def submit(actor, plan: PlacementPlan, *, reason: str = "") -> PlacementPlan:
 def _decidable(actor, plan: PlacementPlan) -> PlacementPlan:
     plan = PlacementPlan.objects.select_for_update(of=("self",)).select_related("school", "authority").get(pk=plan.pk)
     if not PlanPolicy.user_can(actor, "view", plan):
-        raise NotFound("未找到该编班方案,或其不在您的管辖范围内")
+        raise NotFound("未找到该编班方案,或其不在您的管辖范围内",
+                       actor=actor, action="placement.decide", object_type="placementplan", object_id=plan.pk)
     if not PlanPolicy.user_can(actor, "decide", plan):
         authority = plan.school.authority_for(plan.grade)
         raise Forbidden(Violation(code="not_the_authority", article="第十三条",
@@ -375,7 +379,8 @@ def cancel(actor, plan: PlacementPlan) -> PlacementPlan:
     with transaction.atomic():
         plan = PlacementPlan.objects.select_for_update(of=("self",)).select_related("school").get(pk=plan.pk)
         if not PlanPolicy.user_can(actor, "view", plan):
-            raise NotFound("未找到该编班方案,或其不在您的管辖范围内")
+            raise NotFound("未找到该编班方案,或其不在您的管辖范围内",
+                           actor=actor, action="placement.cancel", object_type="placementplan", object_id=plan.pk)
         if not PlanPolicy.user_can(actor, "edit", plan):
             raise Forbidden("只有本校学籍管理员可以撤回编班方案")
         if not plan.is_open:
@@ -394,7 +399,8 @@ def place_student(actor, student: Student, school_class: SchoolClass, *, reason:
     The seat is taken now (the hard cap refuses at once, 第十三条); the student moves when it is approved."""
     if not StudentPolicy.user_can(actor, "view", student) or not SchoolPolicy.user_can(actor, "view",
                                                                                         school_class.school):
-        raise NotFound("未找到该学生或班级,或其不在您的管辖范围内")
+        raise NotFound("未找到该学生或班级,或其不在您的管辖范围内",
+                       actor=actor, action="placement.student", object_type="student", object_id=student.pk)
     if school_class.school_id != student.school_id:
         raise RuleViolation(Violation(code="class_of_other_school", field="school_class",
                                       message="只能编入学生所在学校的班级"))

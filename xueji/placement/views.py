@@ -162,14 +162,16 @@ def plan_page(request, pk: int):
 def _students_from(request, plan: PlacementPlan):
     ids = {i for i in (_int(v) for v in request.POST.getlist("students")) if i}
     students = list(StudentPolicy.visible_to(request.user).filter(pk__in=ids))
-    visible_or_404(len(students) == len(ids), "所选学生不存在,或不在您的管辖范围内")
+    visible_or_404(len(students) == len(ids), "所选学生不存在,或不在您的管辖范围内", action="placement.students",
+                   object_type="student", object_id=",".join(str(i) for i in sorted(ids - {s.pk for s in students})))
     return students
 
 
 def _target_class(request) -> SchoolClass | None:
     school_class = SchoolClass.objects.filter(pk=_int(request.POST.get("class_id")) or 0).first()
     if school_class is not None:
-        visible_or_404(ClassPolicy.user_can(request.user, "view", school_class), "未找到该班级")
+        visible_or_404(ClassPolicy.user_can(request.user, "view", school_class), "未找到该班级",
+                       action="placement.class", object_type="schoolclass", object_id=school_class.pk)
     return school_class
 
 
@@ -241,9 +243,8 @@ def plan_cancel(request, pk: int):
 def _find_class(request, pk: int) -> SchoolClass:
     school_class = SchoolClass.objects.select_related("school").filter(pk=pk).first()
     if school_class is None or not ClassPolicy.user_can(request.user, "view", school_class):
-        audit.record_refusal(request.user, "placement.class", object_type="schoolclass", object_id=str(pk),
-                             reason="不存在或超出管辖范围")
-        visible_or_404(False, "未找到该班级,或其不在您的管辖范围内")
+        visible_or_404(False, "未找到该班级,或其不在您的管辖范围内", actor=request.user, action="placement.class",
+                       object_type="schoolclass", object_id=pk)
     return school_class
 
 
@@ -261,7 +262,8 @@ def place_student(request, pk: int):
                                     tail="插班编入")}
     if request.method == "POST":
         student = StudentPolicy.visible_to(request.user).filter(pk=_int(request.POST.get("student")) or 0).first()
-        visible_or_404(student is not None, "未找到该学生,或其不在您的管辖范围内")
+        visible_or_404(student is not None, "未找到该学生,或其不在您的管辖范围内", action="placement.student",
+                       object_type="student", object_id=request.POST.get("student", ""))
         try:
             plan = services.place_student(request.user, student, school_class, reason=request.POST.get("reason", ""))
         except REFUSALS as exc:

@@ -122,5 +122,5 @@ def read_photo(request, key: str):
     """返回 image/jpeg;未上传照片时返回 404。"""
     student = selectors.find_student(request.user, key, purpose="photo_view")
     if not student.photo:
-        raise NotFound("该学生尚未上传照片")
+        raise NotFound("该学生尚未上传照片", refusal=False)  # the record is readable: no refusal
     return FileResponse(student.photo.open("rb"), content_type="image/jpeg")

@@ -43,9 +43,8 @@ def find_student(user, key: str, *, purpose: str = "view", audit_read: bool = Tr
     """The student named by `key` if the user may read him; otherwise NotFound, and the attempt is logged."""
     student = resolve_key(key)
     if student is None or not StudentPolicy.user_can(user, "view", student):
-        audit.record_refusal(user, f"student.{purpose}", object_type="student", object_id=key,
-                             reason="不存在或超出管辖范围")
-        raise NotFound("未找到该学生,或该学生不在您的管辖范围内")
+        raise NotFound("未找到该学生,或该学生不在您的管辖范围内",
+                       actor=user, action=f"student.{purpose}", object_type="student", object_id=key)
     if audit_read:
         audit.record(user, f"student.{purpose}", obj=student)
     return student

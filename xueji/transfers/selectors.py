@@ -55,9 +55,8 @@ def overdue_handovers(user, today: datetime.date | None = None) -> QuerySet[Arch
 def find_handover(user, handover_id) -> ArchiveHandover:
     item = handovers(user).filter(pk=handover_id).first() if str(handover_id).isdigit() else None
     if item is None:
-        audit.record_refusal(user, "handover.view", object_type="archivehandover", object_id=str(handover_id),
-                             reason="不存在或超出管辖范围")
-        raise NotFound("未找到该档案移交记录,或不在您的管辖范围内")
+        raise NotFound("未找到该档案移交记录,或不在您的管辖范围内",
+                       actor=user, action="handover.view", object_type="archivehandover", object_id=str(handover_id))
     return item
 
 
@@ -79,9 +78,8 @@ def former_students(user, school: School | None = None) -> QuerySet[Enrolment]:
 def find_former(user, enrolment_id) -> Enrolment:
     item = former_students(user).filter(pk=enrolment_id).first() if str(enrolment_id).isdigit() else None
     if item is None:
-        audit.record_refusal(user, "former_student.view", object_type="enrolment", object_id=str(enrolment_id),
-                             reason="不存在或超出管辖范围")
-        raise NotFound("未找到该转出学生记录,或不在您的管辖范围内")
+        raise NotFound("未找到该转出学生记录,或不在您的管辖范围内",
+                       actor=user, action="former_student.view", object_type="enrolment", object_id=str(enrolment_id))
     audit.record(user, "former_student.view", obj=item, details={"school": item.school_id})
     return item
 
@@ -128,9 +126,8 @@ def find_package(user, application_id) -> TransferPackage:
     """The package a completed outgoing transfer issued, for whoever may see that application."""
     application = Application.objects.filter(pk=application_id).first() if str(application_id).isdigit() else None
     if application is None or not ApplicationPolicy.user_can(user, "view", application):
-        audit.record_refusal(user, "transfer.package", object_type="application", object_id=str(application_id),
-                             reason="不存在或超出管辖范围")
-        raise NotFound("未找到该申请,或该申请不在您的管辖范围内")
+        raise NotFound("未找到该申请,或该申请不在您的管辖范围内",
+                       actor=user, action="transfer.package", object_type="application", object_id=str(application_id))
     package = (TransferPackage.objects.filter(application=application, direction=TransferPackage.Direction.OUT)
                .order_by("-id").first())
     if package is None:

@@ -86,9 +86,9 @@ def lookup(actor, *, student_number: str, name: str, id_number: str) -> Student:
         alias = StudentNumber.objects.filter(number=number).select_related("student").first()
         student = alias.student if alias else None
     if student is None or student.name != name or (student.id_number or "").upper() != id_number:
-        audit.record_refusal(actor, "transfer.lookup", object_type="student", object_id=number[:40],
-                             reason="学籍号、姓名、身份证件号不相符或不存在")
-        raise NotFound("未找到学籍号、姓名、身份证件号同时相符的学生,请核对监护人提供的材料")
+        raise NotFound("未找到学籍号、姓名、身份证件号同时相符的学生,请核对监护人提供的材料",
+                       actor=actor, action="transfer.lookup", object_type="student", object_id=number[:40],
+                       reason="学籍号、姓名、身份证件号不相符或不存在")
     audit.record(actor, "transfer.lookup", obj=student, reason="转入申请核对学生身份")
     return student
 

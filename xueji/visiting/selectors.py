@@ -44,9 +44,8 @@ def visible(user) -> QuerySet[VisitingStay]:
 def find_stay(user, stay_id) -> VisitingStay:
     stay = visible(user).filter(pk=stay_id).first() if str(stay_id).isdigit() else None
     if stay is None:
-        audit.record_refusal(user, "visiting.view", object_type="visiting_stay", object_id=str(stay_id)[:40],
-                             reason="不存在或超出管辖范围")
-        raise NotFound("未找到该借读记录,或不在您的管辖范围内")
+        raise NotFound("未找到该借读记录,或不在您的管辖范围内",
+                       actor=user, action="visiting.view", object_type="visiting_stay", object_id=str(stay_id)[:40])
     audit.record(user, "visiting.view", obj=stay, details={"student": stay.student_id})
     return stay
 

@@ -37,10 +37,11 @@ def require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def visible_or_404(allowed: bool, message: str = "未找到,或不在您的管辖范围内") -> None:
-    # Outside the jurisdiction looks exactly like absent (design.md: do not reveal which).
+def visible_or_404(allowed: bool, message: str = "未找到,或不在您的管辖范围内", **asked) -> None:
+    """Outside the jurisdiction looks exactly like absent (design.md: do not reveal which). A NotFound, so the
+    refusal is audited like every other; `asked` names it (action=, object_type=, object_id=)."""
     if not allowed:
-        raise Http404(message)
+        raise NotFound(message, **asked)
 
 
 def violation_text(v) -> str:
