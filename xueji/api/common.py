@@ -7,14 +7,26 @@ import json
 from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
-from ninja import Field, Schema
+from ninja import Field, Query, Schema
 from pydantic import BeforeValidator
 
 from xueji.core.errors import malformed
+from xueji.core.inputs import FIRST_YEAR, LAST_YEAR, MAX_ID
 
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 200
+# Far beyond any real list (200 × 100,000 rows), and an offset both databases take without overflowing.
+MAX_PAGE = 100_000
+
+# The bounded numbers every list and every path takes: an out-of-range value is a 400 naming the field and
+# the range, never an overflow in the database. A list declares `page: PageNumber = 1, page_size: PageSize = 50`;
+# a path `{application_id}` declares `application_id: ObjectId`.
+PageNumber = Annotated[int, Query(description=f"页码,1–{MAX_PAGE}", ge=1, le=MAX_PAGE)]
+PageSize = Annotated[int, Query(description=f"每页条数,1–{MAX_PAGE_SIZE}", ge=1, le=MAX_PAGE_SIZE)]
+ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A school year or entry year: the registry's years (the calendar and the classes use the same window).
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 
 class ErrorItem(Schema):
@@ -43,6 +55,8 @@ class Page(Schema, Generic[T]):
 
 def paginate(queryset, page: int, page_size: int, to_json) -> tuple[dict, int]:
     """One page of `queryset` in the envelope, plus the total (callers audit searches with it)."""
+    if not (1 <= page <= MAX_PAGE and 1 <= page_size <= MAX_PAGE_SIZE):
+        raise malformed("page", f"页码 page 须为 1–{MAX_PAGE} 的整数,每页条数 page_size 须为 1–{MAX_PAGE_SIZE}")
     count = queryset.count()
     start = (page - 1) * page_size
     rows = [to_json(obj) for obj in queryset[start:start + page_size]]

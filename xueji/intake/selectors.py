@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 
 from xueji.audit import services as audit
 from xueji.core.errors import Forbidden, NotFound
+from xueji.core.inputs import parse_id
 from xueji.core.masking import mask_id
 from xueji.orgs.permissions import SchoolPolicy
 from xueji.students.models import Student
@@ -20,7 +21,7 @@ def batches_for(user, school=None) -> QuerySet[ImportBatch]:
 
 def find_batch(user, batch_id) -> ImportBatch:
     """The batch if the user may see it; otherwise NotFound, and the attempt is logged."""
-    batch = batches_for(user).filter(pk=batch_id).first() if str(batch_id).isdigit() else None
+    batch = batches_for(user).filter(pk=parse_id(batch_id)).first() if parse_id(batch_id) else None
     if batch is None:
         audit.record_refusal(user, "intake.view", object_type="importbatch", object_id=str(batch_id),
                              reason="不存在或超出管辖范围")
@@ -42,7 +43,7 @@ def cases_for(user, status: str | None = None) -> QuerySet[DuplicateCase]:
 
 def find_case(user, case_id) -> DuplicateCase:
     require_case_role(user)
-    case = cases_for(user).filter(pk=case_id).first() if str(case_id).isdigit() else None
+    case = cases_for(user).filter(pk=parse_id(case_id)).first() if parse_id(case_id) else None
     if case is None:
         audit.record_refusal(user, "duplicate.view", object_type="duplicatecase", object_id=str(case_id),
                              reason="不存在或超出管辖范围")

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xueji.core.errors import Conflict, RuleViolation
+from xueji.core.inputs import is_digits
 from xueji.policy.fields import GRADE_LABELS
 from xueji.students.selectors import audit_search, search_students
 from xueji.web import summaries
@@ -17,7 +18,7 @@ from .permissions import ClassPolicy, SchoolPolicy
 
 @page
 def division_page(request, code: str):
-    visible_or_404(len(code) == 6 and code.isdigit(), "未找到该行政区划")
+    visible_or_404(len(code) == 6 and is_digits(code), "未找到该行政区划")
     division = selectors.find_org(request.user, code)
     context = {
         "division": division,

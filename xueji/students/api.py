@@ -9,8 +9,9 @@ from django.http import FileResponse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
-from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
+from xueji.api.common import Page, PageNumber, PageSize, errors, paginate
 from xueji.core.errors import NotFound
+from xueji.core.inputs import MAX_ID
 from xueji.orgs.selectors import find_school
 
 from . import selectors, services
@@ -56,9 +57,9 @@ def search_students(
     school: str | None = Query(None, description="学校标识码"),
     status: str | None = Query(None, description="学籍状态,如 在籍、待注册"),
     grade: int | None = Query(None, ge=1, le=12, description="年级 1–12"),
-    school_class: int | None = Query(None, alias="class", description="班级ID"),
-    page: int = Query(1, ge=1, description="页码"),
-    page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数"),
+    school_class: int | None = Query(None, alias="class", ge=1, le=MAX_ID, description="班级ID"),
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ):
     """列表中的身份证件号以掩码显示;每次查找都记入审计日志。"""
     qs = selectors.search_students(request.user, q, school=school, status=status, grade=grade,
