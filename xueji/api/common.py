@@ -7,8 +7,11 @@ import json
 from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
+import annotated_types
 from ninja import Field, Query, Schema
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WrapValidator
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
 from xueji.core.errors import malformed
 from xueji.core.inputs import FIRST_YEAR, LAST_YEAR, MAX_ID
@@ -19,14 +22,35 @@ MAX_PAGE_SIZE = 200
 # Far beyond any real list (200 × 100,000 rows), and an offset both databases take without overflowing.
 MAX_PAGE = 100_000
 
+
+def bounded(kind: type, low, high):
+    """`kind` between low and high inclusive (published in the OpenAPI as minimum/maximum); a value outside is
+    refused with both bounds, so the message names the whole allowed range, not only the side it crossed."""
+
+    def check(value, handler):
+        try:
+            return handler(value)
+        except PydanticValidationError as exc:
+            if any(e["type"] in _BOUND_ERRORS for e in exc.errors()):
+                raise PydanticCustomError("out_of_range", "Input should be from {ge} to {le}",
+                                          {"ge": low, "le": high}) from None
+            raise
+
+    # Bare constraints, not a Field: a Field here would override the default a Query(...) gives the parameter.
+    return Annotated[kind, annotated_types.Ge(low), annotated_types.Le(high), WrapValidator(check)]
+
+
+_BOUND_ERRORS = ("greater_than_equal", "less_than_equal", "greater_than", "less_than")
+
 # The bounded numbers every list and every path takes: an out-of-range value is a 400 naming the field and
 # the range, never an overflow in the database. A list declares `page: PageNumber = 1, page_size: PageSize = 50`;
 # a path `{application_id}` declares `application_id: ObjectId`.
-PageNumber = Annotated[int, Query(description=f"页码,1–{MAX_PAGE}", ge=1, le=MAX_PAGE)]
-PageSize = Annotated[int, Query(description=f"每页条数,1–{MAX_PAGE_SIZE}", ge=1, le=MAX_PAGE_SIZE)]
-ObjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# (The defaults are repeated inside Query: ninja merges it into the field and would otherwise lose them.)
+PageNumber = Annotated[bounded(int, 1, MAX_PAGE), Query(1, description=f"页码,1–{MAX_PAGE}")]
+PageSize = Annotated[bounded(int, 1, MAX_PAGE_SIZE), Query(50, description=f"每页条数,1–{MAX_PAGE_SIZE}")]
+ObjectId = bounded(int, 1, MAX_ID)
 # A school year or entry year: the registry's years (the calendar and the classes use the same window).
-Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
+Year = bounded(int, FIRST_YEAR, LAST_YEAR)
 
 
 class ErrorItem(Schema):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from xueji.api.common import ObjectId
+from xueji.api.common import ObjectId, bounded
 from xueji.core.masking import mask_id
 from xueji.policy.fields import GRADE_LABELS
 
@@ -28,8 +28,8 @@ class StrictIn(Schema):
 
 class DecisionIn(StrictIn):
     comment: str = Field("", max_length=500, description="审核意见;驳回时必填,写明理由")
-    expected_step: int | None = Field(
-        None, ge=1, le=99, description="办理的是第几个环节(页面打开时的当前环节)。该环节已被他人办理时返回 409,避免重复办理")
+    expected_step: bounded(int, 1, 99) | None = Field(
+        None, description="办理的是第几个环节(页面打开时的当前环节)。该环节已被他人办理时返回 409,避免重复办理")
 
 
 class CancelIn(StrictIn):

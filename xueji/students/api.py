@@ -9,9 +9,8 @@ from django.http import FileResponse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
-from xueji.api.common import Page, PageNumber, PageSize, errors, paginate
+from xueji.api.common import ObjectId, Page, PageNumber, PageSize, errors, paginate
 from xueji.core.errors import NotFound
-from xueji.core.inputs import MAX_ID
 from xueji.orgs.selectors import find_school
 
 from . import selectors, services
@@ -57,7 +56,7 @@ def search_students(
     school: str | None = Query(None, description="学校标识码"),
     status: str | None = Query(None, description="学籍状态,如 在籍、待注册"),
     grade: int | None = Query(None, ge=1, le=12, description="年级 1–12"),
-    school_class: int | None = Query(None, alias="class", ge=1, le=MAX_ID, description="班级ID"),
+    school_class: ObjectId | None = Query(None, alias="class", description="班级ID"),  # noqa: B008
     page: PageNumber = 1,
     page_size: PageSize = 50,
 ):

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from ninja import Field, Query, Router, Schema
 
-from xueji.api.common import FIRST_YEAR, LAST_YEAR, Year, errors
+from xueji.api.common import FIRST_YEAR, LAST_YEAR, Year, bounded, errors
 
 from . import services
 from .models import CalendarDay, CalendarYear, Term
@@ -14,7 +14,7 @@ router = Router(tags=["工作日历与学期"])
 
 # The calendar covers the registry's years; a date outside them is refused (400) rather than counted through
 # thousands of years or past the end of Python's dates.
-CalendarDate = Annotated[datetime.date, Field(ge=datetime.date(FIRST_YEAR, 1, 1), le=datetime.date(LAST_YEAR, 12, 31))]
+CalendarDate = bounded(datetime.date, datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31))
 
 
 class DayOut(Schema):
@@ -77,8 +77,8 @@ def set_day(request, body: DayIn):
 
 @router.get("/due-date", response=DueOut)
 def due_date(request, start: Annotated[CalendarDate, Query(description=f"起算日期,{FIRST_YEAR}–{LAST_YEAR}年")],
-             working_days: Annotated[int, Query(ge=0, le=services.MAX_WORKING_DAYS,
-                                                description=f"工作日数,0–{services.MAX_WORKING_DAYS}")] = 10):
+             working_days: Annotated[bounded(int, 0, services.MAX_WORKING_DAYS),
+                                     Query(10, description=f"工作日数,0–{services.MAX_WORKING_DAYS}")] = 10):
     """The date of the N-th working day after `start`: what every step's deadline uses."""
     due = services.add_working_days(start, working_days)
     return {"start": start, "working_days": working_days, "due_date": due,
