@@ -4,6 +4,7 @@ The routers live in each capability's `api.py`; this module only holds what woul
 """
 
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
@@ -85,6 +86,16 @@ def paginate(queryset, page: int, page_size: int, to_json) -> tuple[dict, int]:
     start = (page - 1) * page_size
     rows = [to_json(obj) for obj in queryset[start:start + page_size]]
     return {"count": count, "page": page, "page_size": page_size, "results": rows}, count
+
+
+def moment_in_range(moment: datetime | None, field: str) -> datetime | None:
+    """A time from a query, in UTC; one outside the registry's years is a malformed request. (PostgreSQL takes
+    no offset beyond ±15:59 and Python no year before 1, so a time is bounded before any query sees it.)"""
+    if moment is None:
+        return None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise malformed(field, f"{field} 须为 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间的时间")
+    return moment.astimezone(UTC)
 
 
 def _as_text(value):

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from xueji.api.common import Page, PageNumber, PageSize, errors, paginate
+from xueji.api.common import Page, PageNumber, PageSize, errors, moment_in_range, paginate
 from xueji.core.errors import Forbidden
 
 from . import services
@@ -81,7 +81,7 @@ def list_events(
         qs = qs.filter(object_id=object_id)
     if outcome:
         qs = qs.filter(outcome=outcome)
-    since, until = _aware(since), _aware(until)
+    since, until = moment_in_range(_aware(since), "since"), moment_in_range(_aware(until), "until")
     if since:
         qs = qs.filter(at__gte=since)
     if until:

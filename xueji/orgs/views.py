@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xueji.core.errors import Conflict, RuleViolation
-from xueji.core.inputs import is_digits
+from xueji.core.inputs import MAX_ID, is_digits, parse_int
 from xueji.policy.fields import GRADE_LABELS
 from xueji.students.selectors import audit_search, search_students
 from xueji.web import summaries
@@ -70,10 +70,7 @@ def school_page(request, code: str):
 
 
 def _int_or_none(text: str | None) -> int | None:
-    try:
-        return int((text or "").strip())
-    except ValueError:
-        return None
+    return parse_int(text, 0, MAX_ID)
 
 
 @page

@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from xueji.archive.models import Discipline
 from xueji.archive.selectors import is_in_force
-from xueji.core.inputs import is_digits
+from xueji.core.inputs import is_digits, parse_int
 from xueji.policy import codes
 from xueji.policy.changes.common import StudentFacts
 from xueji.policy.changes.reasons import PROOF_KIND, TRANSFER_REASONS
@@ -206,7 +206,7 @@ def package_student_facts(body: dict) -> StudentFacts:
     student = body.get("student") or {}
     status = student.get("status") or "在籍"
     return StudentFacts(
-        grade=int(student.get("grade") or 0),
+        grade=parse_int(student.get("grade"), 0, 99) or 0,  # the policy refuses a grade it does not know
         status="在籍" if status == "转出" else status,
         under_discipline=bool(body.get("under_discipline")),
         disabled=str(student.get("disability_type") or "0") not in ("", "0"),
