@@ -394,7 +394,9 @@ def test_batch_approve_reports_each_application(world, api, make_student):
     assert [(x["id"], x["status"]) for x in body["failed"]] == [(theirs, 404), (999999, 404)]
     assert Step.objects.filter(application_id__in=ours, order=1, status="approved", comment="批量审核").count() == 3
     again = api(world.leader_a).post("/applications/batch-approve", {"ids": ours[:1]}).json()
-    assert again["approved"] == [] and again["failed"][0]["status"] == 403  # now the county's step
+    # His step is decided (now the county's): a repeated approval is stale, 409, not a question of role.
+    assert again["approved"] == [] and again["failed"][0]["status"] == 409
+    assert "已由他人办理" in again["failed"][0]["message"]
     assert_error(api(world.leader_a).post("/applications/batch-approve", {"ids": []}), 400)
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
+from xueji.api.common import Page, PageNumber, PageSize, errors, paginate
 from xueji.core.errors import RuleViolation
 from xueji.orgs.models import Division, School
 from xueji.policy.violations import Violation
@@ -150,8 +150,8 @@ def list_accounts(
     request,
     role: str | None = Query(None, description="按角色筛选"),
     org: str | None = Query(None, description="按所属单位代码筛选"),
-    page: int = Query(1, ge=1, description="页码"),
-    page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数"),
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ):
     qs = with_lock_state(AccountPolicy.visible_to(request.user).select_related("school", "division")).order_by("username")
     if role:

@@ -4,17 +4,54 @@ The routers live in each capability's `api.py`; this module only holds what woul
 """
 
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Generic, TypeVar
 
-from ninja import Field, Schema
-from pydantic import BeforeValidator
+import annotated_types
+from ninja import Field, Query, Schema
+from pydantic import BeforeValidator, WrapValidator
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
 from xueji.core.errors import malformed
+from xueji.core.inputs import FIRST_YEAR, LAST_YEAR, MAX_ID
 
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 200
+# Far beyond any real list (200 × 100,000 rows), and an offset both databases take without overflowing.
+MAX_PAGE = 100_000
+
+
+def bounded(kind: type, low, high):
+    """`kind` between low and high inclusive (published in the OpenAPI as minimum/maximum); a value outside is
+    refused with both bounds, so the message names the whole allowed range, not only the side it crossed."""
+
+    def check(value, handler):
+        try:
+            return handler(value)
+        except PydanticValidationError as exc:
+            if any(e["type"] in _BOUND_ERRORS for e in exc.errors()):
+                raise PydanticCustomError("out_of_range", "Input should be from {ge} to {le}",
+                                          {"ge": low, "le": high}) from None
+            raise
+
+    # Bare constraints, not a Field: a Field here would override the default a Query(...) gives the parameter.
+    return Annotated[kind, annotated_types.Ge(low), annotated_types.Le(high), WrapValidator(check)]
+
+
+_BOUND_ERRORS = ("greater_than_equal", "less_than_equal", "greater_than", "less_than")
+
+# The bounded numbers every list and every path takes: an out-of-range value is a 400 naming the field and
+# the range, never an overflow in the database. A list declares `page: PageNumber = 1, page_size: PageSize = 50`;
+# a path `{application_id}` declares `application_id: ObjectId`.
+# (The defaults are repeated inside Query: ninja merges it into the field and would otherwise lose them.)
+PageNumber = Annotated[bounded(int, 1, MAX_PAGE), Query(1, description=f"页码,1–{MAX_PAGE}")]
+PageSize = Annotated[bounded(int, 1, MAX_PAGE_SIZE), Query(50, description=f"每页条数,1–{MAX_PAGE_SIZE}")]
+ObjectId = bounded(int, 1, MAX_ID)
+# A school year or entry year: the registry's years (the calendar and the classes use the same window).
+Year = bounded(int, FIRST_YEAR, LAST_YEAR)
 
 
 class ErrorItem(Schema):
@@ -43,10 +80,22 @@ class Page(Schema, Generic[T]):
 
 def paginate(queryset, page: int, page_size: int, to_json) -> tuple[dict, int]:
     """One page of `queryset` in the envelope, plus the total (callers audit searches with it)."""
+    if not (1 <= page <= MAX_PAGE and 1 <= page_size <= MAX_PAGE_SIZE):
+        raise malformed("page", f"页码 page 须为 1–{MAX_PAGE} 的整数,每页条数 page_size 须为 1–{MAX_PAGE_SIZE}")
     count = queryset.count()
     start = (page - 1) * page_size
     rows = [to_json(obj) for obj in queryset[start:start + page_size]]
     return {"count": count, "page": page, "page_size": page_size, "results": rows}, count
+
+
+def moment_in_range(moment: datetime | None, field: str) -> datetime | None:
+    """A time from a query, in UTC; one outside the registry's years is a malformed request. (PostgreSQL takes
+    no offset beyond ±15:59 and Python no year before 1, so a time is bounded before any query sees it.)"""
+    if moment is None:
+        return None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise malformed(field, f"{field} 须为 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间的时间")
+    return moment.astimezone(UTC)
 
 
 def _as_text(value):

@@ -12,6 +12,8 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 
 from xueji.accounts.services import active_token
+from xueji.api.common import ErrorItem, ErrorOut
+from xueji.api.validation import http_message, malformed_errors
 from xueji.core.errors import ServiceError, errors_payload
 
 
@@ -30,7 +32,34 @@ class BearerToken(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(
+# Every operation can answer these two, whatever it declares: a malformed request (a field of the wrong type or
+# out of range, a body that is not JSON) and, where a token is needed, a missing or expired one.
+ALWAYS = {
+    400: "请求格式有误:参数类型不对、超出取值范围,或请求体不是有效的 JSON",
+    401: "未登录或令牌已失效",
+}
+
+
+class XuejiApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error_ref = {"$ref": "#/components/schemas/ErrorOut"}
+        schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+            "ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"))
+        schema["components"]["schemas"].setdefault("ErrorItem", ErrorItem.model_json_schema())
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, description in ALWAYS.items():
+                    if status == 401 and not operation.get("security"):
+                        continue  # open to all (the token endpoint answers 401 itself when it must)
+                    if status not in operation["responses"] and str(status) not in operation["responses"]:
+                        operation["responses"][status] = {
+                            "description": description,
+                            "content": {"application/json": {"schema": error_ref}}}
+        return schema
+
+
+api = XuejiApi(
     title="学籍 Xueji API",
     version="1",
     description="山西省中小学生电子学籍系统接口。错误统一返回 {detail, errors:[{code, article, field, message}]}。",
@@ -52,12 +81,8 @@ def on_service_error(request, exc: ServiceError):
 
 @api.exception_handler(NinjaValidationError)
 def on_malformed(request, exc: NinjaValidationError):
-    errors = []
-    for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload", "form")]
-        errors.append({"code": "malformed", "article": None, "field": ".".join(loc) or None,
-                       "message": f"请求格式有误:{'.'.join(loc) or '请求体'} {err.get('msg', '')}".strip()})
-    return api.create_response(request, {"detail": "请求格式有误", "errors": errors}, status=400)
+    body = {"detail": "请求格式有误", "errors": malformed_errors(exc.errors)}
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(AuthenticationError)
@@ -70,8 +95,9 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    body = {"detail": str(exc), "errors": [{"code": f"http_{exc.status_code}", "article": None, "field": None,
-                                             "message": str(exc)}]}
+    message = http_message(str(exc))
+    body = {"detail": message, "errors": [{"code": f"http_{exc.status_code}", "article": None, "field": None,
+                                           "message": message}]}
     return api.create_response(request, body, status=exc.status_code)
 
 

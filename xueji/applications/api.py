@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from xueji.api.common import MAX_PAGE_SIZE, Page, errors, json_object, paginate, put_dotted
+from xueji.api.common import ObjectId, Page, PageNumber, PageSize, errors, json_object, paginate, put_dotted
 from xueji.core.errors import NotFound, malformed
 from xueji.students.selectors import find_student
 
@@ -199,8 +199,8 @@ def list_applications(
     status: str | None = Query(None, description="pending、approved、rejected、cancelled"),
     school: str | None = Query(None, description="发起学校标识码"),
     student: str | None = Query(None, description="学生:学籍号或档案ID"),
-    page: int = Query(1, ge=1, description="页码"),
-    page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数"),
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ):
     """awaiting=me 按到期日先后排列;其余按发起时间倒序。每次查询都记入审计日志。"""
     user = request.user
@@ -221,7 +221,7 @@ def batch_approve(request, payload: BatchApproveIn):
 
 
 @router.get("/{application_id}", response={200: ApplicationOut, **errors(401, 403, 404)}, summary="一件申请")
-def read_application(request, application_id: int):
+def read_application(request, application_id: ObjectId):
     """包括各审批环节(办理人、时间、意见、到期日)与证明材料。不存在或不在管辖范围内的返回 404。"""
     application = selectors.find_application(request.user, application_id)
     return application_json(application)
@@ -229,7 +229,7 @@ def read_application(request, application_id: int):
 
 @router.post("/{application_id}/approve", response={200: ApplicationOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="同意(办理当前环节)")
-def approve(request, application_id: int, payload: DecisionIn):
+def approve(request, application_id: ObjectId, payload: DecisionIn):
     """只有当前环节所属单位、所属角色的账号可以办理(否则 403)。最后一个环节通过时,变更写入学籍
     (如注册通过即发放学籍号)。带 expected_step 时,该环节已被他人办理则返回 409,不会重复办理。"""
     services.approve(request.user, application_id, comment=payload.comment, expected_step=payload.expected_step)
@@ -238,7 +238,7 @@ def approve(request, application_id: int, payload: DecisionIn):
 
 @router.post("/{application_id}/reject", response={200: ApplicationOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="驳回(须写明理由)")
-def reject(request, application_id: int, payload: DecisionIn):
+def reject(request, application_id: ObjectId, payload: DecisionIn):
     """驳回后申请办结,后续环节撤销;学籍不作任何改动。未写理由返回 422。"""
     services.reject(request.user, application_id, comment=payload.comment, expected_step=payload.expected_step)
     return _fresh(application_id)
@@ -246,7 +246,7 @@ def reject(request, application_id: int, payload: DecisionIn):
 
 @router.post("/{application_id}/cancel", response={200: ApplicationOut, **errors(400, 401, 403, 404, 409)},
              summary="撤销(发起人)")
-def cancel(request, application_id: int, payload: CancelIn):
+def cancel(request, application_id: ObjectId, payload: CancelIn):
     """只有发起人可以撤销审批中的申请;撤销的申请仍保留可查。"""
     services.cancel(request.user, application_id, comment=payload.comment)
     return _fresh(application_id)
@@ -254,7 +254,7 @@ def cancel(request, application_id: int, payload: CancelIn):
 
 @router.post("/{application_id}/evidence", response={201: EvidenceOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="补充证明材料")
-def attach_evidence(request, application_id: int,
+def attach_evidence(request, application_id: ObjectId,
                     file: Annotated[UploadedFile, File(description="JPG、PNG 或 PDF 扫描件")],
                     kind: Annotated[str, Form(max_length=60, description="材料名称,如 户口簿")] = ""):
     """由发起学校上传;申请办结后不能再补充。材料随申请进入学生档案。"""
@@ -264,7 +264,7 @@ def attach_evidence(request, application_id: int,
 
 @router.get("/{application_id}/evidence/{evidence_id}", response={200: None, **errors(401, 403, 404)},
             url_name="application_evidence", summary="下载证明材料")
-def download_evidence(request, application_id: int, evidence_id: int):
+def download_evidence(request, application_id: ObjectId, evidence_id: ObjectId):
     """只有可查看该申请的账号能下载;每次下载记入审计日志。"""
     item = selectors.find_evidence(request.user, application_id, evidence_id)
     return evidence_response(item)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from xueji.api.common import ObjectId, bounded
 from xueji.core.masking import mask_id, mask_numbers_in_text, mask_student_number
 from xueji.policy.fields import GRADE_LABELS
 
@@ -27,8 +28,8 @@ class StrictIn(Schema):
 
 class DecisionIn(StrictIn):
     comment: str = Field("", max_length=500, description="审核意见;驳回时必填,写明理由")
-    expected_step: int | None = Field(
-        None, ge=1, description="办理的是第几个环节(页面打开时的当前环节)。该环节已被他人办理时返回 409,避免重复办理")
+    expected_step: bounded(int, 1, 99) | None = Field(
+        None, description="办理的是第几个环节(页面打开时的当前环节)。该环节已被他人办理时返回 409,避免重复办理")
 
 
 class CancelIn(StrictIn):
@@ -36,7 +37,7 @@ class CancelIn(StrictIn):
 
 
 class BatchApproveIn(StrictIn):
-    ids: list[int] = Field(min_length=1, max_length=1000, description="要通过的申请ID")
+    ids: list[ObjectId] = Field(min_length=1, max_length=1000, description="要通过的申请ID")
     comment: str = Field("", max_length=500, description="审核意见(每件相同)")
 
 

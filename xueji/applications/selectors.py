@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from xueji.audit import services as audit
 from xueji.core.errors import Forbidden, NotFound, RuleViolation
+from xueji.core.inputs import parse_id
 from xueji.policy.fields import FIELD_BY_NAME
 from xueji.policy.province import get_policy
 from xueji.policy.violations import Violation
@@ -98,8 +99,8 @@ def find_application(user, application_id, *, purpose: str = "view", audit_read:
     """The application if the user may see it; otherwise NotFound (absent and outside look the same), logged."""
     refuse_auditor(user)
     application = None
-    if str(application_id).isdigit():
-        application = with_details(Application.objects.filter(pk=int(application_id))).first()
+    if parse_id(application_id) is not None:
+        application = with_details(Application.objects.filter(pk=parse_id(application_id))).first()
     if application is None or not ApplicationPolicy.user_can(user, "view", application):
         raise NotFound(NOT_FOUND,
                        actor=user, action=f"application.{purpose}", object_type="application", object_id=str(application_id))
@@ -111,7 +112,8 @@ def find_application(user, application_id, *, purpose: str = "view", audit_read:
 def find_evidence(user, application_id, evidence_id) -> Evidence:
     """A scan of an application, only for those who may see that application (第四十四条: records stay closed)."""
     application = find_application(user, application_id, purpose="evidence_view", audit_read=False)
-    item = application.evidence.filter(pk=evidence_id).first() if str(evidence_id).isdigit() else None
+    pk = parse_id(evidence_id)
+    item = application.evidence.filter(pk=pk).first() if pk is not None else None
     if item is None:
         raise NotFound("未找到该证明材料", actor=user, action="application.evidence_view", object_type="evidence",
                        object_id=f"{application_id}/{evidence_id}")

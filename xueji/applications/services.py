@@ -102,15 +102,40 @@ def _locked(actor, application_id: int, purpose: str) -> Application:
     return application
 
 
+STALE = "该环节已由他人办理,请刷新后查看最新进度"
+
+
+def _arrival_step(application_id) -> int | None:
+    """The step that was pending when the request arrived, read before waiting for the row lock.
+
+    Two officers who open the same step and click at once both act on it: the one who waits for the lock must
+    find that step decided (409), not be judged against the next step, which is not his (403) or, worse, is also
+    his and gets approved unseen."""
+    return (Step.objects.filter(application_id=application_id, status=Step.Status.PENDING)
+            .order_by("order").values_list("order", flat=True).first())
+
+
 def _pending_step_for(actor, application: Application, expected_step: int | None) -> Step:
+    """The step the actor decides, with the application row locked; `expected_step` is the step he acted on
+    (the one his page showed, or the one pending when his request arrived)."""
     if application.status != Application.Status.PENDING:
         raise Conflict(Violation(code="already_decided", message=f"该申请已{application.get_status_display()},无需再办理"))
     step = application.steps.filter(status=Step.Status.PENDING).order_by("order").first()
     if step is None or (expected_step is not None and step.order != expected_step):
-        raise Conflict(Violation(code="stale_step", message="该环节已由他人办理,请刷新后查看最新进度"))
+        raise Conflict(Violation(code="stale_step", message=STALE))
     if not may_decide(actor, step):
+        if _decided_before(actor, application, step):
+            # His own step was decided meanwhile (by a colleague, or by his own earlier click): stale, not a
+            # question of role.
+            raise Conflict(Violation(code="stale_step", message=STALE))
         raise Forbidden(f"当前环节“{step.label}”应由{step.org_name}的{_role_label(step.role)}办理")
     return step
+
+
+def _decided_before(actor, application: Application, current: Step) -> bool:
+    """True when a step before `current` was the actor's to decide and has been approved."""
+    earlier = application.steps.filter(order__lt=current.order, status=Step.Status.APPROVED)
+    return any(may_decide(actor, step) for step in earlier)
 
 
 def _role_label(role: str) -> str:
@@ -122,8 +147,9 @@ def _role_label(role: str) -> str:
 def approve(actor, application_id: int, *, comment: str = "", expected_step: int | None = None) -> Application:
     """Agree at the current step; on the last one the change is applied to the record in the same transaction."""
     with transaction.atomic():
+        acted_on = expected_step if expected_step is not None else _arrival_step(application_id)
         application = _locked(actor, application_id, "approve")
-        step = _pending_step_for(actor, application, expected_step)
+        step = _pending_step_for(actor, application, acted_on)
         _refuse_if_held(application)
         _decide(step, actor, Step.Status.APPROVED, comment)
         audit.record(actor, "application.approve", obj=application, details={"step": step.order})
@@ -170,8 +196,9 @@ def reject(actor, application_id: int, *, comment: str, expected_step: int | Non
     if not (comment or "").strip():
         raise RuleViolation(Violation(code="comment_required", field="comment", message="驳回须填写理由"))
     with transaction.atomic():
+        acted_on = expected_step if expected_step is not None else _arrival_step(application_id)
         application = _locked(actor, application_id, "reject")
-        step = _pending_step_for(actor, application, expected_step)
+        step = _pending_step_for(actor, application, acted_on)
         _decide(step, actor, Step.Status.REJECTED, comment)
         application.steps.filter(status=Step.Status.WAITING).update(status=Step.Status.CANCELLED)
         application.status = Application.Status.REJECTED

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from xueji.accounts.models import Role
 from xueji.core.errors import ServiceError, malformed
+from xueji.core.inputs import MAX_ID, parse_int
 from xueji.policy import codes
 from xueji.policy.changes import dropout as dropout_rules
 from xueji.policy.changes import reasons as R
@@ -471,8 +472,8 @@ def read_form(spec: FormSpec, student, post, files) -> tuple[dict, list, str]:
             value = post.get(i.name, "").strip()
         if value in ("", []):
             continue
-        if i.kind == "int" and value.isdigit():
-            value = int(value)
+        if i.kind == "int" and parse_int(value, 0, MAX_ID) is not None:
+            value = parse_int(value, 0, MAX_ID)
         payload[i.name] = value
     payload = coerce_payload(spec.code, payload)
     evidence = proof_uploads(files) + [("", f) for f in files.getlist(GENERIC_FILES)]

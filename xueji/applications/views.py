@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xueji.core.errors import Conflict, Forbidden, RuleViolation
+from xueji.core.inputs import parse_id, parse_int
 from xueji.core.masking import mask_id
 from xueji.orgs import selectors as org_selectors
 from xueji.orgs.models import SchoolClass
@@ -102,7 +103,7 @@ def inbox_page(request):
 @page
 @require_POST
 def batch_approve_page(request):
-    ids = [int(v) for v in request.POST.getlist("ids") if v.isdigit()]
+    ids = [pk for pk in map(parse_id, request.POST.getlist("ids")) if pk is not None]
     if not ids:
         messages.warning(request, "请先勾选要通过的申请。")
         return redirect("web:applications:inbox")
@@ -181,7 +182,7 @@ def decide_page(request, pk: int, action: str):
     selectors.find_application(user, pk, purpose=action, audit_read=False)
     comment = request.POST.get("comment", "").strip()
     expected = request.POST.get("expected_step", "")
-    expected_step = int(expected) if expected.isdigit() else None
+    expected_step = parse_int(expected, 1, 99)
     try:
         if action == "approve":
             services.approve(user, pk, comment=comment, expected_step=expected_step)
@@ -311,7 +312,8 @@ def register_all_page(request, code: str):
     user = request.user
     school = org_selectors.find_school(user, code)
     class_id = request.POST.get("class", "")
-    school_class = SchoolClass.objects.filter(pk=int(class_id), school=school).first() if class_id.isdigit() else None
+    pk = parse_id(class_id)
+    school_class = SchoolClass.objects.filter(pk=pk, school=school).first() if pk is not None else None
     students = list(selectors.awaiting_registration(user, school, school_class))
     result = bulk.submit_many(user, "registration", [s.key for s in students])
     by_key = {s.key: s for s in students}

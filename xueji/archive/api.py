@@ -6,7 +6,7 @@ from datetime import date, datetime
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from xueji.api.common import errors
+from xueji.api.common import ObjectId, errors
 from xueji.students.selectors import find_student
 
 from . import rules, selectors, services
@@ -78,7 +78,7 @@ def record_discipline(request, key: str, payload: DisciplineIn):
 
 @router.post("/discipline/{discipline_id}/revoke", response={200: DisciplineOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="撤销处分")
-def revoke_discipline(request, discipline_id: int, payload: RevokeIn):
+def revoke_discipline(request, discipline_id: ObjectId, payload: RevokeIn):
     """撤销后记录仍保留,写明撤销日期与理由。"""
     item = services.revoke_discipline(request.user, discipline_id, reason=payload.reason,
                                       revoked_on=payload.revoked_on)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
+from xueji.api.common import Page, PageNumber, PageSize, errors, moment_in_range, paginate
 from xueji.core.errors import Forbidden
 from xueji.students.selectors import audit_object_ids
 
@@ -71,8 +71,8 @@ def list_events(
     outcome: str | None = Query(None, description="结果:ok、denied、failed、locked"),
     since: Annotated[datetime | None, Query(description="起始时间(含),如 2026-09-01 或 2026-09-01T08:00:00+08:00")] = None,
     until: Annotated[datetime | None, Query(description="截止时间(不含)")] = None,
-    page: int = Query(1, ge=1, description="页码"),
-    page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数"),
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ):
     """最新的记录在前。查阅本身也记入审计日志。"""
     _require_reader(request.user, "audit.read")
@@ -85,7 +85,7 @@ def list_events(
         qs = qs.filter(object_id__in=audit_object_ids(object_id))
     if outcome:
         qs = qs.filter(outcome=outcome)
-    since, until = _aware(since), _aware(until)
+    since, until = moment_in_range(_aware(since), "since"), moment_in_range(_aware(until), "until")
     if since:
         qs = qs.filter(at__gte=since)
     if until:

@@ -17,6 +17,7 @@ from functools import cache
 from importlib.resources import files
 from itertools import accumulate
 
+from xueji.core.inputs import is_digits
 from xueji.policy.areas import area_history
 from xueji.policy.data.shanxi import SHANXI_DIVISIONS
 from xueji.policy.idcard import CHECK_CHARS, WEIGHTS
@@ -242,7 +243,7 @@ class IdAllocator:
         """{(area, gender): highest level} from (area, order) pairs found in existing numbers."""
         found: dict[tuple[str, str], int] = {}
         for area, order in pairs:
-            if not (order and order.isdigit() and int(order) in LEVEL_OF_ORDER):
+            if not (is_digits(order) and int(order) in LEVEL_OF_ORDER):
                 continue
             key = (area, "1" if int(order) % 2 else "2")
             found[key] = max(found.get(key, -1), LEVEL_OF_ORDER[int(order)])

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import Router
 
-from xueji.api.common import errors
+from xueji.api.common import ObjectId, errors
 
 from . import change_forms, selectors
 
@@ -44,7 +44,7 @@ def student_basic_info(request, key: str):
 @router.get("/schools/{school_code}/classes/{class_id}/forms/basic-info.pdf",
             response={200: None, **errors(401, 404, 422, 503)}, openapi_extra=PDF_RESPONSE,
             url_name="class_basic_info_pdf", summary="打印全班学生基本信息表(附件6,PDF)")
-def class_basic_info(request, school_code: str, class_id: int):
+def class_basic_info(request, school_code: str, class_id: ObjectId):
     """全班在读学生(待注册、在籍、休学)的《学生基本信息表》,每人一页,按班内学号排列;响应头
     X-Xueji-Students 为人数。班级没有在读学生时返回 422。"""
     return pdf_response(selectors.class_basic_info(request.user, class_id, school_code=school_code))

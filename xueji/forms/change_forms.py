@@ -19,6 +19,7 @@ from xueji.applications.models import Application, Step
 from xueji.applications.permissions import ApplicationPolicy
 from xueji.audit import services as audit
 from xueji.core.errors import NotFound, RuleViolation
+from xueji.core.inputs import parse_id
 from xueji.core.masking import mask_id, mask_phone, mask_student_number
 from xueji.orgs.models import School, SchoolClass
 from xueji.policy import codes
@@ -150,8 +151,8 @@ def visiting_rows(app: Application) -> list[dict]:
     start = p.get("starts_on") or p.get("start")
     end = p.get("ends_on") or p.get("end")
     period = f"{date_text(start)} 至 {date_text(end) or '未定'}" if start or end else ""
-    host_class = SchoolClass.objects.filter(pk=p.get("host_class")).first() if str(
-        p.get("host_class") or "").isdigit() else None
+    host_pk = parse_id(p.get("host_class"))
+    host_class = SchoolClass.objects.filter(pk=host_pk).first() if host_pk is not None else None
     return _rows(("借读原因", reason_text(reasons.VISITING_REASONS, p.get("visiting_reason") or p.get("reason"))),
                  ("学籍所在学校", home), ("借读学校", app.school.name),
                  ("借读班级", str(host_class) if host_class else ""), ("借读期限", period))
@@ -236,10 +237,10 @@ def find_application(user, application_id) -> Application:
     """The application if the user may read it; outsiders (auditors included) get the same NotFound as for an
     absent one, and the attempt is logged."""
     app = None
-    if str(application_id).isdigit():
+    if parse_id(application_id) is not None:
         app = (Application.objects.select_related("student", "student__school", "student__school_class", "school")
                .prefetch_related("steps", "steps__decider", "evidence", "student__family")
-               .filter(pk=int(application_id)).first())
+               .filter(pk=parse_id(application_id)).first())
     if app is None or not ApplicationPolicy.user_can(user, "view", app):
         raise NotFound(NOT_FOUND,
                        actor=user, action=ACTION, object_type="application", object_id=str(application_id))

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from xueji.audit import services as audit
 from xueji.core.errors import NotFound, RuleViolation
+from xueji.core.inputs import is_digits
 from xueji.orgs.models import SchoolClass
 from xueji.orgs.permissions import ClassPolicy
 from xueji.policy.violations import Violation
@@ -39,7 +40,7 @@ class Printout:
 def _seat_order(student: Student) -> tuple:
     # 班内学号 is text: "2" comes before "10", and students without one follow in name order.
     seat = (student.seat_number or "").strip()
-    return (0, int(seat), "") if seat.isdigit() else (1, 0, seat), student.name, student.pk
+    return (0, int(seat), "") if is_digits(seat) and len(seat) < 10 else (1, 0, seat), student.name, student.pk
 
 
 def student_basic_info(user, key: str) -> Printout:

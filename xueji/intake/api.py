@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from xueji.api.common import errors
+from xueji.api.common import ObjectId, errors
 from xueji.core.masking import STUDENT_NUMBER_DOC
 from xueji.orgs.selectors import find_school
 
@@ -183,13 +183,13 @@ def list_imports(request, school: str | None = Query(None, description="学校�
 
 
 @router.get("/imports/{batch_id}", response={200: ImportOut, **errors(401, 404)}, summary="一个导入批次的结果与进度")
-def read_import(request, batch_id: int):
+def read_import(request, batch_id: ObjectId):
     return batch_json(selectors.find_batch(request.user, batch_id))
 
 
 @router.post("/imports/{batch_id}/commit", response={200: ImportOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="确认导入已校验的批次")
-def commit_import(request, batch_id: int, payload: CommitIn):
+def commit_import(request, batch_id: ObjectId, payload: CommitIn):
     """重新读取并校验文件后在一个事务中写入:要么写入全部无误的行,要么什么都不写,不会只写一半。
     all_or_nothing 模式下仍有错误时返回 422,未写入任何数据。"""
     batch = selectors.find_batch(request.user, batch_id)
@@ -228,13 +228,13 @@ def list_cases(request, status: Literal["open", "kept_both", "merged"] | None = 
 
 
 @router.get("/duplicates/{case_id}", response={200: CaseOut, **errors(401, 403, 404)}, summary="一条疑似重复")
-def read_case(request, case_id: int):
+def read_case(request, case_id: ObjectId):
     return case_json(request.user, selectors.find_case(request.user, case_id))
 
 
 @router.post("/duplicates/{case_id}/decide", response={200: CaseOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="认定疑似重复:保留两条或合并")
-def decide_case(request, case_id: int, payload: DecideIn):
+def decide_case(request, case_id: ObjectId, payload: DecideIn):
     """合并:新建的(待注册)学籍注销,学籍事件中注明并入的已有学籍,不删除任何记录;决定记入审计日志(第十四条)。"""
     selectors.find_case(request.user, case_id)
     case = services.decide_case(request.user, case_id, payload.decision, payload.comment)

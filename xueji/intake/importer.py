@@ -27,6 +27,7 @@ from itertools import islice
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
+from xueji.core.inputs import parse_id
 from xueji.orgs.models import School, SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
 from xueji.placement.selectors import class_loads
@@ -392,7 +393,7 @@ class ImportPass:
         text = str(value)
         found = (next((c for c in self.classes if c.name == text and c.grade == grade), None)
                  or next((c for c in self.classes if c.name == f"{text}班" and c.grade == grade), None)
-                 or next((c for c in self.classes if text.isdigit() and c.pk == int(text)), None))
+                 or next((c for c in self.classes if c.pk == parse_id(text)), None))
         if found is None:
             row.fail("unknown_class", f"班级“{text}”不存在于本校{GRADE_LABELS.get(grade, '')},请先建立班级或留空"
                      "(班级可在入学后编排,第十三条)", field="school_class", article=None)

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from xueji.core.errors import Forbidden, NotFound
+from xueji.core.inputs import parse_id
 from xueji.core.masking import mask_id, mask_student_number
 from xueji.orgs.permissions import SchoolPolicy
 from xueji.students.models import Student
@@ -19,7 +20,7 @@ def batches_for(user, school=None) -> QuerySet[ImportBatch]:
 
 def find_batch(user, batch_id) -> ImportBatch:
     """The batch if the user may see it; otherwise NotFound, and the attempt is logged."""
-    batch = batches_for(user).filter(pk=batch_id).first() if str(batch_id).isdigit() else None
+    batch = batches_for(user).filter(pk=parse_id(batch_id)).first() if parse_id(batch_id) else None
     if batch is None:
         raise NotFound("未找到该导入批次,或不在您的管辖范围内",
                        actor=user, action="intake.view", object_type="importbatch", object_id=str(batch_id))
@@ -40,7 +41,7 @@ def cases_for(user, status: str | None = None) -> QuerySet[DuplicateCase]:
 
 def find_case(user, case_id) -> DuplicateCase:
     require_case_role(user)
-    case = cases_for(user).filter(pk=case_id).first() if str(case_id).isdigit() else None
+    case = cases_for(user).filter(pk=parse_id(case_id)).first() if parse_id(case_id) else None
     if case is None:
         raise NotFound("未找到该疑似重复记录,或不在您的管辖范围内",
                        actor=user, action="duplicate.view", object_type="duplicatecase", object_id=str(case_id))

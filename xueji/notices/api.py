@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from ninja import Field, Query, Router, Schema
 
-from xueji.api.common import errors
+from xueji.api.common import ObjectId, errors
 from xueji.audit import services as audit
 
 from . import selectors, services
@@ -49,6 +49,6 @@ def list_reminders(request, unread: bool = Query(False, description="只列未�
 
 
 @router.post("/{reminder_id}/read", response={200: ReminderOut, **errors(401, 404)}, summary="标记为已读")
-def read_reminder(request, reminder_id: int):
+def read_reminder(request, reminder_id: ObjectId):
     """同一环节的更早未读提醒一并标记已读。不是本人的提醒返回 404。"""
     return reminder_json(services.mark_read(request.user, reminder_id))

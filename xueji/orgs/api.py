@@ -5,7 +5,18 @@ from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema, Status
 
-from xueji.api.common import MAX_PAGE_SIZE, Page, Text, errors, paginate
+from xueji.api.common import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    ObjectId,
+    Page,
+    PageNumber,
+    PageSize,
+    Text,
+    Year,
+    errors,
+    paginate,
+)
 from xueji.core.errors import RuleViolation
 from xueji.policy import codes
 from xueji.policy.fields import GRADE_LABELS, parse_grade
@@ -90,8 +101,8 @@ class SchoolIn(Schema):
 class ClassIn(Schema):
     grade: Text = Field(description="年级:1–12,或“一年级”“初一”“高三”等名称")
     name: str = Field(description="班级名称,如“1班”")
-    entry_year: int = Field(description="入学年份,四位数字")
-    campus: int | None = Field(None, description="校区ID;不填为不指定校区")
+    entry_year: Year = Field(description="入学年份,四位数字")
+    campus: ObjectId | None = Field(None, description="校区ID;不填为不指定校区")
     head_teacher: str = Field("", description="班主任")
 
 
@@ -153,8 +164,8 @@ def list_schools(
     city: str | None = Query(None, description="所在市的行政区划代码"),
     type: str | None = Query(None, description="办学类型代码或名称,如 211 或“小学”"),
     q: str = Query("", description="学校名称中的字词"),
-    page: int = Query(1, ge=1, description="页码"),
-    page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数"),
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ):
     school_type = (codes.school_type_code(type) or type) if type else None
     qs = selectors.search_schools(request.user, county=county, city=city, school_type=school_type, q=q)
@@ -183,8 +194,8 @@ def create_school(request, payload: SchoolIn):
 def list_classes(
     request,
     school_code: str,
-    grade: int | None = Query(None, description="按年级筛选(1–12)"),
-    entry_year: int | None = Query(None, description="按入学年份筛选"),
+    grade: int | None = Query(None, ge=1, le=12, description="按年级筛选(1–12)"),
+    entry_year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR, description="按入学年份筛选"),
 ):
     school = selectors.find_school(request.user, school_code)
     qs = selectors.classes_of(request.user, school)

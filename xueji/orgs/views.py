@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xueji.core.errors import Conflict, RuleViolation
+from xueji.core.inputs import MAX_ID, is_digits, parse_int
 from xueji.policy.fields import GRADE_LABELS
 from xueji.students.selectors import audit_search, search_students
 from xueji.web import summaries
@@ -17,7 +18,7 @@ from .permissions import SchoolPolicy
 
 @page
 def division_page(request, code: str):
-    visible_or_404(len(code) == 6 and code.isdigit(), "未找到该行政区划",
+    visible_or_404(len(code) == 6 and is_digits(code), "未找到该行政区划",
                    action="org.view", object_type="division", object_id=code)
     division = selectors.find_org(request.user, code)
     context = {
@@ -70,10 +71,7 @@ def school_page(request, code: str):
 
 
 def _int_or_none(text: str | None) -> int | None:
-    try:
-        return int((text or "").strip())
-    except ValueError:
-        return None
+    return parse_int(text, 0, MAX_ID)
 
 
 @page

@@ -5,7 +5,18 @@ from datetime import datetime
 
 from ninja import Field, Query, Router, Schema
 
-from xueji.api.common import MAX_PAGE_SIZE, ErrorItem, Page, Text, errors, paginate
+from xueji.api.common import (
+    ErrorItem,
+    ObjectId,
+    Page,
+    PageNumber,
+    PageSize,
+    Text,
+    Year,
+    bounded,
+    errors,
+    paginate,
+)
 from xueji.audit import services as audit
 from xueji.core.errors import NotFound, RuleViolation
 from xueji.orgs.api import ClassOut, class_json
@@ -27,30 +38,30 @@ CLASS_FIELD = "班级ID(见 GET /api/v1/schools/{school_code}/classes)"
 
 class FormClassesIn(Schema):
     grade: Text = Field(description="年级:1–12,或“一年级”“初一”“高一”等名称")
-    entry_year: int = Field(description="入学年份,四位数字")
-    count: int = Field(description="建立几个班(1–40),依次命名为“1班”“2班”……")
-    start: int | None = Field(None, description="起始班号;不填则接着本届已有的最大班号")
-    campus: int | None = Field(None, description="校区ID;不填为不指定校区")
+    entry_year: Year = Field(description="入学年份,四位数字")
+    count: bounded(int, 1, 40) = Field(description="建立几个班(1–40),依次命名为“1班”“2班”……")
+    start: bounded(int, 1, 999) | None = Field(None, description="起始班号;不填则接着本届已有的最大班号")
+    campus: ObjectId | None = Field(None, description="校区ID;不填为不指定校区")
 
 
 class ItemIn(Schema):
     student: str = Field(description="学籍号,或尚无学籍号时的学籍档案ID")
-    class_id: int = Field(description=CLASS_FIELD)
+    class_id: ObjectId = Field(description=CLASS_FIELD)
 
 
 class PlanIn(Schema):
     school: str = Field(description="学校标识码")
     grade: Text = Field(description="年级:1–12 或名称")
-    entry_year: int = Field(description="入学年份(与班级的入学年份一致)")
+    entry_year: Year = Field(description="入学年份(与班级的入学年份一致)")
     mode: str = Field("manual", description="auto:均衡编班,把本年级未编班的学生均衡分入各班;manual:手工编班")
-    classes: list[int] = Field([], description="均衡编班参与的班级ID;不填为本年级本届的全部班级")
+    classes: list[ObjectId] = Field([], description="均衡编班参与的班级ID;不填为本年级本届的全部班级")
     items: list[ItemIn] = Field([], description="手工编班:逐个学生指定班级")
     reason: str = Field("", description="超出常规班额的理由(第十三条);报送时也可填写")
 
 
 class PlaceIn(Schema):
     students: list[str] = Field(description="学籍号或档案ID的列表")
-    class_id: int = Field(description=CLASS_FIELD)
+    class_id: ObjectId = Field(description=CLASS_FIELD)
 
 
 class StudentsIn(Schema):
@@ -58,7 +69,7 @@ class StudentsIn(Schema):
 
 
 class AutoIn(Schema):
-    classes: list[int] = Field([], description="参与均衡编班的班级ID;不填为本年级本届的全部班级")
+    classes: list[ObjectId] = Field([], description="参与均衡编班的班级ID;不填为本年级本届的全部班级")
 
 
 class SubmitIn(Schema):
@@ -71,7 +82,7 @@ class DecisionIn(Schema):
 
 class PlaceStudentIn(Schema):
     student: str = Field(description="学籍号或档案ID")
-    class_id: int = Field(description=CLASS_FIELD)
+    class_id: ObjectId = Field(description=CLASS_FIELD)
     reason: str = Field("", description="编入后超出常规班额时必填(第十三条)")
 
 
@@ -234,8 +245,8 @@ def list_plans(
     school: str | None = Query(None, description="学校标识码"),
     status: str | None = Query(None, description="draft、submitted、approved、rejected、cancelled"),
     awaiting: str | None = Query(None, description="me:等待我审核的方案"),
-    page: int = Query(1, ge=1, description="页码"),
-    page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数"),
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ):
     qs = selectors.plans_for(request.user, school=school, status=status, awaiting_me=awaiting == "me")
     body, _ = paginate(qs, page, page_size, plan_summary)
@@ -256,7 +267,7 @@ def create_plan(request, payload: PlanIn):
 
 
 @router.get("/plans/{plan_id}", response={200: PlanOut, **errors(401, 404)}, summary="一个编班方案及各班均衡情况")
-def read_plan(request, plan_id: int):
+def read_plan(request, plan_id: ObjectId):
     plan = selectors.find_plan(request.user, plan_id)
     audit.record(request.user, "placement.view", obj=plan)
     return plan_json(plan)
@@ -264,7 +275,7 @@ def read_plan(request, plan_id: int):
 
 @router.post("/plans/{plan_id}/place", response={200: PlanOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="把学生编入(或调入)某班")
-def place(request, plan_id: int, payload: PlaceIn):
+def place(request, plan_id: ObjectId, payload: PlaceIn):
     """仅限草稿。编入即占用名额:超过班额上限的拒绝(第十三条);超过常规班额的在报送时须填写理由。"""
     plan = selectors.find_plan(request.user, plan_id, purpose="place")
     school_class = _class(request.user, payload.class_id)
@@ -274,7 +285,7 @@ def place(request, plan_id: int, payload: PlaceIn):
 
 @router.post("/plans/{plan_id}/unplace", response={200: PlanOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="把学生移出方案")
-def unplace(request, plan_id: int, payload: StudentsIn):
+def unplace(request, plan_id: ObjectId, payload: StudentsIn):
     plan = selectors.find_plan(request.user, plan_id, purpose="unplace")
     plan = services.unplace(request.user, plan, _students(request.user, payload.students))
     return plan_json(plan)
@@ -282,7 +293,7 @@ def unplace(request, plan_id: int, payload: StudentsIn):
 
 @router.post("/plans/{plan_id}/auto", response={200: PlanOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="均衡编入本年级未编班的学生")
-def auto(request, plan_id: int, payload: AutoIn):
+def auto(request, plan_id: ObjectId, payload: AutoIn):
     plan = selectors.find_plan(request.user, plan_id, purpose="auto")
     classes = [_class(request.user, pk) for pk in payload.classes]
     return plan_json(services.auto_place(request.user, plan, classes))
@@ -290,7 +301,7 @@ def auto(request, plan_id: int, payload: AutoIn):
 
 @router.post("/plans/{plan_id}/submit", response={200: PlanOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="报送学籍主管部门审核")
-def submit(request, plan_id: int, payload: SubmitIn):
+def submit(request, plan_id: ObjectId, payload: SubmitIn):
     """报送给学校的学籍主管部门(义务教育年级为县级,普通高中为市级,第三条)。有班级超过常规班额时须填写理由。"""
     plan = selectors.find_plan(request.user, plan_id, purpose="submit")
     return plan_json(services.submit(request.user, plan, reason=payload.reason))
@@ -298,7 +309,7 @@ def submit(request, plan_id: int, payload: SubmitIn):
 
 @router.post("/plans/{plan_id}/approve", response={200: PlanOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="审核通过(学籍主管部门)")
-def approve(request, plan_id: int, payload: DecisionIn):
+def approve(request, plan_id: ObjectId, payload: DecisionIn):
     """通过后学生即编入各班,每名学生记一条“编班”学籍事件。通过前再次核对班额(第十三条)。"""
     plan = selectors.find_plan(request.user, plan_id, purpose="approve")
     return plan_json(services.approve(request.user, plan, comment=payload.comment))
@@ -306,14 +317,14 @@ def approve(request, plan_id: int, payload: DecisionIn):
 
 @router.post("/plans/{plan_id}/reject", response={200: PlanOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="驳回(学籍主管部门,须写理由)")
-def reject(request, plan_id: int, payload: DecisionIn):
+def reject(request, plan_id: ObjectId, payload: DecisionIn):
     plan = selectors.find_plan(request.user, plan_id, purpose="reject")
     return plan_json(services.reject(request.user, plan, comment=payload.comment))
 
 
 @router.post("/plans/{plan_id}/cancel", response={200: PlanOut, **errors(400, 401, 403, 404, 409)},
              summary="撤回方案(学校)")
-def cancel(request, plan_id: int):
+def cancel(request, plan_id: ObjectId):
     plan = selectors.find_plan(request.user, plan_id, purpose="cancel")
     return plan_json(services.cancel(request.user, plan))
 

@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q
 
 from xueji.applications.engine import TRANSITIONS
 from xueji.core.errors import NotFound
+from xueji.core.inputs import parse_id
 from xueji.orgs.models import SchoolClass
 from xueji.policy import province
 from xueji.students.models import Status, Student
@@ -35,9 +36,9 @@ STUDENT_COLUMNS = ("id", "name", "name_pinyin", "gender", "birth_date", "migrant
 def find_plan(user, pk, *, purpose: str = "view") -> PlacementPlan:
     """The plan if the user may see it; otherwise NotFound, and the attempt is logged."""
     plan = None
-    if str(pk).isdigit():
+    if parse_id(pk) is not None:
         plan = PlanPolicy.visible_to(user).select_related("school", "school__county", "school__city",
-                                                           "authority").filter(pk=int(pk)).first()
+                                                           "authority").filter(pk=parse_id(pk)).first()
     if plan is None:
         raise NotFound("未找到该编班方案,或其不在您的管辖范围内",
                        actor=user, action=f"placement.{purpose}", object_type="placementplan", object_id=str(pk))

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation
+from xueji.core.inputs import FIRST_YEAR, LAST_YEAR
 from xueji.orgs import services as org_services
 from xueji.orgs.models import Campus, School, SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
@@ -136,6 +137,9 @@ def create_plan(actor, school: School, *, grade: int, entry_year: int, mode: str
         raise NotFound("未找到该学校,或该学校不在您的管辖范围内",
                        actor=actor, action="placement.create", object_type="school", object_id=school.pk)
     problems = []
+    if not FIRST_YEAR <= int(entry_year or 0) <= LAST_YEAR:
+        problems.append(Violation(code="invalid_year", field="entry_year",
+                                  message=f"入学年份须为{FIRST_YEAR}至{LAST_YEAR}之间的四位年份"))
     if grade not in school.grades:
         problems.append(Violation(code="grade_not_offered", field="grade",
                                   message=f"{school.name}不设该年级,请选择本校设置的年级"))

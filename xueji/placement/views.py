@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, RuleViolation
+from xueji.core.inputs import parse_id
 from xueji.orgs import selectors as org_selectors
 from xueji.orgs.models import Campus, School, SchoolClass
 from xueji.orgs.permissions import ClassPolicy, SchoolPolicy
@@ -23,8 +24,7 @@ REFUSALS = (RuleViolation, Conflict)
 
 
 def _int(text) -> int | None:
-    text = str(text or "").strip()
-    return int(text) if text.isdigit() else None
+    return parse_id(text)
 
 
 @page

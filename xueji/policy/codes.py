@@ -566,10 +566,10 @@ def to_code(table: CodeTable, raw: object) -> str | None:
 
 def _code_by_padding(table: CodeTable, text: str) -> str | None:
     # A spreadsheet turns "01" into 1; restore the leading zeros the table uses.
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         return None
     for code in table:
-        if code.isdigit() and len(code) > len(text) and code == text.zfill(len(code)):
+        if code.isascii() and code.isdigit() and len(code) > len(text) and code == text.zfill(len(code)):
             return code
     return None
 

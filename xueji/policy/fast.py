@@ -223,7 +223,7 @@ def _code_table(spec: FieldSpec) -> dict[str, object]:
     candidates: set[str] = set()
     for code, label in spec.table.items():
         candidates |= {code, code.lower(), label, codes._PAREN.sub("", label)}
-        if code.isdigit():
+        if code.isascii() and code.isdigit():
             candidates.add(str(int(code)))
     # Each key is answered by to_code itself, so the look-up cannot disagree with it.
     found = {text: codes.to_code(spec.table, text) for text in candidates}

@@ -76,7 +76,7 @@ def _parse_date(text: str) -> datetime.date | None:
 
 def _has_valid_shape(number: str) -> bool:
     body_ok = number[:17].isascii() and number[:17].isdigit()
-    return len(number) == 18 and body_ok and (number[17].isdigit() or number[17] == "X")
+    return len(number) == 18 and body_ok and (number[17] in "0123456789X")
 
 
 def birth_date_of(number: str) -> datetime.date:
@@ -198,4 +198,5 @@ def looks_like_excel_float(raw: object) -> bool:
     if _SCIENTIFIC.match(text) or _DOT_ZERO.match(text) or _GROUPED.match(text):
         return True
     # 18 digits ending in 000 with a wrong check character: the tail was zero-filled.
-    return len(text) == 18 and text.isdigit() and text.endswith("000") and not is_valid_resident_id(text)
+    return (len(text) == 18 and text.isascii() and text.isdigit() and text.endswith("000")
+            and not is_valid_resident_id(text))

@@ -453,7 +453,7 @@ def _phone(value: object, field: str, what: str) -> list[Violation]:
         return []
     if value.isascii() and value.isdigit() and 7 <= len(value) <= 20:
         return []  # the usual number, settled without the regular expression
-    digits = sum(char.isdigit() for char in value)
+    digits = sum(char in "0123456789" for char in value)
     if _PHONE.match(value) and digits >= 7:
         return []
     message = f"{what}「{value}」格式不正确,应为7至20位数字,可含+和-"

@@ -10,7 +10,7 @@ from django.http import FileResponse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
-from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
+from xueji.api.common import ObjectId, Page, PageNumber, PageSize, errors, paginate
 from xueji.core.errors import NotFound
 from xueji.orgs.selectors import find_school
 
@@ -57,9 +57,9 @@ def search_students(
     school: str | None = Query(None, description="学校标识码"),
     status: str | None = Query(None, description="学籍状态,如 在籍、待注册"),
     grade: int | None = Query(None, ge=1, le=12, description="年级 1–12"),
-    school_class: int | None = Query(None, alias="class", description="班级ID"),
-    page: int = Query(1, ge=1, description="页码"),
-    page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="每页条数"),
+    school_class: ObjectId | None = Query(None, alias="class", description="班级ID"),  # noqa: B008
+    page: PageNumber = 1,
+    page_size: PageSize = 50,
 ):
     """列表中的身份证件号和G字头学籍号以掩码显示;q 可为完整学籍号或身份证件号。每次查找都记入审计日志。"""
     qs = selectors.search_students(request.user, q, school=school, status=status, grade=grade,

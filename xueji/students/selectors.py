@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from xueji.audit import services as audit
 from xueji.core.errors import NotFound
+from xueji.core.inputs import parse_id
 
 from .models import Student, StudentNumber
 from .permissions import StudentPolicy
@@ -23,8 +24,9 @@ def resolve_key(key: str) -> Student | None:
         if alias:
             return alias.student
         return Student.objects.filter(student_number=key).first()
-    if key.isdigit() and len(key) < 19:
-        return Student.objects.filter(pk=int(key)).first()
+    pk = parse_id(key)
+    if pk is not None:
+        return Student.objects.filter(pk=pk).first()
     return None
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation
+from xueji.core.inputs import parse_id
 from xueji.orgs.models import School, SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
 from xueji.policy import continuation, province
@@ -42,7 +43,8 @@ def _resolve_class(school: School, grade: int | None, value) -> tuple[SchoolClas
     if value in (None, ""):
         return None, []
     qs = SchoolClass.objects.filter(school=school)
-    found = qs.filter(pk=int(value)).first() if str(value).isdigit() else qs.filter(name=str(value), grade=grade).first()
+    pk = parse_id(value)
+    found = qs.filter(pk=pk).first() if pk is not None else qs.filter(name=str(value), grade=grade).first()
     if found is None:
         return None, [Violation(code="unknown_class", field="school_class",
                                 message=f"班级“{value}”不存在于本校,请先建立班级或留空")]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xueji.core.errors import Conflict, RuleViolation
+from xueji.core.inputs import parse_id
 from xueji.orgs.models import SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
 from xueji.policy.fields import GRADE_LABELS
@@ -30,8 +31,7 @@ NEW_RECORD_DEFAULTS = {"nationality": "CHN", "id_type": "1", "hmt_overseas": "00
 
 
 def _int_or_none(text: str | None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() else None
+    return parse_id(text)
 
 
 def _search_filters(request) -> dict:

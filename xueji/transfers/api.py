@@ -15,7 +15,17 @@ import json
 from django.utils import timezone
 from ninja import Query, Router, Status
 
-from xueji.api.common import MAX_PAGE_SIZE, Page, errors, json_object, paginate, put_dotted
+from xueji.api.common import (
+    MAX_PAGE_SIZE,
+    ObjectId,
+    Page,
+    PageNumber,
+    PageSize,
+    errors,
+    json_object,
+    paginate,
+    put_dotted,
+)
 from xueji.applications.models import Application
 from xueji.applications.schemas import ApplicationOut, application_json
 from xueji.applications.selectors import with_details
@@ -168,7 +178,7 @@ def list_transfers(request, status: str = Query("pending", description="pending(
 
 @router.get("/handovers", response={200: Page[HandoverOut], **errors(400, 401)}, summary="学籍档案移交")
 def list_handovers(request, overdue: bool = Query(False, description="只看逾期未办结的(转学办结后一个月,第二十二条)"),
-                   page: int = Query(1, ge=1), page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE)):
+                   page: PageNumber = 1, page_size: PageSize = 50):
     today = timezone.localdate()
     qs = selectors.overdue_handovers(request.user, today) if overdue else selectors.handovers(request.user)
     body, _count = paginate(qs, page, page_size, lambda h: handover_json(h, today))
@@ -177,13 +187,13 @@ def list_handovers(request, overdue: bool = Query(False, description="只看逾�
 
 @router.post("/handovers/{handover_id}/sent", response={200: HandoverOut, **errors(401, 403, 404, 409)},
              summary="转出学校确认档案已寄出")
-def mark_sent(request, handover_id: int):
+def mark_sent(request, handover_id: ObjectId):
     return handover_json(services.mark_sent(request.user, handover_id))
 
 
 @router.post("/handovers/{handover_id}/received", response={200: HandoverOut, **errors(401, 403, 404, 409)},
              summary="转入学校确认档案已接收")
-def mark_received(request, handover_id: int):
+def mark_received(request, handover_id: ObjectId):
     return handover_json(services.mark_received(request.user, handover_id))
 
 
@@ -192,7 +202,7 @@ def mark_received(request, handover_id: int):
 
 @exchange.get("/applications/{application_id}/transfer-package", response={200: dict, **errors(401, 404, 409)},
               summary="转学数据包(跨省、转中职)")
-def read_package(request, application_id: int):
+def read_package(request, application_id: ObjectId):
     """办结的转出申请生成的数据包:学籍信息(72项,代码)、家庭成员、学籍号、在校经历、学籍事件、审批记录,
     带格式名 xueji-transfer-package、版本号与 SHA-256 校验值,供外省学籍系统读取。每次下载记入审计日志。"""
     return selectors.find_package(request.user, application_id).body
@@ -216,8 +226,8 @@ def import_package(request):
 
 @exchange.get("/schools/{code}/former-students", response={200: Page[FormerStudentOut], **errors(400, 401, 404)},
               summary="本校已转出学生")
-def list_former(request, code: str, page: int = Query(1, ge=1),
-                page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE)):
+def list_former(request, code: str, page: PageNumber = 1,
+                page_size: PageSize = 50):
     """学校(学籍管理员、领导)及其主管部门查看已转出学生离校时的学籍信息;不显示转入学校之后的变动。"""
     school = find_school(request.user, code, purpose="former_students")
     qs = selectors.former_students(request.user, school)
@@ -228,5 +238,5 @@ def list_former(request, code: str, page: int = Query(1, ge=1),
 
 @exchange.get("/former-students/{enrolment_id}", response={200: FormerStudentDetailOut, **errors(401, 404)},
               summary="一名已转出学生离校时的学籍信息")
-def read_former(request, enrolment_id: int):
+def read_former(request, enrolment_id: ObjectId):
     return former_detail_json(selectors.find_former(request.user, enrolment_id))

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from xueji.archive.models import Discipline
 from xueji.archive.selectors import is_in_force
+from xueji.core.inputs import is_digits, parse_int
 from xueji.policy import codes
 from xueji.policy.changes.common import StudentFacts
 from xueji.policy.changes.reasons import PROOF_KIND, TRANSFER_REASONS
@@ -188,7 +189,7 @@ def verify(body) -> list[Violation]:
     found = [Violation(code="package_part_missing", field=key, message=f"数据包缺少“{key}”部分或格式不对")
              for key, kind in REQUIRED.items() if not isinstance(body.get(key), kind)]
     province = str(body.get("province_from") or "")
-    if not (len(province) == 6 and province.isdigit()):
+    if not (len(province) == 6 and is_digits(province)):
         found.append(Violation(code="package_part_missing", field="province_from",
                                message="数据包缺少转出省份代码 province_from"))
     if found:
@@ -205,7 +206,7 @@ def package_student_facts(body: dict) -> StudentFacts:
     student = body.get("student") or {}
     status = student.get("status") or "在籍"
     return StudentFacts(
-        grade=int(student.get("grade") or 0),
+        grade=parse_int(student.get("grade"), 0, 99) or 0,  # the policy refuses a grade it does not know
         status="在籍" if status == "转出" else status,
         under_discipline=bool(body.get("under_discipline")),
         disabled=str(student.get("disability_type") or "0") not in ("", "0"),

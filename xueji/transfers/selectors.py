@@ -14,6 +14,7 @@ from xueji.applications.models import Application
 from xueji.applications.permissions import ApplicationPolicy
 from xueji.audit import services as audit
 from xueji.core.errors import NotFound
+from xueji.core.inputs import parse_id
 from xueji.core.jurisdiction import NOTHING, school_scope
 from xueji.core.masking import mask_id, mask_student_number
 from xueji.orgs.models import School
@@ -53,7 +54,7 @@ def overdue_handovers(user, today: datetime.date | None = None) -> QuerySet[Arch
 
 
 def find_handover(user, handover_id) -> ArchiveHandover:
-    item = handovers(user).filter(pk=handover_id).first() if str(handover_id).isdigit() else None
+    item = handovers(user).filter(pk=parse_id(handover_id)).first() if parse_id(handover_id) else None
     if item is None:
         raise NotFound("未找到该档案移交记录,或不在您的管辖范围内",
                        actor=user, action="handover.view", object_type="archivehandover", object_id=str(handover_id))
@@ -76,7 +77,7 @@ def former_students(user, school: School | None = None) -> QuerySet[Enrolment]:
 
 
 def find_former(user, enrolment_id) -> Enrolment:
-    item = former_students(user).filter(pk=enrolment_id).first() if str(enrolment_id).isdigit() else None
+    item = former_students(user).filter(pk=parse_id(enrolment_id)).first() if parse_id(enrolment_id) else None
     if item is None:
         raise NotFound("未找到该转出学生记录,或不在您的管辖范围内",
                        actor=user, action="former_student.view", object_type="enrolment", object_id=str(enrolment_id))
@@ -124,7 +125,8 @@ def incoming_package(student) -> TransferPackage | None:
 
 def find_package(user, application_id) -> TransferPackage:
     """The package a completed outgoing transfer issued, for whoever may see that application."""
-    application = Application.objects.filter(pk=application_id).first() if str(application_id).isdigit() else None
+    pk = parse_id(application_id)
+    application = Application.objects.filter(pk=pk).first() if pk else None
     if application is None or not ApplicationPolicy.user_can(user, "view", application):
         raise NotFound("未找到该申请,或该申请不在您的管辖范围内",
                        actor=user, action="transfer.package", object_type="application", object_id=str(application_id))

@@ -15,6 +15,7 @@ from xueji.applications.engine import transition
 from xueji.applications.models import Application
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation, ServiceError
+from xueji.core.inputs import MAX_ID, parse_int
 from xueji.core.masking import mask_id, mask_student_number
 from xueji.policy.changes.reasons import PROOF_KIND, TRANSFER_REASONS
 from xueji.policy.changes.transfer import archive_handover_due
@@ -113,8 +114,9 @@ def clean_payload(raw: dict) -> dict:
     payload = {k: raw[k] for k in PAYLOAD_KEYS if k in raw and raw[k] not in (None, "")}
     for key in ("to_grade", "to_class"):
         value = payload.get(key)
-        if isinstance(value, str) and value.strip().isdigit():
-            payload[key] = int(value.strip())
+        number = parse_int(value, 0, MAX_ID) if isinstance(value, str) else None
+        if number is not None:
+            payload[key] = number
     for key in ("mid_term_exception", "sat_proficiency_exam", "record_moves", "destination_has_private_high_school"):
         if isinstance(payload.get(key), str):
             payload[key] = payload[key].strip().lower() in TRUE_WORDS

@@ -8,7 +8,7 @@ ID number, and the scans travel as multipart files named evidence.<kind>. Decidi
 
 from ninja import Query, Router, Status
 
-from xueji.api.common import MAX_PAGE_SIZE, Page, errors, paginate
+from xueji.api.common import ObjectId, Page, PageNumber, PageSize, errors, paginate
 from xueji.applications.models import Application
 from xueji.applications.schemas import ApplicationOut, application_json
 from xueji.applications.selectors import with_details
@@ -68,7 +68,7 @@ def start(request):
 def list_stays(request, side: str = Query("host", pattern="^(host|home)$",
                                           description="host:在本单位学校借读的学生;home:学籍在本单位学校、在外借读的学生"),
                open: bool = Query(True, description="只看正在借读的(默认)"),
-               page: int = Query(1, ge=1), page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE)):
+               page: PageNumber = 1, page_size: PageSize = 50):
     qs = selectors.stays(request.user, side=side, open_only=open)
     body, count = paginate(qs, page, page_size, stay_json)
     selectors.audit_list(request.user, side, count)
@@ -76,7 +76,7 @@ def list_stays(request, side: str = Query("host", pattern="^(host|home)$",
 
 
 @router.get("/{stay_id}", response={200: StayDetailOut, **errors(401, 404)}, summary="一名借读学生")
-def read_stay(request, stay_id: int):
+def read_stay(request, stay_id: ObjectId):
     """借读记录与该生学籍信息(只读,身份证件号掩码)。借读学校只在借读期间看到学籍信息;学籍所在学校始终可见。
     每次查看记入审计日志。"""
     stay = selectors.find_stay(request.user, stay_id)
@@ -85,7 +85,7 @@ def read_stay(request, stay_id: int):
 
 @router.post("/{stay_id}/end", response={201: ApplicationOut, **errors(401, 403, 404, 409, 422)},
              summary="申请结束借读")
-def end_stay(request, stay_id: int, payload: EndIn):
+def end_stay(request, stay_id: ObjectId, payload: EndIn):
     """学籍所在学校或借读学校的学籍管理员申请结束借读,由借读学校负责人审批。借读年级与原校不符的,以
     grade_mismatch 取消借读资格(第二十六条)。"""
     application = services.end_stay(request.user, stay_id, end_reason=payload.end_reason, note=payload.note)

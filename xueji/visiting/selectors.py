@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 
 from xueji.audit import services as audit
 from xueji.core.errors import NotFound
+from xueji.core.inputs import parse_id
 from xueji.core.jurisdiction import NOTHING, school_scope
 from xueji.policy.changes.visiting import check_visiting_grade
 
@@ -42,7 +43,8 @@ def visible(user) -> QuerySet[VisitingStay]:
 
 
 def find_stay(user, stay_id) -> VisitingStay:
-    stay = visible(user).filter(pk=stay_id).first() if str(stay_id).isdigit() else None
+    pk = parse_id(stay_id)
+    stay = visible(user).filter(pk=pk).first() if pk is not None else None
     if stay is None:
         raise NotFound("未找到该借读记录,或不在您的管辖范围内",
                        actor=user, action="visiting.view", object_type="visiting_stay", object_id=str(stay_id)[:40])

@@ -12,6 +12,7 @@ from xueji.applications.models import Application
 from xueji.applications.types.visiting import END_REASONS, parse_date
 from xueji.audit import services as audit
 from xueji.core.errors import Forbidden, RuleViolation
+from xueji.core.inputs import MAX_ID, parse_int
 from xueji.policy.changes.reasons import VISITING_COMMON_PROOFS, VISITING_REASONS
 from xueji.policy.violations import Violation
 from xueji.transfers import services as transfers
@@ -32,8 +33,9 @@ def clean_payload(raw: dict) -> dict:
         if isinstance(value, str):
             payload[key] = value.strip()
     for key in ("host_class", "abroad_months"):
-        if isinstance(payload.get(key), str) and payload[key].isdigit():
-            payload[key] = int(payload[key])
+        number = parse_int(payload[key], 0, MAX_ID) if isinstance(payload.get(key), str) else None
+        if number is not None:
+            payload[key] = number
     return payload
 
 

@@ -1,15 +1,20 @@
 """/api/v1/calendar: the working-day calendar and the school terms; the province edits, everyone reads."""
 
 import datetime
+from typing import Annotated
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from xueji.api.common import errors
+from xueji.api.common import FIRST_YEAR, LAST_YEAR, Year, bounded, errors
 
 from . import services
 from .models import CalendarDay, CalendarYear, Term
 
 router = Router(tags=["工作日历与学期"])
+
+# The calendar covers the registry's years; a date outside them is refused (400) rather than counted through
+# thousands of years or past the end of Python's dates.
+CalendarDate = bounded(datetime.date, datetime.date(FIRST_YEAR, 1, 1), datetime.date(LAST_YEAR, 12, 31))
 
 
 class DayOut(Schema):
@@ -25,19 +30,23 @@ class YearOut(Schema):
 
 
 class DayIn(Schema):
-    date: datetime.date
+    date: CalendarDate
     is_workday: bool
     name: str = ""
 
 
 class TermIn(Schema):
-    school_year: int = Field(description="学年起始年份,如 2026 表示 2026–2027 学年")
-    number: int = Field(description="1 第一学期(秋季),2 第二学期(春季)")
+    school_year: Year = Field(description="学年起始年份,如 2026 表示 2026–2027 学年")
+    number: int = Field(ge=1, le=2, description="1 第一学期(秋季),2 第二学期(春季)")
+    starts_on: CalendarDate
+    ends_on: CalendarDate
+
+
+class TermOut(Schema):
+    school_year: int
+    number: int
     starts_on: datetime.date
     ends_on: datetime.date
-
-
-class TermOut(TermIn):
     label: str
 
 
@@ -54,7 +63,7 @@ def _term(term: Term) -> dict:
 
 
 @router.get("/years/{year}", response=YearOut)
-def year_days(request, year: int):
+def year_days(request, year: Year):
     days = CalendarDay.objects.filter(date__year=year)
     return {"year": year, "has_data": CalendarYear.objects.filter(year=year).exists(),
             "days": [{"date": d.date, "is_workday": d.is_workday, "name": d.name} for d in days]}
@@ -67,7 +76,9 @@ def set_day(request, body: DayIn):
 
 
 @router.get("/due-date", response=DueOut)
-def due_date(request, start: datetime.date, working_days: int = 10):
+def due_date(request, start: Annotated[CalendarDate, Query(description=f"起算日期,{FIRST_YEAR}–{LAST_YEAR}年")],
+             working_days: Annotated[bounded(int, 0, services.MAX_WORKING_DAYS),
+                                     Query(10, description=f"工作日数,0–{services.MAX_WORKING_DAYS}")] = 10):
     """The date of the N-th working day after `start`: what every step's deadline uses."""
     due = services.add_working_days(start, working_days)
     return {"start": start, "working_days": working_days, "due_date": due,

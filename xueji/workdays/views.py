@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xueji.core.errors import RuleViolation, ServiceError, malformed
+from xueji.core.inputs import FIRST_YEAR, LAST_YEAR, parse_int
 from xueji.policy.violations import Violation
 from xueji.web.pages import form_errors, page, require
 
@@ -26,10 +27,8 @@ PROVINCE_ONLY = "只有省级教育行政部门可以维护工作日历和学期
 
 
 def _year(request) -> int:
-    raw = (request.GET.get("year") or request.POST.get("year") or "").strip()
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return timezone.localdate().year
+    raw = request.GET.get("year") or request.POST.get("year")
+    return parse_int(raw, FIRST_YEAR, LAST_YEAR) or timezone.localdate().year
 
 
 def _months(year: int, named: dict) -> list[dict]:
@@ -112,9 +111,11 @@ def term_page(request):
     values = {k: request.POST.get(k, "").strip() for k in ("school_year", "number", "starts_on", "ends_on")}
     year = _year(request)
     try:
-        if not values["school_year"].isdigit() or values["number"] not in ("1", "2"):
-            raise RuleViolation(Violation(code="required", field="number", message="请填写学年起始年份并选择学期"))
-        term = services.set_term(request.user, school_year=int(values["school_year"]), number=int(values["number"]),
+        school_year = parse_int(values["school_year"], FIRST_YEAR, LAST_YEAR)
+        if school_year is None or values["number"] not in ("1", "2"):
+            raise RuleViolation(Violation(code="required", field="number",
+                                          message=f"请填写学年起始年份({FIRST_YEAR}–{LAST_YEAR})并选择学期"))
+        term = services.set_term(request.user, school_year=school_year, number=int(values["number"]),
                                  starts_on=_date(values["starts_on"], "starts_on", "开学日期"),
                                  ends_on=_date(values["ends_on"], "ends_on", "学期结束日期"))
     except ServiceError as exc:

@@ -23,6 +23,7 @@ import datetime
 
 from django.utils import timezone
 
+from xueji.core.inputs import is_digits
 from xueji.orgs.models import School, SchoolClass
 from xueji.policy import codes
 from xueji.policy.changes import transfer as rules
@@ -55,7 +56,7 @@ def shape_problems(payload: dict) -> list[Violation]:
         found.append(Violation(code="invalid_grade", field="to_grade", message="转入年级 to_grade 须为1至12的整数"))
     for name in ("from_division", "to_division"):
         value = payload.get(name)
-        if value not in (None, "") and not (isinstance(value, str) and len(value) == 6 and value.isdigit()):
+        if value not in (None, "") and not (len(str(value)) == 6 and is_digits(value)):
             found.append(Violation(code="invalid_division", field=name, article=A17,
                                    message=f"{name} 须为6位行政区划代码,如 140106"))
     school_class = payload.get("to_class")
@@ -176,7 +177,7 @@ def destination_problems(destination) -> list[Violation]:
                                message=f"请填写转入学校的办学类型代码(如 211 小学、311 初级中学、342 高级中学;"
                                        f"中等职业学校请勾选“转入中等职业学校”),以核对同级互转({A20})"))
     county = str(destination.get("county_code") or "")
-    if not (len(county) == 6 and county.isdigit()):
+    if not (len(county) == 6 and is_digits(county)):
         found.append(Violation(code="invalid_division", field="destination.county_code",
                                message="请填写转入学校所在县(区)的6位行政区划代码"))
     return found

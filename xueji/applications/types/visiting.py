@@ -17,6 +17,7 @@ import datetime
 
 from django.utils import timezone
 
+from xueji.core.inputs import parse_id
 from xueji.orgs.models import School, SchoolClass
 from xueji.policy.changes import visiting as rules
 from xueji.policy.violations import Violation
@@ -47,8 +48,7 @@ def _int(value) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    text = str(value or "").strip()
-    return int(text) if text.isdigit() else None
+    return parse_id(value)
 
 
 def host_school(ctx) -> School:

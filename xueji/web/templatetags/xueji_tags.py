@@ -5,6 +5,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from xueji.core.inputs import is_digits
 from xueji.core.masking import mask_id, mask_numbers_in_text, mask_phone, mask_student_number
 from xueji.policy import codes
 from xueji.policy.areas import area_name
@@ -62,7 +63,7 @@ def cn_date(value) -> str:
 @register.filter
 def cn_yearmonth(value) -> str:
     text = str(value or "")
-    if len(text) == 6 and text.isdigit():
+    if len(text) == 6 and is_digits(text):
         return f"{text[:4]}年{int(text[4:])}月"
     return text
 
@@ -71,7 +72,7 @@ def cn_yearmonth(value) -> str:
 def division_name(code) -> str:
     """山西省太原市小店区 for 140105 (or a 12-digit statistical code starting with it)."""
     code = str(code or "")[:6]
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not is_digits(code):
         return ""
     parts = []
     for prefix in (code[:2] + "0000", code[:4] + "00", code):
