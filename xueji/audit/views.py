@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xueji.web.pages import is_htmx, page, paginate, require
-from xueji.web.templatetags.xueji_tags import ACTION_LABELS, OUTCOME_LABELS
 
 from . import services
+from .labels import OUTCOME_LABELS, action_choices
 from .permissions import AuditPolicy
 
 REFUSED = "只有审计员和省级教育行政部门可以查阅审计日志"
@@ -78,7 +78,7 @@ def log_page(request):
         "events": events,
         "filters": filters,
         "problems": problems,
-        "actions": sorted(ACTION_LABELS.items()),
+        "actions": action_choices(),
         "outcomes": OUTCOME_LABELS.items(),
     }
     return render(request, "audit/list.html", context)
