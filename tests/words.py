@@ -41,9 +41,11 @@ def visible_text(html) -> str:
     return " ".join(" ".join(parser.parts).split())
 
 
-def internal_words(html) -> list[str]:
-    """snake_case and dotted code words in the shown text (URLs and e-mail-like text aside)."""
+FILE_TYPES = (".pdf", ".xlsx", ".csv", ".xls", ".json")
+
+
+def internal_words(html, *, allow=()) -> list[str]:
+    """snake_case and dotted code words in the shown text; `allow`: words shown on purpose (account names)."""
     shown = visible_text(html)
-    return sorted(set(SNAKE.findall(shown)) | {w for w in DOTTED.findall(shown) if not w.endswith((".pdf", ".xlsx",
-                                                                                                   ".csv", ".xls",
-                                                                                                   ".json"))})
+    found = set(SNAKE.findall(shown)) | {w for w in DOTTED.findall(shown) if not w.endswith(FILE_TYPES)}
+    return sorted(found - set(allow))

@@ -183,7 +183,7 @@ def test_the_audit_page_shows_labels_not_codes(world, client_for, make_student):
     for code in ("forms.change_form", "importbatch", "intake.upload", "archivehandover", "handover.received",
                  "student.transfer", "student.create"):
         assert code not in shown
-    assert set(internal_words(response)) <= {world.registrar_a.username}  # account names are shown as they are
+    assert internal_words(response, allow={world.registrar_a.username}) == []  # account names are shown
     # The filter keeps the codes as option values: the same page filtered by a code still works.
     filtered = client_for(world.auditor).get("/audit/", {"action": "forms.change_form"})
     assert [e.action for e in filtered.context["events"]] == ["forms.change_form"]
