@@ -150,3 +150,31 @@ def test_the_transfer_out_page_describes_the_destination_in_words(people, enroll
         assert not re.search(rf"(?<![\w]){code}(?![\w])", shown), code
     assert "{" not in shown
     assert internal_words(shown, allow={w.registrar_a.username}) == []
+
+
+def test_the_record_and_timeline_name_the_schools_of_a_completed_transfer(people, enrolled, client_for, clock):
+    """The history of a transfer records school codes and class ids; the pages show the names."""
+    import datetime
+
+    from tests.transfers.conftest import proofs
+    from tests.words import internal_words, visible_text
+    from xueji.transfers import services
+
+    w = people
+    student = enrolled(grade=1, school_class=w.class_a1.pk)
+    clock(datetime.date(2026, 9, 28))
+    app = services.start_transfer(w.registrar_b, student_number=student.student_number, name=student.name,
+                                  id_number=student.id_number, payload={**MOVE, "to_grade": 1}, evidence=proofs())
+    for actor in (w.leader_b, w.county_yz, w.leader_a, w.county_xd):
+        engine.approve(actor, app.pk)
+    client = client_for(w.registrar_b)
+    for url in (f"/students/{student.student_number}/", f"/students/{student.student_number}/timeline/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        shown = visible_text(response)
+        assert w.school_a.name in shown and w.school_b.name in shown
+        assert not re.search(rf"(?<!\d){w.school_a.pk}(?!\d)", shown), url  # the sending school's bare code
+        assert w.class_a1.name in shown  # the class the student left, recorded by its id
+        assert internal_words(shown, allow={u.username for u in (w.registrar_a, w.registrar_b, w.leader_a,
+                                                                 w.leader_b, w.county_xd, w.county_yz)}) == []
+    assert client_for(w.county_pc).get(f"/students/{student.student_number}/").status_code == 404
