@@ -184,6 +184,8 @@ def test_the_audit_page_shows_labels_not_codes(world, client_for, make_student):
                  "student.transfer", "student.create"):
         assert code not in shown
     assert internal_words(response, allow={world.registrar_a.username}) == []  # account names are shown
+    # The unit is named, not given by its code.
+    assert world.school_a.name in shown and not re.search(rf"(?<!\d){world.school_a.pk}(?!\d)", shown)
     # The filter keeps the codes as option values: the same page filtered by a code still works.
     filtered = client_for(world.auditor).get("/audit/", {"action": "forms.change_form"})
     assert [e.action for e in filtered.context["events"]] == ["forms.change_form"]

@@ -189,3 +189,16 @@ def action_choices() -> list[tuple[str, str]]:
     choices = dict(ACTION_LABELS)
     choices.update({f"{CHANGE_PREFIX}{code}": f"学籍异动:{change.label}" for code, change in registered().items()})
     return sorted(choices.items())
+
+
+def with_org_names(events) -> list:
+    """The events with `org_name`: the unit's name (a school or a division) in place of its bare code."""
+    from xueji.orgs.models import Division, School
+
+    events = list(events)
+    codes_seen = {e.org_code for e in events if e.org_code}
+    names = dict(Division.objects.filter(code__in=codes_seen).values_list("code", "name"))
+    names.update(School.objects.filter(code__in=codes_seen).values_list("code", "name"))
+    for event in events:
+        event.org_name = names.get(event.org_code, "")
+    return events
