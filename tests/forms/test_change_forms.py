@@ -15,7 +15,7 @@ from tests.forms.conftest import page_text, read_pdf, require_pdf
 from xueji.applications import services
 from xueji.applications.models import Step
 from xueji.audit.models import AuditEvent
-from xueji.core.masking import mask_id
+from xueji.core.masking import mask_id, mask_phone
 from xueji.policy.changes import reasons
 from xueji.students import numbers
 from xueji.students.models import Student
@@ -198,3 +198,69 @@ def test_a_page_without_a_form_offers_no_button_and_the_url_explains(world, clie
     assert "打印申请表" not in client.get(f"/applications/{app.pk}/").content.decode()
     response = client.get(f"/applications/{app.pk}/form.pdf")
     assert response.status_code == 422 and "该类申请无对应表格" in response.content.decode()
+
+
+LONG_A = "太原市小店区北格镇中心学校附属九年一贯制实验学校(原太原市小店区北格镇第一中心小学)坞城路校区"
+LONG_B = "太原市迎泽区新建路小学教育集团郝庄镇王家坟村第二完全小学(原太原市迎泽区郝庄镇第三中心小学)东校区"
+
+
+@pytest.fixture
+def long_transfer(world, make_student):
+    """A transfer between two schools with the longest names a school may have, long addresses, a long reason,
+    two guardians and an opinion written in every box the form has."""
+    from xueji.orgs.models import School
+    from xueji.students.models import FamilyMember
+
+    School.objects.filter(pk=world.school_a.pk).update(name=LONG_A[:100], address="山" * 200)
+    School.objects.filter(pk=world.school_b.pk).update(name=LONG_B[:100], address="西" * 200)
+    world.leader_b = f.user("lead_b", "leader", school=world.school_b)
+    student = enrol(make_student(name="欧阳𠮷祥慕容", grade=3, current_address="太原市小店区" + "坞城路" * 60))
+    FamilyMember.objects.filter(student=student).update(name="欧阳长长名字家长", is_guardian=True, phone="13912345678",
+                                                        address="太原市小店区" + "长治路" * 60)
+    FamilyMember.objects.create(student=student, position=2, name="慕容很长的名字监护人", relation="12",
+                                is_guardian=True, phone="13698765432", address="太原市迎泽区" + "新建路" * 60)
+    app = transfers.start_transfer(
+        world.registrar_b, student_number=student.student_number, name=student.name, id_number=student.id_number,
+        payload={"transfer_reason": "work_move", "from_division": "140213", "to_division": "140106",
+                 "to_grade": 3},
+        reason="家长工作调动到迎泽区," + "需随父母迁居并就近入学," * 18, evidence=[proof("transfer_form"), proof("work_change")])
+    comment = "情况属实,材料齐全,同意转学,请按规定办理学籍档案移交手续。" * 6
+    for actor in (world.leader_b, world.county_yz, world.leader_a, world.county_xd):
+        services.approve(actor, app.pk, comment=comment[:500])
+    return app
+
+
+@pytest.mark.parametrize("reader", ["registrar_b", "county_xd"])
+def test_annex_8_fits_one_page_and_keeps_numbers_whole(world, api_for, long_transfer, reader):
+    """附件8 is one A4 sheet for the stamp and the signatures, whatever the names; the student number, the ID
+    number and the phone numbers are never broken across lines (a digit on the next line is misread)."""
+    require_pdf()
+    response = api_for(getattr(world, reader)).get(url(long_transfer))
+    assert response.status_code == 200
+    pdf = read_pdf(response.content)
+    assert len(pdf.pages) == 1
+    lines = pdf.pages[0].extract_text().splitlines()
+    student = long_transfer.student
+    full = reader == "registrar_b"
+    id_number = student.id_number if full else mask_id(student.id_number)
+    phones = [m.phone for m in student.family.all()]
+    # The student number as this reader may see it ("G" + the ID number, masked like the ID where that is).
+    numbers = [student.student_number if full or student.student_number in "".join(lines) else f"G{id_number}",
+               id_number, *(p if full else mask_phone(p) for p in phones)]
+    for number in numbers:
+        # A wrapped number comes out of the text layer cut by a space or a line break.
+        assert any(number in line for line in lines), (number, lines)
+    text = "".join(squeeze(line) for line in lines)
+    assert squeeze(LONG_A[:100]) in text and squeeze(LONG_B[:100]) in text
+
+
+def test_annex_8_fits_one_page_with_every_text_at_its_longest(world, api_for, long_transfer):
+    """A 500-character reason and a 500-character opinion in each of the four boxes still print on one sheet."""
+    require_pdf()
+    from xueji.applications.models import Application
+
+    Application.objects.filter(pk=long_transfer.pk).update(reason="理由" * 250)
+    Step.objects.filter(application=long_transfer).update(comment="意见" * 250)
+    pdf = read_pdf(api_for(world.registrar_b).get(url(long_transfer)).content)
+    assert len(pdf.pages) == 1
+    assert long_transfer.student.student_number in pdf.pages[0].extract_text()

@@ -80,6 +80,20 @@ def test_four_classic_mistakes_are_all_reported_and_nothing_is_written(world):
     assert not Student.objects.filter(school=world.school_a).exists()
 
 
+@pytest.mark.parametrize("make, name", [(xlsx_bytes, "新生.xlsx"), (csv_bytes, "新生.csv")])
+def test_an_id_typed_as_text_with_a_bad_check_digit_is_not_called_a_spreadsheet_number(world, make, name):
+    """Eighteen digits ending in 000 typed as text: the check digit is wrong, and that is what the report says;
+    only a number cell or a number's notation is reported as converted by the spreadsheet."""
+    typed = pupil(1)
+    number = typed["身份证件号"][:15] + "000"
+    assert not number.endswith(typed["身份证件号"][15:])  # the test needs an ID whose check digit is now wrong
+    typed["身份证件号"] = number
+    batch = check(world, [typed], content=make([typed]), name=name)
+    [error] = batch.errors
+    assert (error["column"], error["code"]) == ("身份证件号", "id_check_digit")
+    assert "校验位" in error["message"] and "表格软件" not in error["message"]
+
+
 def test_every_bad_field_of_a_row_is_listed(world):
     row = pupil(1, ethnicity="77", phone="abc", postcode="12")
     row["成员1姓名"] = ""

@@ -7,6 +7,7 @@ from django.test import Client
 
 from tests.factories import make_id
 from tests.intake.conftest import pupil, upload_file, xlsx_bytes
+from tests.words import internal_words, visible_text
 from xueji.intake import services
 from xueji.intake.models import DuplicateCase, ImportBatch
 from xueji.students.models import Student
@@ -31,7 +32,8 @@ def test_registrar_uploads_reads_the_report_and_commits(world, client_for):
     assert response.status_code == 302 and response["Location"] == f"/intake/{batch.pk}/"
     report = client.get(f"/intake/{batch.pk}/")
     body = text(report)
-    assert report.status_code == 200 and "确认导入 1 行" in body and "民族" in body and "invalid_code" in body
+    assert report.status_code == 200 and "确认导入 1 行" in body and "民族" in body and "不是有效的代码" in body
+    assert "invalid_code" not in visible_text(report)
     assert not Student.objects.exists()
     response = client.post(f"/intake/{batch.pk}/commit", {"mode": "valid_only", "submit_registration": "1"})
     assert response.status_code == 302
@@ -39,6 +41,29 @@ def test_registrar_uploads_reads_the_report_and_commits(world, client_for):
     assert batch.status == "committed" and batch.skipped_rows == [3] and batch.applications_submitted == 1
     body = text(client.get(f"/intake/{batch.pk}/"))
     assert "未导入的行" in body and "已导入1行" in body and "确认导入" not in body
+
+
+def test_the_report_says_each_error_in_words_and_shows_no_code(world, client_for, api_for):
+    """The page lists row, column and the Chinese message; the codes (required, invalid_date, id_excel_float)
+    stay in the API's report."""
+    no_name, bad_date, as_number = pupil(1), pupil(2), pupil(3)
+    no_name["姓名"] = ""
+    bad_date["出生日期"] = "2019-02-30"
+    as_number["身份证件号"] = float(as_number["身份证件号"][:17] + "0")
+    client = client_for(world.registrar_a)
+    upload(client, xlsx_bytes([no_name, bad_date, as_number]))
+    batch = ImportBatch.objects.get()
+    assert {e["code"] for e in batch.errors} >= {"required", "invalid_date", "id_excel_float"}
+    report = client.get(f"/intake/{batch.pk}/")
+    shown = visible_text(report)
+    for words in ("姓名", "不是有效日期", "表格软件转换成了数字"):
+        assert words in shown
+    for code in ("required", "invalid_date", "id_excel_float"):
+        assert code not in shown
+    assert internal_words(report, allow={world.registrar_a.username}) == []
+    assert client_for(world.registrar_b).get(f"/intake/{batch.pk}/").status_code == 404  # another school
+    codes = {e["code"] for e in api_for(world.registrar_a).get(f"/api/v1/imports/{batch.pk}").json()["errors"]}
+    assert codes >= {"required", "invalid_date", "id_excel_float"}  # the API keeps the codes
 
 
 def test_the_same_file_again_is_refused_on_the_page(world, client_for):

@@ -174,7 +174,6 @@ def test_cross_check_against_stdnum_on_ten_thousand_numbers():
         "1.40105201001011E17",
         "140105201001011000.0",
         "140,105,201,001,011,000",
-        "140105201503021000",
         1.40105201001011e17,
         140105201001011000,
         Decimal("140105201001011000"),
@@ -187,6 +186,13 @@ def test_spreadsheet_numbers_are_detected(raw):
 @pytest.mark.parametrize("raw", [make_id(seq=121), "11010519491231002X", "", None, True, "abc"])
 def test_text_ids_are_not_mistaken_for_spreadsheet_numbers(raw):
     assert not looks_like_excel_float(raw)
+
+
+def test_eighteen_digits_typed_as_text_are_an_id_not_a_spreadsheet_number():
+    # Ending in 000 with a wrong check character, typed as text: a wrong check digit, said as such.
+    assert not looks_like_excel_float("140105201503021000")
+    assert [v.code for v in validate_resident_id("140105201503021000")] == ["id_check_digit"]
+    assert "校验位" in validate_resident_id("140105201503021000")[0].message
 
 
 def test_a_real_id_ending_in_000_is_not_flagged():

@@ -8,7 +8,7 @@ import pytest
 from tests.transfers.conftest import MOVE, proofs
 from xueji.applications import services as engine
 from xueji.audit.models import AuditEvent
-from xueji.core.errors import Conflict, Forbidden, NotFound
+from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from xueji.transfers import selectors, services
 from xueji.transfers.models import ArchiveHandover
 
@@ -86,10 +86,51 @@ def test_the_page_shows_the_buttons_of_each_side(people, handover, client_for):
     sending = client_for(w.registrar_a).get("/transfers/handovers/").content.decode()
     assert 'data-testid="mark-sent"' in sending and 'data-testid="mark-received"' not in sending
     receiving = client_for(w.registrar_b).get("/transfers/handovers/").content.decode()
-    assert 'data-testid="mark-received"' in receiving and 'data-testid="mark-sent"' not in receiving
+    # Nothing to receive before the sending school sent it (第二十二条).
+    assert 'data-testid="mark-received"' not in receiving and 'data-testid="mark-sent"' not in receiving
+    assert 'data-testid="awaiting-sender"' in receiving
     response = client_for(w.registrar_a).post(f"/transfers/handovers/{handover.pk}/sent/")
     assert response.status_code == 302
     handover.refresh_from_db()
     assert handover.sent_by == w.registrar_a
+    receiving = client_for(w.registrar_b).get("/transfers/handovers/").content.decode()
+    assert 'data-testid="mark-received"' in receiving and 'data-testid="awaiting-sender"' not in receiving
     assert client_for(w.county_pc).post(f"/transfers/handovers/{handover.pk}/received/").status_code == 404
     assert client_for(w.auditor).get("/transfers/handovers/").status_code == 403
+
+
+def test_the_receiver_cannot_confirm_before_the_sender_sent(people, handover):
+    w = people
+    with pytest.raises(RuleViolation) as refused:
+        services.mark_received(w.registrar_b, handover.pk)
+    assert refused.value.status == 422
+    assert [(v.code, v.article) for v in refused.value.violations] == [("archive_not_sent", "第二十二条")]
+    handover.refresh_from_db()
+    assert handover.received_at is None and handover.received_by is None
+    services.mark_sent(w.registrar_a, handover.pk)
+    assert services.mark_received(w.registrar_b, handover.pk).received_by == w.registrar_b
+
+
+def test_an_archive_from_outside_the_registry_is_received_without_a_sent_mark(people, handover):
+    w = people
+    ArchiveHandover.objects.filter(pk=handover.pk).update(from_school=None, from_school_name="河北省某小学")
+    assert services.mark_received(w.registrar_b, handover.pk).received_by == w.registrar_b
+
+
+def test_the_api_refuses_receipt_before_sending_with_the_article(people, handover, api_for):
+    w = people
+    early = api_for(w.registrar_b).post(f"/api/v1/transfers/handovers/{handover.pk}/received")
+    assert early.status_code == 422
+    assert early.json()["errors"][0]["code"] == "archive_not_sent"
+    assert early.json()["errors"][0]["article"] == "第二十二条"
+    assert api_for(w.county_pc).post(f"/api/v1/transfers/handovers/{handover.pk}/received").status_code == 404
+    assert api_for(w.registrar_a).post(f"/api/v1/transfers/handovers/{handover.pk}/sent").status_code == 200
+    assert api_for(w.registrar_b).post(f"/api/v1/transfers/handovers/{handover.pk}/received").status_code == 200
+
+
+def test_the_page_refuses_receipt_before_sending_with_the_article(people, handover, client_for):
+    w = people
+    response = client_for(w.registrar_b).post(f"/transfers/handovers/{handover.pk}/received/", follow=True)
+    assert "第二十二条" in response.content.decode() and "尚未确认寄出" in response.content.decode()
+    handover.refresh_from_db()
+    assert handover.received_at is None

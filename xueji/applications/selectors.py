@@ -264,14 +264,10 @@ def change_rows(application: Application) -> list[dict]:
 
 
 def other_payload(application: Application) -> list[dict]:
-    """Payload items other than `changes`, with a Chinese label where one is known."""
-    rows = []
-    for name, value in application.payload.items():
-        if name == "changes":
-            continue
-        label = PAYLOAD_LABELS.get(name) or (FIELD_BY_NAME[name].label if name in FIELD_BY_NAME else name)
-        rows.append({"field": name, "label": label, "value": _readable(value)})
-    return rows
+    """Payload items other than `changes`, in Chinese: key names, and names for the codes and ids of values."""
+    from .payload_text import payload_rows
+
+    return payload_rows(application.payload, PAYLOAD_LABELS, _readable)
 
 
 def _plain(value):

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from xueji.core.errors import ServiceError
 from xueji.policy.fields import GRADE_LABELS
-from xueji.students.change_labels import EVENT_ITEM_LABELS, change_label
+from xueji.students.change_labels import EVENT_ITEM_LABELS, VALUE_TEXT, change_label, registry_value_text
 from xueji.students.permissions import StudentPolicy
 from xueji.students.selectors import find_student
 from xueji.web import record_form
@@ -114,6 +114,8 @@ def _change_rows(changes: dict) -> list[dict]:
         label = change_label(name)
         if name == "grade":
             old, new = (GRADE_LABELS.get(v, v) if v is not None else None for v in (old, new))
+        elif name in VALUE_TEXT:
+            old, new = (registry_value_text(name, v) for v in (old, new))
         elif name not in EVENT_ITEM_LABELS:
             old, new = (record_form.change_text(name, v) if v is not None else None for v in (old, new))
         rows.append({"label": label, "old": old, "new": new})

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from xueji.students.selectors import audit_object_ids
 from xueji.web.pages import is_htmx, page, paginate, require
-from xueji.web.templatetags.xueji_tags import ACTION_LABELS, OUTCOME_LABELS
 
 from . import services
+from .labels import OUTCOME_LABELS, action_choices, with_org_names
 from .permissions import AuditPolicy
 
 REFUSED = "只有审计员和省级教育行政部门可以查阅审计日志"
@@ -70,7 +70,7 @@ def log_page(request):
     qs, filters, problems = _filtered(user, request.GET)
     page_obj = paginate(request, qs, per_page=50)
     # Read the page before logging this reading: the lazy slice would otherwise pick up the new row.
-    events = list(page_obj.object_list)
+    events = with_org_names(page_obj.object_list)
     with transaction.atomic():
         services.record(user, "audit.read", object_type="audit",
                         details={k: v for k, v in filters.items() if v} | {"count": page_obj.paginator.count})
@@ -79,7 +79,7 @@ def log_page(request):
         "events": events,
         "filters": filters,
         "problems": problems,
-        "actions": sorted(ACTION_LABELS.items()),
+        "actions": action_choices(),
         "outcomes": OUTCOME_LABELS.items(),
     }
     return render(request, "audit/list.html", context)

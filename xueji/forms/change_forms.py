@@ -195,6 +195,33 @@ def student_rows(app: Application, *, full_id: bool) -> list[dict]:
     ]
 
 
+# Items printed as numbers: a digit pushed to the next line is misread, so their cells never wrap.
+NUMBER_ITEMS = {"学籍号", "身份证件号"}
+
+
+def student_lines(rows: list[dict]) -> list[list[dict]]:
+    """The student block in three lines: name, gender, birth; number, ID type, ID number; then the school in a
+    wide cell (names run to 100 characters) beside the grade and class."""
+    cells = {row["label"]: dict(row, num=row["label"] in NUMBER_ITEMS) for row in rows}
+    first = [cells["姓名"], cells["性别"], cells["出生日期"]]
+    second = [cells["学籍号"], cells["身份证件类型"], cells["身份证件号"]]
+    grade_class = " ".join(t for t in (cells["年级"]["text"], cells["班级"]["text"]) if t)
+    third = [dict(cells["学校"], span=3), {"label": "年级班级", "text": grade_class}]
+    return [first, second, third]
+
+
+# Written text (the reason and the opinions) beyond these many characters prints smaller, then smaller again, so
+# that the form stays on one sheet for the stamps and signatures (reason and comments reach 500 characters each).
+DENSE_TEXT, DENSER_TEXT = 360, 1200
+
+
+def density(app: Application, request_rows: list[dict]) -> int:
+    """0 for the normal print, 1 for smaller written text, 2 for the smallest."""
+    written = len(app.reason or "") + sum(len(s.comment or "") for s in app.steps.all())
+    written += sum(max(0, len(str(r["text"])) - 40) for r in request_rows)
+    return 2 if written > DENSER_TEXT else 1 if written > DENSE_TEXT else 0
+
+
 def guardians(student, *, full_id: bool) -> list[dict]:
     """The guardians on record (or the family members when none is marked), with a signature line each."""
     members = list(student.family.all())
@@ -219,11 +246,13 @@ def opinions(app: Application) -> list[dict]:
 
 def context(app: Application, form: ChangeForm, *, full_id: bool) -> dict:
     province = _province_name() or "山西省"
+    request = REQUEST_ROWS[form.annex](app)
     return {
         "title": province + form.title, "annex": form.annex, "subtitle": f"{app.student.name} · 申请#{app.pk}",
         "app": app, "type_label": app.type_label, "filed_on": date_text(app.created_at),
-        "student_rows": student_rows(app, full_id=full_id),
-        "request_rows": REQUEST_ROWS[form.annex](app),
+        "student_lines": student_lines(student_rows(app, full_id=full_id)),
+        "request_rows": request,
+        "dense": density(app, request),
         "guardians": guardians(app.student, full_id=full_id),
         "opinions": opinions(app), "full_id": full_id, "printed_on": date_text(timezone.localdate()),
         "province_name": province,

@@ -25,7 +25,6 @@ from xueji.policy.fields import (
     family_column,
     parse_family_column,
 )
-from xueji.policy.idcard import looks_like_excel_float
 from xueji.policy.province import ProvincePolicy
 from xueji.policy.record import (
     FAMILY_KEY,
@@ -290,10 +289,7 @@ def _id(value: object) -> object:
     body, last = value[:17], value[17]
     if not body.isdigit() or not (last.isdigit() or last in "Xx"):
         return _MISSING
-    text = body + last.upper()
-    if text.endswith("000") and looks_like_excel_float(text):
-        return _MISSING
-    return text
+    return body + last.upper()
 
 
 def _decimal(value: object) -> object:

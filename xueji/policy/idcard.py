@@ -189,14 +189,15 @@ def _area_warning(number: str, field: str) -> list[Violation]:
 
 
 def looks_like_excel_float(raw: object) -> bool:
-    """True when a spreadsheet stored the ID as a number: 15 significant digits survive, the rest is lost."""
+    """True when a spreadsheet stored the ID as a number: 15 significant digits survive, the rest is lost.
+
+    Only what really came as a number says so: a numeric cell, or text in a number's notation (1.40105E+17,
+    140105201001011000.0, 140,105,…). Eighteen digits typed as text are an ID as typed, even ending in 000:
+    a wrong last character there is a wrong check digit, and the registrar is told that.
+    """
     if isinstance(raw, bool):
         return False
     if isinstance(raw, int | float | Decimal):
         return True
     text = normalize_id(raw)
-    if _SCIENTIFIC.match(text) or _DOT_ZERO.match(text) or _GROUPED.match(text):
-        return True
-    # 18 digits ending in 000 with a wrong check character: the tail was zero-filled.
-    return (len(text) == 18 and text.isascii() and text.isdigit() and text.endswith("000")
-            and not is_valid_resident_id(text))
+    return bool(_SCIENTIFIC.match(text) or _DOT_ZERO.match(text) or _GROUPED.match(text))

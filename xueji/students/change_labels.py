@@ -36,3 +36,46 @@ EVENT_ITEM_LABELS = {
 def change_label(key: str) -> str:
     """The Chinese name of one recorded change: a form item's own name, else the registry's name for it."""
     return EVENT_ITEM_LABELS.get(key) or field_label(key)
+
+
+# Keys whose recorded value is an id or a code of the registry's own: shown by name, never as the bare id.
+SCHOOL_KEYS = ("school", "visiting_at")
+CLASS_KEYS = ("school_class", "host_class")
+
+
+def _school_name(code) -> str:
+    from xueji.orgs.models import School
+
+    school = School.objects.filter(pk=str(code)).only("name").first()
+    return school.name if school else f"学校标识码{code}"
+
+
+def _class_name(pk) -> str:
+    from xueji.orgs.models import SchoolClass
+
+    if not str(pk).isdigit():
+        return str(pk)  # placement records the class by its name already
+    school_class = SchoolClass.objects.filter(pk=pk).only("name").first()
+    return school_class.name if school_class else "(已撤销的班级)"
+
+
+def _end_reason(code) -> str:
+    from xueji.applications.types.visiting import END_REASONS
+
+    return END_REASONS.get(str(code), str(code))
+
+
+VALUE_TEXT = {
+    **dict.fromkeys(SCHOOL_KEYS, _school_name),
+    **dict.fromkeys(CLASS_KEYS, _class_name),
+    "end_reason": _end_reason,
+}
+
+
+def registry_value_text(key: str, value) -> str | None:
+    """A value the registry's own steps recorded (a school code, a class id, a reason code) in words;
+    None when the key is not one of those, or the value is empty (the caller shows it its own way)."""
+    render = VALUE_TEXT.get(key)
+    if render is None or value in (None, ""):
+        return None
+    return render(value)

@@ -18,7 +18,7 @@ from xueji.policy.fields import GRADE_LABELS
 from xueji.web import record_form
 from xueji.web.pages import form_errors, is_htmx, org_crumbs, page, paginate, require
 
-from .change_labels import change_label
+from .change_labels import change_label, registry_value_text
 from .models import Status
 from .permissions import StudentPolicy
 from .selectors import audit_search, find_student, search_students
@@ -76,6 +76,10 @@ def _photo_data_uri(student) -> str | None:
         return None
 
 
+def _change_text(name: str, value) -> str:
+    return registry_value_text(name, value) or record_form.change_text(name, value)
+
+
 def _change_rows(event) -> list[dict]:
     rows = []
     for name, pair in sorted((event.changes or {}).items()):
@@ -83,10 +87,10 @@ def _change_rows(event) -> list[dict]:
             rows.append({"label": change_label(name), "old": "", "new": "已更新"})
         elif isinstance(pair, list):  # [before, after]: a change
             old, new = (pair + [None, None])[:2]
-            rows.append({"label": change_label(name), "old": record_form.change_text(name, old),
-                         "new": record_form.change_text(name, new)})
+            rows.append({"label": change_label(name), "old": _change_text(name, old),
+                         "new": _change_text(name, new)})
         else:  # a fact the step recorded (the batch, a merge's record): the value alone, no arrow
-            rows.append({"label": change_label(name), "old": "", "new": record_form.change_text(name, pair)})
+            rows.append({"label": change_label(name), "old": "", "new": _change_text(name, pair)})
     return rows
 
 

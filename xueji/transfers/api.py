@@ -191,9 +191,10 @@ def mark_sent(request, handover_id: ObjectId):
     return handover_json(services.mark_sent(request.user, handover_id))
 
 
-@router.post("/handovers/{handover_id}/received", response={200: HandoverOut, **errors(401, 403, 404, 409)},
+@router.post("/handovers/{handover_id}/received", response={200: HandoverOut, **errors(401, 403, 404, 409, 422)},
              summary="转入学校确认档案已接收")
 def mark_received(request, handover_id: ObjectId):
+    """转出学校确认寄出之后,转入学校才能确认接收(第二十二条;否则 422 archive_not_sent)。"""
     return handover_json(services.mark_received(request.user, handover_id))
 
 

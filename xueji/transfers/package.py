@@ -191,7 +191,7 @@ def verify(body) -> list[Violation]:
     province = str(body.get("province_from") or "")
     if not (len(province) == 6 and is_digits(province)):
         found.append(Violation(code="package_part_missing", field="province_from",
-                               message="数据包缺少转出省份代码 province_from"))
+                               message="数据包缺少转出省份代码,请向转出省份索取完整的转学数据包"))
     if found:
         return found
     if body.get("sha256") != checksum(body):

@@ -18,7 +18,7 @@ from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation, Serv
 from xueji.core.inputs import MAX_ID, parse_int
 from xueji.core.masking import mask_id, mask_student_number
 from xueji.policy.changes.reasons import PROOF_KIND, TRANSFER_REASONS
-from xueji.policy.changes.transfer import archive_handover_due
+from xueji.policy.changes.transfer import archive_handover_due, check_archive_receipt
 from xueji.policy.changes.transitions import SENDING_ENROLMENT_EXIT
 from xueji.policy.fields import GRADE_LABELS
 from xueji.policy.province import get_policy
@@ -424,6 +424,11 @@ def _confirm(actor, handover_id: int, *, side: str) -> ArchiveHandover:
             raise Conflict(Violation(code=f"already_{side}",
                                      message=f"档案已于{timezone.localtime(getattr(item, f'{side}_at')):%Y-%m-%d}确认"
                                              f"{'寄出' if side == 'sent' else '接收'}"))
+        if side == "received":
+            refused = check_archive_receipt(sent=item.sent_at is not None,
+                                            sender_in_registry=item.from_school_id is not None)
+            if refused:
+                raise RuleViolation(refused)
         setattr(item, f"{side}_at", timezone.now())
         setattr(item, f"{side}_by", actor)
         item.save(update_fields=[f"{side}_at", f"{side}_by"])

@@ -188,7 +188,8 @@ def handovers_page(request):
              "due": due(h.due_date, today=today) if h.done_at is None else None,
              "can_send": user.role == "registrar" and h.from_school_id == user.school_id and h.sent_at is None,
              "can_receive": user.role == "registrar" and h.to_school_id == user.school_id
-             and h.received_at is None}
+             and h.received_at is None and (h.sent_at is not None or h.from_school_id is None),
+             "awaiting_sender": h.from_school_id is not None and h.sent_at is None}
             for h in page_obj.object_list]
     context = {"rows": rows, "page_obj": page_obj, "overdue": overdue,
                "crumbs": [{"label": "转学", "url": "/transfers/"}, {"label": "档案移交", "url": None}]}
@@ -201,7 +202,7 @@ def confirm_page(request, pk: int, side: str):
     action = services.mark_sent if side == "sent" else services.mark_received
     try:
         action(request.user, pk)
-    except Conflict as exc:
+    except (Conflict, RuleViolation) as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, "已确认档案寄出。" if side == "sent" else "已确认收到档案。")

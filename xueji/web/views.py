@@ -65,7 +65,9 @@ def home(request):
     if user.role in ("registrar", "leader"):
         return _school_home(request, user)
     if user.role == "auditor":
-        events = AuditPolicy.visible_to(user).order_by("-id")[:20]
+        from xueji.audit.labels import with_org_names
+
+        events = with_org_names(AuditPolicy.visible_to(user).order_by("-id")[:20])
         return render(request, "web/home_auditor.html", {"events": events})
     if user.role in ("county", "city", "province"):
         return _division_home(request, user)

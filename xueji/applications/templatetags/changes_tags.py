@@ -12,3 +12,11 @@ def get_item(mapping, key):
         return ""
     value = mapping.get(key)
     return "" if value is None else value
+
+
+@register.filter
+def proof_label(kind) -> str:
+    """An evidence's kind as its name (户籍迁移证明), not its code (hukou_transfer)."""
+    from xueji.applications.payload_text import proof_label as label
+
+    return label(kind)

@@ -48,22 +48,26 @@ def filing_date(ctx) -> datetime.date:
     return timezone.localdate()
 
 
+# The two places of a transfer, as the form names them (the API's field carries the key).
+DIVISION_WORDS = {"from_division": "原居住(务工)地", "to_division": "现居住(务工)地"}
+
+
 def shape_problems(payload: dict) -> list[Violation]:
     """Payload values of the wrong kind, named by field (the services clean what a form sends)."""
     found = []
     grade = payload.get("to_grade")
     if grade is not None and (isinstance(grade, bool) or not isinstance(grade, int) or not 1 <= grade <= 12):
-        found.append(Violation(code="invalid_grade", field="to_grade", message="转入年级 to_grade 须为1至12的整数"))
+        found.append(Violation(code="invalid_grade", field="to_grade", message="转入年级须为1至12的整数(一年级为1,高三为12)"))
     for name in ("from_division", "to_division"):
         value = payload.get(name)
         if value not in (None, "") and not (len(str(value)) == 6 and is_digits(value)):
             found.append(Violation(code="invalid_division", field=name, article=A17,
-                                   message=f"{name} 须为6位行政区划代码,如 140106"))
+                                   message=f"{DIVISION_WORDS[name]}须为6位县级行政区划代码,如140106(迎泽区)"))
     school_class = payload.get("to_class")
     if school_class is not None and (isinstance(school_class, bool) or not isinstance(school_class, int)):
-        found.append(Violation(code="invalid_class", field="to_class", message="转入班级 to_class 须为班级ID"))
+        found.append(Violation(code="invalid_class", field="to_class", message="转入班级须从转入学校的班级中选择"))
     if not isinstance(payload.get("transfer_reason", ""), str):
-        found.append(Violation(code="invalid_reason", field="transfer_reason", message="转学理由 transfer_reason 须为理由代码"))
+        found.append(Violation(code="invalid_reason", field="transfer_reason", message="请从列表中选择转学理由"))
     return found
 
 
@@ -168,7 +172,7 @@ register(ChangeType(
 def destination_problems(destination) -> list[Violation]:
     if not isinstance(destination, dict):
         return [Violation(code="destination_required", field="destination",
-                          message="请填写转入学校:destination = {name, county_code, school_type, vocational …}")]
+                          message="请填写转入学校:学校名称、所在县级行政区划代码、办学类型,中等职业学校另行勾选")]
     found = []
     if not str(destination.get("name") or "").strip():
         found.append(Violation(code="required", field="destination.name", message="请填写转入学校名称"))

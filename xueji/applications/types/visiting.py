@@ -166,7 +166,7 @@ def check_visiting_end(ctx) -> list[Violation]:
                           message="结束借读由学籍所在学校或借读学校的学籍管理员申请")]
     if payload.get("end_reason") not in END_REASONS:
         return [Violation(code="visiting_end_reason", field="end_reason",
-                          message=f"请选择结束原因 end_reason:{'、'.join(f'{k} {v}' for k, v in END_REASONS.items())}")]
+                          message=f"请选择结束原因:{'、'.join(END_REASONS.values())}")]
     return []
 
 

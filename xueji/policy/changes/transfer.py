@@ -483,3 +483,19 @@ def check_archive_handover(
             WARNING,
         )
     ]
+
+
+def check_archive_receipt(*, sent: bool, sender_in_registry: bool) -> list[Violation]:
+    """第二十二条: the sending school hands the archive over ("转出学校应及时转出学籍档案"); the receiving school can
+    confirm receipt only of an archive the sender has marked sent. A sender outside the registry (another province,
+    a 中等职业学校) marks nothing here, so its archive may be received at once."""
+    if sent or not sender_in_registry:
+        return []
+    return [
+        Violation(
+            "archive_not_sent",
+            f"转出学校尚未确认寄出学籍档案,转入学校不能确认接收;请待转出学校寄出后再确认({A22})",
+            A22,
+            "received_at",
+        )
+    ]

@@ -5,6 +5,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
+from xueji.audit import labels as audit_labels
 from xueji.core.inputs import is_digits
 from xueji.core.masking import mask_id, mask_numbers_in_text, mask_phone, mask_student_number
 from xueji.policy import codes
@@ -82,87 +83,14 @@ def division_name(code) -> str:
     return "".join(parts)
 
 
-# Audit action codes in words an auditor reads; unknown codes show as they are.
-ACTION_LABELS = {
-    "auth.login": "登录",
-    "account.create": "新建账号",
-    "account.password": "修改密码",
-    "account.unlock": "解锁账号",
-    "auth.logout": "退出登录(吊销令牌)",
-    "auth.token_revoke": "吊销令牌",
-    "school.create": "新建学校",
-    "class.create": "新建班级",
-    "student.create": "新建学生",
-    "student.update": "修改学生信息",
-    "student.view": "查看学生",
-    "student.search": "查询学生",
-    "student.unmask_id": "查看完整证件号",
-    "student.photo": "更新照片",
-    "student.print_basic_info": "打印学生基本信息表",
-    "forms.class_basic_info": "打印全班学生基本信息表",
-    "audit.read": "查阅审计日志",
-    "audit.verify": "校验审计链",
-    "application.submit": "提交申请",
-    "application.approve": "审批同意",
-    "application.reject": "审批驳回",
-    "application.cancel": "撤销申请",
-    "application.evidence": "上传证明材料",
-    "application.evidence_view": "查看证明材料",
-    "application.search": "查询申请",
-    "application.view": "查看申请",
-    "calendar.set_day": "维护工作日历",
-    "calendar.set_term": "设置学期日期",
-    "intake.upload": "上传导入文件",
-    "intake.commit": "确认导入",
-    "intake.view": "查看导入批次",
-    "duplicate.decide": "处理疑似重复",
-    "duplicate.view": "查看疑似重复",
-    "placement.create": "新建编班方案",
-    "placement.auto": "均衡编班",
-    "placement.place": "编入班级",
-    "placement.unplace": "移出编班方案",
-    "placement.submit": "提交编班方案",
-    "placement.approve": "批准编班方案",
-    "placement.reject": "驳回编班方案",
-    "placement.cancel": "撤回编班方案",
-    "placement.class": "批量建班",
-    "placement.view": "查看编班方案",
-    "discipline.record": "登记处分",
-    "discipline.revoke": "撤销处分",
-    "transfer.lookup": "转学查找学生",
-    "transfer.complete": "转学办结",
-    "transfer.package": "生成转学数据包",
-    "transfer.package_download": "下载转学数据包",
-    "transfer.package_import": "导入外省转学数据包",
-    "former_student.search": "查询已转出学生",
-    "former_student.view": "查看已转出学生",
-    "visiting.search": "查询借读学生",
-    "visiting.view": "查看借读学生",
-    "visiting.open": "借读开始",
-    "visiting.close": "借读结束",
-    "reminder.create": "发送超期提醒",
-    "org.view": "查看机构",
-    "demo.load": "载入演示数据",
-    "demo.generate": "生成模拟学生",
-}
-# Prefixes whose second part names a change type: student.suspension, student.transfer, …
-CHANGE_PREFIX = "student."
-OUTCOME_LABELS = {"ok": "成功", "failed": "失败", "denied": "拒绝", "locked": "已锁定"}
-
-
 @register.filter
 def action_label(action) -> str:
-    if action in ACTION_LABELS:
-        return ACTION_LABELS[action]
-    from xueji.applications.engine import registered
-
-    change = registered().get(str(action).removeprefix(CHANGE_PREFIX))
-    return f"学籍异动:{change.label}" if change else action
+    return audit_labels.action_label(action)
 
 
 @register.filter
 def outcome_label(outcome) -> str:
-    return OUTCOME_LABELS.get(outcome, outcome)
+    return audit_labels.outcome_label(outcome)
 
 
 @register.filter
@@ -173,10 +101,6 @@ def code_label(code, table: str) -> str:
     return codes.label(getattr(codes, table, {}), code, str(code))
 
 
-OBJECT_LABELS = {"student": "学生", "school": "学校", "schoolclass": "班级", "user": "账号", "audit": "审计日志",
-                 "division": "行政区划"}
-
-
 @register.filter
 def object_label(object_type) -> str:
-    return OBJECT_LABELS.get(object_type, object_type)
+    return audit_labels.object_label(object_type)
