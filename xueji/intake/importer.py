@@ -33,6 +33,7 @@ from xueji.placement.selectors import class_loads
 from xueji.policy import codes, province
 from xueji.policy.fast import RowReader
 from xueji.policy.fields import CONTROLLED_FIELDS, GRADE_LABELS, field_label
+from xueji.policy.record import controlled_violation
 from xueji.policy.violations import Violation
 from xueji.students.models import Enrolment, FamilyMember, StatusEvent, Student, StudentNumber
 from xueji.students.services import COLUMN_FIELDS, FAMILY_COLUMNS, pinyin_of
@@ -350,6 +351,9 @@ class ImportPass:
         """Refuse the row, or let the new school take the record over."""
         if match.school_id == self.school.pk:
             row.fail("already_in_school", f"该学生已在本校登记学籍(学籍状态:{match.status}),不得重复建立(第十四条)")
+            if isinstance(row.data.get("grade"), int) and row.data["grade"] != match.grade:
+                # An import never changes a grade either: no 留级 (第二十三条).
+                row.errors.append(controlled_violation("grade"))
         elif self._continues(row, match):
             if row.data.get("name") != match.name:
                 row.fail("continuation_name_mismatch", "身份证件号或学籍号与全省已有学籍一致,但姓名不一致,请核对;"
