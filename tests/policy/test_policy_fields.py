@@ -55,8 +55,8 @@ def test_required_items_are_the_starred_ones_plus_37_to_48():
     assert not FIELD_BY_NAME["id_number"].required
 
 
-def test_controlled_fields_are_those_of_article_15():
-    assert CONTROLLED_FIELDS == ("name", "gender", "birth_date", "id_type", "id_number")
+def test_controlled_fields_are_those_of_articles_15_and_23():
+    assert CONTROLLED_FIELDS == ("name", "gender", "birth_date", "id_type", "id_number", "grade")
 
 
 def test_code_fields_carry_their_tables():

@@ -124,6 +124,6 @@ def test_policy_lookup_and_numbers():
         get_policy("990000")
     assert SHANXI.registration_deadline_days == 15
     assert SHANXI.registration_due(date(2026, 9, 1)) == date(2026, 9, 16)
-    assert SHANXI.controlled_fields == ("name", "gender", "birth_date", "id_type", "id_number")
+    assert SHANXI.controlled_fields == ("name", "gender", "birth_date", "id_type", "id_number", "grade")
     assert SHANXI.graduation_credits.total == 144
     assert hash(SHANXI)

@@ -18,6 +18,7 @@ from xueji.orgs import selectors as org_selectors
 from xueji.orgs.models import SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
 from xueji.policy import codes
+from xueji.policy.fields import INFO_CHANGE_FIELDS
 from xueji.students.permissions import StudentPolicy
 from xueji.students.selectors import find_student
 from xueji.web import record_form
@@ -29,8 +30,8 @@ from .engine import registered
 from .models import Application, Step
 from .permissions import ApplicationPolicy, may_decide
 
-# The controlled items of 第十五条, in the order of the national form.
-CONTROLLED = ("name", "gender", "birth_date", "id_type", "id_number")
+# The controlled items of 第十五条, in the order of the national form (the grade is 第二十三条's: not here).
+CONTROLLED = INFO_CHANGE_FIELDS
 OVERDUE_ROWS_MAX = 1000
 DECISIONS = {"approve": "同意", "reject": "驳回", "cancel": "撤销"}
 

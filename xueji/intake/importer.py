@@ -34,6 +34,7 @@ from xueji.placement.selectors import class_loads
 from xueji.policy import codes, continuation, province
 from xueji.policy.fast import RowReader
 from xueji.policy.fields import CONTROLLED_FIELDS, GRADE_LABELS, field_label
+from xueji.policy.record import controlled_violation
 from xueji.policy.violations import Violation
 from xueji.students.models import Enrolment, FamilyMember, StatusEvent, Student, StudentNumber
 from xueji.students.services import COLUMN_FIELDS, FAMILY_COLUMNS, pinyin_of
@@ -47,7 +48,6 @@ from .writer import Table, bulk_session, make_staging, make_writer
 
 CHUNK = 2000
 MAX_STORED_ERRORS = 20_000
-LEFT_SCHOOL = ("转出", "退学", "开除", "死亡", "毕业", "结业", "肄业", "注销")
 ACTIVE = ("在籍", "休学", "待注册")
 COLUMN_NAMES = {"header": "表头", "family": "家庭成员或监护人", "student_number": NUMBER_COLUMN}
 STUDENT_TABLE = Student._meta.db_table
@@ -357,6 +357,9 @@ class ImportPass:
                                        stage_is_over=self.stage_over)
         if refused is not None:
             row.errors.append(refused)
+            if refused.code == "already_in_school" and isinstance(grade, int) and grade != match.grade:
+                # An import never changes a grade either: no 留级 (第二十三条).
+                row.errors.append(controlled_violation("grade"))
         elif row.data.get("name") != match.name:
             row.fail("continuation_name_mismatch", "身份证件号或学籍号与全省已有学籍一致,但姓名不一致,请核对;"
                      "如姓名确有变更,须办理学籍信息变更(第十五条)", field="name", article="第十五条")

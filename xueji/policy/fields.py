@@ -73,7 +73,7 @@ STUDENT_FIELDS: tuple[FieldSpec, ...] = (
     _f(19, "特长", "specialty", "text", max_length=200),
     _f(20, "学籍辅号", "aux_number", "text", max_length=30),
     _f(21, "班内学号", "seat_number", "text", max_length=10),
-    _f(22, "年级", "grade", "grade", True),
+    _f(22, "年级", "grade", "grade", True, controlled=True),  # 第二十三条, see CONTROLLED_ARTICLES
     _f(23, "班级", "school_class", "class", False, max_length=50),
     _f(24, "入学年月", "entry_month", "yearmonth", True),
     _f(25, "入学方式", "entry_mode", "code", True, codes.ENTRY_MODE),
@@ -120,6 +120,13 @@ FAMILY_FIELDS: tuple[FieldSpec, ...] = (
 FAMILY_BLOCKS = 2
 
 CONTROLLED_FIELDS: tuple[str, ...] = tuple(f.name for f in STUDENT_FIELDS if f.controlled)
+# Every controlled item is 第十五条's except the grade: 第二十三条 forbids 留级, so a grade moves only by promotion,
+# continuation, resumption or an approved application, never by an edit, nor by an information-change application.
+CONTROLLED_ARTICLES: dict[str, str] = {"grade": "第二十三条"}
+# What an information-change application (学籍信息变更, 第十五条) may change.
+INFO_CHANGE_FIELDS: tuple[str, ...] = tuple(n for n in CONTROLLED_FIELDS if n not in CONTROLLED_ARTICLES)
+# A record not yet registered (no number issued) is still the school's own entry: a wrong grade may be fixed.
+EDITABLE_BEFORE_REGISTRATION: tuple[str, ...] = ("grade",)
 FIELD_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in STUDENT_FIELDS}
 FIELD_BY_LABEL: dict[str, FieldSpec] = {f.label: f for f in STUDENT_FIELDS}
 FAMILY_FIELD_BY_NAME: dict[str, FieldSpec] = {f.name: f for f in FAMILY_FIELDS}

@@ -85,7 +85,7 @@ class ProvincePolicy:
     school_types: Mapping[str, SchoolTypeRule] = _mapping_field()
     # 第十三条: caps of the grades whose caps differ from their stage's.
     grade_caps: Mapping[int, ClassCap] = _mapping_field(default_factory=lambda: MappingProxyType({}))
-    controlled_fields: tuple[str, ...] = CONTROLLED_FIELDS  # 第十五条
+    controlled_fields: tuple[str, ...] = CONTROLLED_FIELDS  # 第十五条; the grade: 第二十三条
     registration_deadline_days: int = 15  # 第十一条
     report_delay_max_weeks: int = 2  # 第十二条
     senior_no_show_working_days: int = 10  # 第十二条

@@ -2,7 +2,7 @@
 
 normalize() turns raw values (form strings, spreadsheet cells) into canonical values keyed by
 snake_case name; validate_student() applies the record's rules; validate_patch() keeps the
-controlled fields out of direct edits (第十五条).
+controlled fields out of direct edits (第十五条; the grade: 第二十三条).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from decimal import Decimal
 from xueji.policy import codes
 from xueji.policy.areas import is_known_area
 from xueji.policy.fields import (
+    CONTROLLED_ARTICLES,
+    EDITABLE_BEFORE_REGISTRATION,
     FAMILY_FIELD_BY_LABEL,
     FAMILY_FIELD_BY_NAME,
     FAMILY_FIELDS,
@@ -589,15 +591,36 @@ def _is_identified_guardian(member: dict) -> bool:
 # ---------------------------------------------------------------- edits and imports
 
 
-def validate_patch(changes: dict, *, policy: ProvincePolicy | None = None) -> list[Violation]:
-    """Refuse direct edits of controlled fields: they change only by an approved application."""
+GRADE_LOCKED_MESSAGE = (
+    "年级不能直接修改:学生在校期间不允许留级(第二十三条)。年级只随每年升级、升学接续、复学或经批准的申请变动;"
+    "因病等需停课的,请办理休学、复学申请;如年级登记有误,请报学籍主管部门核实处理")
+
+
+def locked_fields(*, registered: bool = True, policy: ProvincePolicy | None = None) -> tuple[str, ...]:
+    """The controlled items no direct edit may change. Before registration (no number issued) the grade is
+    still the school's own entry and may be corrected; after it, only the paths of 第二十三条 move it."""
     controlled = (policy or get_policy()).controlled_fields
+    if registered:
+        return controlled
+    return tuple(n for n in controlled if n not in EDITABLE_BEFORE_REGISTRATION)
+
+
+def controlled_violation(name: str) -> Violation:
+    """The refusal of a direct edit of one controlled item, naming its article and the right path."""
+    if CONTROLLED_ARTICLES.get(name) == "第二十三条":
+        return Violation("controlled_field", GRADE_LOCKED_MESSAGE, "第二十三条", name)
+    label = FIELD_BY_NAME[name].label
+    return Violation("controlled_field", f"{label}属于受控信息,须通过学籍信息变更申请办理(第十五条)", "第十五条", name)
+
+
+def validate_patch(changes: dict, *, registered: bool = True, policy: ProvincePolicy | None = None) -> list[Violation]:
+    """Refuse direct edits of controlled fields: they change only by an approved application."""
+    locked = locked_fields(registered=registered, policy=policy)
     found = []
     for key in changes:
         spec = FIELD_BY_NAME.get(key) or FIELD_BY_LABEL.get(str(key).strip())
-        if spec is not None and spec.name in controlled:
-            message = f"{spec.label}属于受控信息,须通过学籍信息变更申请办理(第十五条)"
-            found.append(Violation("controlled_field", message, "第十五条", spec.name))
+        if spec is not None and spec.name in locked:
+            found.append(controlled_violation(spec.name))
     return found
 
 

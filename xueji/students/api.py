@@ -83,7 +83,8 @@ def read_student(request, key: str):
               summary="修改学生的非受控信息")
 def update_student(request, key: str, payload: StudentPatchIn):
     """只需提交要改的字段。姓名、性别、出生日期、身份证件类型和号码属受控信息,
-    须通过学籍信息变更申请办理,直接修改返回 422(第十五条)。每次修改都记入学籍事件和审计日志。"""
+    须通过学籍信息变更申请办理,直接修改返回 422(第十五条)。年级不得直接修改(不允许留级,第二十三条),
+    返回 422;尚未注册(未发学籍号)的学生可更正年级。每次修改都记入学籍事件和审计日志。"""
     student = selectors.find_student(request.user, key, purpose="update", audit_read=False)
     raw = payload.model_dump(exclude_unset=True)
     student = services.update_student(request.user, student, raw)

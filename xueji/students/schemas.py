@@ -16,7 +16,7 @@ from pydantic import ConfigDict, create_model
 from xueji.api.common import Text
 from xueji.core.masking import STUDENT_NUMBER_DOC, mask_id, mask_numbers_in_text, mask_student_number
 from xueji.policy import codes
-from xueji.policy.fields import FAMILY_FIELDS, GRADE_LABELS, STUDENT_FIELDS, FieldSpec
+from xueji.policy.fields import CONTROLLED_ARTICLES, FAMILY_FIELDS, GRADE_LABELS, STUDENT_FIELDS, FieldSpec
 
 from .change_labels import change_label
 from .models import FamilyMember, StatusEvent, Student
@@ -54,7 +54,9 @@ def describe(spec: FieldSpec, *, member: bool = False) -> str:
     parts = [f"{item}「{spec.label}」"]
     if spec.required:
         parts.append("第一位成员必填" if member else "必填")
-    if spec.controlled:
+    if spec.name in CONTROLLED_ARTICLES:
+        parts.append("受控信息,登记后只随升级、升学接续、复学或经批准的申请变动,不得直接修改(第二十三条)")
+    elif spec.controlled:
         parts.append("受控信息,只能通过学籍信息变更申请修改(第十五条)")
     if spec.table and spec.kind == "code":
         parts.append(_table_text(spec.table) + ";输入也接受名称")

@@ -12,7 +12,7 @@ from xueji.orgs.permissions import SchoolPolicy
 from xueji.policy import continuation, province
 from xueji.policy import record as record_rules
 from xueji.policy.changes.withdrawal import returning_intake
-from xueji.policy.fields import CONTROLLED_FIELDS, FAMILY_FIELDS, STUDENT_FIELDS
+from xueji.policy.fields import FAMILY_FIELDS, STUDENT_FIELDS
 from xueji.policy.violations import Violation
 
 from .models import Enrolment, FamilyMember, StatusEvent, Student
@@ -169,13 +169,15 @@ def _plain(value):
 
 
 def update_student(actor, student: Student, raw: dict, *, keys: str = "name") -> Student:
-    """Edit uncontrolled items directly; controlled ones (第十五条) need an information-change application."""
+    """Edit uncontrolled items directly; controlled ones (第十五条) need an information-change application, and the
+    grade of a registered record moves only by promotion, continuation, resumption or an application (第二十三条)."""
     if not StudentPolicy.user_can(actor, "edit", student):
         if StudentPolicy.user_can(actor, "view", student):
             raise Forbidden("只有学生所在学校的学籍管理员可以修改学生信息")
         raise NotFound("未找到该学生,或该学生不在您的管辖范围内")
     patch, violations = record_rules.normalize(raw, keys=keys)
-    violations += record_rules.validate_patch(patch)
+    registered = bool(student.student_number)
+    violations += record_rules.validate_patch(patch, registered=registered)
     if errors_only(violations):
         raise RuleViolation(errors_only(violations))
     with transaction.atomic():
@@ -194,11 +196,14 @@ def update_student(actor, student: Student, raw: dict, *, keys: str = "name") ->
         changes = _diff(before, merged)
         if not changes:
             return student
+        locked = record_rules.locked_fields(registered=registered)
         for name in COLUMN_FIELDS:
-            if name in patch and name not in CONTROLLED_FIELDS:
+            if name in patch and name not in locked:
                 setattr(student, name, merged[name])
         student.school_class = school_class
         student.save()
+        if "grade" in changes:  # a grade corrected before registration: the stay was entered in the wrong grade too
+            Enrolment.objects.filter(student=student, ended_on__isnull=True).update(grade=student.grade)
         if "family" in patch:
             _save_family(student, merged["family"])
         StatusEvent.objects.create(student=student, kind="信息维护", from_status=student.status,

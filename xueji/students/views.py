@@ -14,7 +14,7 @@ from xueji.core.errors import Conflict, RuleViolation
 from xueji.core.inputs import parse_id
 from xueji.orgs.models import SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
-from xueji.policy.fields import GRADE_LABELS
+from xueji.policy.fields import EDITABLE_BEFORE_REGISTRATION, GRADE_LABELS
 from xueji.web import record_form
 from xueji.web.pages import form_errors, is_htmx, org_crumbs, page, paginate, require
 
@@ -150,11 +150,13 @@ def _classes(school):
 
 def _form_context(request, student, school, values, errors, error_list, *, allow_controlled: bool) -> dict:
     classes = _classes(school)
+    # What the policy still lets the school correct on a record not yet registered (the grade).
+    unlocked = () if student is None or student.student_number else EDITABLE_BEFORE_REGISTRATION
     return {
         "student": student,
         "school": school,
         "sections": record_form.form_sections(values, errors, school=school, classes=classes,
-                                              allow_controlled=allow_controlled),
+                                              allow_controlled=allow_controlled, unlocked=unlocked),
         "family": record_form.form_family(values, errors, school=school),
         "errors": errors,
         "error_list": error_list,

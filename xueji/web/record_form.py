@@ -31,6 +31,8 @@ SECTIONS = (
 )
 FAMILY_TITLE = ("G", "家庭成员或监护人")
 CONTROLLED_NOTE = "受控信息,须通过信息变更申请办理(第十五条)"
+# The grade's own note: no information change carries it (第二十三条).
+CONTROLLED_NOTES = {"grade": "不允许留级,年级只随升级、升学接续、复学或经批准的申请变动(第二十三条)"}
 # Items the forms leave out: the photo has its own upload form.
 NOT_IN_FORM = ("photo",)
 # The model column of a family item whose form name differs.
@@ -113,7 +115,7 @@ def view_sections(student) -> list[dict]:
             else:
                 text, code = _display(spec, getattr(student, spec.name))
             fields.append({"item": item, "label": spec.label, "name": spec.name, "text": text, "code": code,
-                           "controlled": spec.controlled})
+                           "controlled": spec.controlled, "note": CONTROLLED_NOTES.get(spec.name, CONTROLLED_NOTE)})
         sections.append({"letter": letter, "title": title, "fields": fields})
     return sections
 
@@ -202,19 +204,22 @@ def _input(spec, *, name: str, path: str, values, errors, editable: bool, school
         "item": spec.item, "label": spec.label, "name": name, "value": value, "shown": shown,
         "kind": spec.kind, "input_type": INPUT_TYPES.get(spec.kind, "text"), "choices": choices,
         "required": spec.required, "controlled": spec.controlled, "editable": editable,
+        "note": CONTROLLED_NOTES.get(spec.name, CONTROLLED_NOTE),
         "help": HELP.get(spec.name, ""), "errors": errors.get(path, []), "max_length": spec.max_length,
     }
 
 
 def form_sections(values: dict[str, str], errors: dict[str, list[str]], *, school, classes,
-                  allow_controlled: bool) -> list[dict]:
-    """Sections A–F as inputs. On the edit page controlled items are read-only (第十五条)."""
+                  allow_controlled: bool, unlocked: tuple[str, ...] = ()) -> list[dict]:
+    """Sections A–F as inputs. On the edit page controlled items are read-only (第十五条, the grade 第二十三条),
+    except those `unlocked` (the grade of a record not yet registered)."""
     by_item = {spec.item: spec for spec in STUDENT_FIELDS}
     sections = []
     for letter, title, items in SECTIONS:
         fields = [
             _input(by_item[i], name=by_item[i].name, path=by_item[i].name, values=values, errors=errors,
-                   editable=allow_controlled or not by_item[i].controlled, school=school, classes=classes)
+                   editable=allow_controlled or not by_item[i].controlled or by_item[i].name in unlocked,
+                   school=school, classes=classes)
             for i in items if by_item[i].name not in NOT_IN_FORM
         ]
         sections.append({"letter": letter, "title": title, "fields": fields})

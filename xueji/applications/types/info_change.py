@@ -1,8 +1,8 @@
 """Controlled-field change (受控信息变更, 第十五条): with evidence, registrar → school leader → authority."""
 
 from xueji.policy import student_number
-from xueji.policy.fields import CONTROLLED_FIELDS, FIELD_BY_NAME
-from xueji.policy.record import normalize, validate_student
+from xueji.policy.fields import CONTROLLED_ARTICLES, FIELD_BY_NAME, INFO_CHANGE_FIELDS
+from xueji.policy.record import controlled_violation, normalize, validate_student
 from xueji.policy.violations import Violation
 from xueji.students import numbers
 from xueji.students.models import Student
@@ -17,7 +17,11 @@ def _changes(payload: dict) -> tuple[dict, list[Violation]]:
     if not isinstance(raw, dict) or not raw:
         return {}, [Violation(code="changes_required", field="changes", article="第十五条",
                               message="请填写要变更的受控信息及新值(姓名、性别、出生日期、身份证件类型、身份证件号)")]
-    unknown = [k for k in raw if k not in CONTROLLED_FIELDS]
+    # The grade is controlled by 第二十三条, not 第十五条: no information change carries it.
+    elsewhere = [k for k in raw if k in CONTROLLED_ARTICLES]
+    if elsewhere:
+        return {}, [controlled_violation(k) for k in elsewhere]
+    unknown = [k for k in raw if k not in INFO_CHANGE_FIELDS]
     if unknown:
         labels = "、".join(FIELD_BY_NAME[k].label if k in FIELD_BY_NAME else k for k in unknown)
         return {}, [Violation(code="not_controlled", field="changes",
