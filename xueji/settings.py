@@ -191,6 +191,9 @@ XUEJI_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("XUEJI_TRUSTED_PROXIE
 XUEJI_AUDIT_KEY = os.environ.get("XUEJI_AUDIT_KEY", "")
 # A signed checkpoint of the chain's head every this many audit rows (and at every verification).
 XUEJI_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("XUEJI_AUDIT_CHECKPOINT_EVERY", 100))
+# Every checkpoint is also appended to this file, outside the database (ship it to another host or WORM storage):
+# whoever can rewrite the tables cannot then hide that the newest rows were deleted.
+XUEJI_AUDIT_ANCHOR_FILE = os.environ.get("XUEJI_AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit" / "checkpoints.log"))
 
 LOGGING = {
     "version": 1,

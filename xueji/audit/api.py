@@ -39,6 +39,7 @@ class VerifyOut(Schema):
     code: str = Field("", description="不完整的情形:edited 记录被改动或删除、gap 链序号断开、truncated 最新记录被删除、"
                                       "rewritten 链被重新计算、bad_checkpoint 检查点签名不符;完整时为空")
     message: str = Field("", description="中文说明;完整时为空")
+    warnings: list[str] = Field([], description="不构成篡改证据但需处理的问题(中文),如库外锚定文件缺失或落后")
 
 
 def event_json(event: AuditEvent) -> dict:

@@ -16,11 +16,12 @@ import hashlib
 import hmac
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import timezone
 
+from . import anchor
 from .models import AuditChainHead, AuditCheckpoint, AuditEvent
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ def _sign_head(head: AuditChainHead) -> AuditCheckpoint | None:
         signature=signature(head.last_seq, head.last_event_id, head.last_hash, at))
     head.checkpoint_seq = head.last_seq
     head.save(update_fields=["checkpoint_seq"])
+    anchor.write_on_commit(point)
     return point
 
 
@@ -122,14 +124,34 @@ class Verdict:
     broken_at: int | None = None  # id of the first row that fails, when there is one
     code: str = ""  # edited · gap · truncated · rewritten · bad_checkpoint
     message: str = ""
+    warnings: list[str] = field(default_factory=list)  # doubts that are no proof of tampering (anchor file)
 
     def as_dict(self) -> dict:
         return {"intact": self.intact, "checked": self.checked, "broken_at": self.broken_at,
-                "code": self.code, "message": self.message}
+                "code": self.code, "message": self.message, "warnings": self.warnings}
 
 
-def _broken(code: str, checked: int, event_id: int | None, message: str) -> Verdict:
-    return Verdict(False, checked, event_id, code, message)
+def _broken(code: str, checked: int, event_id: int | None, message: str, warnings=None) -> Verdict:
+    return Verdict(False, checked, event_id, code, message, list(warnings or []))
+
+
+def _anchored_points(warnings: list[str]):
+    """The checkpoints of the external file, checked for their signature: (by seq, a bad one or None)."""
+    lines, problems = anchor.read()
+    warnings.extend(problems)
+    if lines is None:
+        if not problems and AuditCheckpoint.objects.exists():
+            warnings.append(f"外部锚定文件 {anchor.path()} 不存在:链头无法与库外的检查点比对,"
+                            "请检查 XUEJI_AUDIT_ANCHOR_FILE 是否可写、是否被删除")
+        return None, None
+    points = {}
+    for point in lines:
+        good = point.at is not None and hmac.compare_digest(
+            point.signature, signature(point.seq, point.event_id, point.hash, point.at))
+        if not good:
+            return {}, point
+        points.setdefault(point.seq, point)
+    return points, None
 
 
 def verify(batch: int = 5000) -> Verdict:
@@ -144,6 +166,12 @@ def verify(batch: int = 5000) -> Verdict:
             return _broken("bad_checkpoint", 0, point.event_id,
                            f"第 {point.seq} 号检查点的签名不符:检查点被伪造或改动,或 XUEJI_AUDIT_KEY 已更换")
         points[point.seq] = point
+    warnings: list[str] = []
+    filed, forged = _anchored_points(warnings)
+    if forged is not None:
+        return _broken("bad_checkpoint", 0, None,
+                       f"外部锚定文件第 {forged.lineno} 行的检查点签名不符:该行被伪造或改动,"
+                       "或 XUEJI_AUDIT_KEY 已更换", warnings)
     prev, expected_seq, checked, last_id = GENESIS, 1, 0, 0
     while True:
         rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
@@ -159,7 +187,12 @@ def verify(batch: int = 5000) -> Verdict:
             if point is not None and (point.hash != event.hash or point.event_id != event.pk):
                 return _broken("rewritten", checked, event.pk,
                                f"第 {event.pk} 条记录与 {timezone.localtime(point.at):%Y-%m-%d %H:%M} 签署的"
-                               "检查点不符:审计链在删除或改动记录后被重新计算")
+                               "检查点不符:审计链在删除或改动记录后被重新计算", warnings)
+            point = (filed or {}).get(event.seq)
+            if point is not None and (point.hash != event.hash or point.event_id != event.pk):
+                return _broken("rewritten", checked, event.pk,
+                               f"第 {event.pk} 条记录与外部锚定文件中 {timezone.localtime(point.at):%Y-%m-%d %H:%M} "
+                               "签署的检查点不符:审计链在删除或改动记录后被重新计算", warnings)
             prev, expected_seq, last_id = event.hash, expected_seq + 1, event.pk
             checked += 1
         if len(rows) < batch:
@@ -169,5 +202,14 @@ def verify(batch: int = 5000) -> Verdict:
     if signed > last_seq or head_seq > last_seq:
         newest = max(signed, head_seq)
         return _broken("truncated", checked, None,
-                       f"审计链止于第 {last_seq} 号,而已签署或已记录的链头为第 {newest} 号:最新的记录被删除")
-    return Verdict(True, checked)
+                       f"审计链止于第 {last_seq} 号,而已签署或已记录的链头为第 {newest} 号:最新的记录被删除",
+                       warnings)
+    anchored = max(filed or {}, default=0)
+    if anchored > last_seq:
+        return _broken("truncated", checked, None,
+                       f"审计链止于第 {last_seq} 号,而外部锚定文件中已签署的链头为第 {anchored} 号:"
+                       "最新的记录被删除", warnings)
+    if filed is not None and signed > anchored:
+        warnings.append(f"外部锚定文件只记到第 {anchored} 号检查点,库内已签署到第 {signed} 号:"
+                        "有检查点未能写入文件,请查看日志")
+    return Verdict(True, checked, warnings=warnings)

@@ -99,4 +99,6 @@ def verify_page(request):
         messages.success(request, f"审计链完整:已核验 {verdict.checked} 条记录,与已签署的检查点相符,未发现篡改或删除。")
     else:
         messages.error(request, f"审计链不完整:{verdict.message}。请立即上报。")
+    for warning in verdict.warnings:
+        messages.warning(request, f"注意:{warning}")
     return redirect("web:audit:list")

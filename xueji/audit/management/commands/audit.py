@@ -23,6 +23,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"已签署检查点:链序号 {point.seq},记录 {point.event_id}。")
             return
         verdict = services.verify(None)
+        for warning in verdict.warnings:
+            self.stderr.write(self.style.WARNING(f"注意:{warning}"))
         if not verdict.intact:
             # CommandError exits with status 1 and prints the message on stderr.
             raise CommandError(f"审计链不完整:{verdict.message}。已核验 {verdict.checked} 条记录,请立即上报。")
