@@ -120,3 +120,4 @@ def test_the_password_page_says_when_to_try_again(world, settings, client_for):
         assert client.post("/account/password/", form).status_code == 422
     response = client.post("/account/password/", {**form, "old_password": PASSWORD})
     assert response.status_code == 429 and "登录失败次数过多" in response.content.decode()
+    assert 590 <= int(response["Retry-After"]) <= 600

@@ -89,7 +89,7 @@ def accounts_page(request):
 @page
 @require_http_methods(["GET", "POST"])
 def password_page(request):
-    errors, status = {}, 200
+    errors, status, retry_after = {}, 200, 0
     if request.method == "POST":
         new = request.POST.get("new_password", "")
         if new != request.POST.get("new_password2", ""):
@@ -100,13 +100,16 @@ def password_page(request):
             except RuleViolation as exc:
                 errors, status = form_errors(exc)[0], exc.status
             except LoginThrottled as exc:
-                errors, status = {"old_password": [exc.message]}, exc.status
+                errors, status, retry_after = {"old_password": [exc.message]}, exc.status, exc.retry_after
             else:
                 # Keep this session signed in; other sessions of the account end with the old password.
                 update_session_auth_hash(request, request.user)
                 messages.success(request, "密码已修改,下次登录请使用新密码。")
                 return redirect("web:home")
-    return render(request, "accounts/password.html", {"errors": errors}, status=status)
+    response = render(request, "accounts/password.html", {"errors": errors}, status=status)
+    if status == 429:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @page
