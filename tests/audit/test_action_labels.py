@@ -18,6 +18,10 @@ ROOT = pathlib.Path(xueji.__file__).parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Calls whose second argument (or `action=`) is an audit action code.
 AUDIT_CALLS = {"record", "record_refusal", "_require_reader"}
+# A refusal carries its action to the one writer as NotFound(..., action=...): the keyword is the action.
+REFUSAL_CALLS = {"NotFound"}
+# The one writer of refusals hands on the action its NotFound carried (followed above, at each raise).
+WRITERS = {"write_refusal"}
 
 
 class CodeBase:
@@ -117,10 +121,15 @@ def used_actions() -> tuple[set[str], list[str]]:
     actions, unknown = set(), []
     for path, function, call in code.calls:
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
-        if name not in AUDIT_CALLS or (function is not None and function.name in AUDIT_CALLS):
+        if function is not None and function.name in AUDIT_CALLS | WRITERS:
             continue  # a wrapper handing its own parameter on is followed from its callers
-        arg = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "action"),
-                                                           None)
+        keyword = next((k.value for k in call.keywords if k.arg == "action"), None)
+        if name in REFUSAL_CALLS:
+            arg = keyword
+        elif name in AUDIT_CALLS:
+            arg = call.args[1] if len(call.args) > 1 else keyword
+        else:
+            continue
         if arg is None:
             continue
         found, missing = code.values(path, function, arg)

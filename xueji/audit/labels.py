@@ -70,6 +70,8 @@ ACTION_LABELS = {
     "intake.upload": "上传导入文件",
     "intake.commit": "确认导入",
     "intake.view": "查看导入批次",
+    "intake.retry": "重新处理导入批次",
+    "intake.discard": "放弃导入批次",
     "duplicate.decide": "处理疑似重复",
     "duplicate.view": "查看疑似重复",
     # class formation
@@ -83,6 +85,12 @@ ACTION_LABELS = {
     "placement.cancel": "撤回编班方案",
     "placement.class": "批量建班",
     "placement.view": "查看编班方案",
+    "placement.edit": "修改编班方案",
+    "placement.decide": "审核编班方案",
+    "placement.classes": "查看学校班级(编班)",
+    "placement.student": "查看学生编班",
+    "class.view": "查看班级",
+    "discipline.view": "查看处分",
     # discipline
     "discipline.record": "登记处分",
     "discipline.revoke": "撤销处分",

@@ -615,9 +615,8 @@ def _case_for(actor, case_id: int, *, lock: bool = False) -> DuplicateCase:
     qs = DuplicateCase.objects.select_for_update() if lock else DuplicateCase.objects
     case = qs.filter(pk=case_id).first()
     if case is None or not DuplicateCasePolicy.user_can(actor, "view", case):
-        audit.record_refusal(actor, "duplicate.view", object_type="duplicatecase", object_id=str(case_id),
-                             reason="不存在或超出管辖范围")
-        raise NotFound("未找到该疑似重复记录,或不在您的管辖范围内")
+        raise NotFound("未找到该疑似重复记录,或不在您的管辖范围内",
+                       actor=actor, action="duplicate.view", object_type="duplicatecase", object_id=str(case_id))
     return case
 
 

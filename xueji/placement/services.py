@@ -67,7 +67,7 @@ def _editable(actor, plan: PlacementPlan, verb: str) -> PlacementPlan:
     plan = PlacementPlan.objects.select_for_update(of=("self",)).select_related("school").get(pk=plan.pk)
     if not PlanPolicy.user_can(actor, "view", plan):
         raise NotFound("未找到该编班方案,或其不在您的管辖范围内",
-                       actor=actor, action=f"placement.{verb}", object_type="placementplan", object_id=plan.pk)
+                       actor=actor, action="placement.edit", object_type="placementplan", object_id=plan.pk)
     if not PlanPolicy.user_can(actor, "edit", plan):
         raise Forbidden("只有本校学籍管理员可以编班")
     if plan.status != Status.DRAFT:
