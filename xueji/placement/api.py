@@ -13,7 +13,6 @@ from xueji.api.common import (
     PageSize,
     Text,
     Year,
-    bounded,
     errors,
     paginate,
 )
@@ -39,8 +38,8 @@ CLASS_FIELD = "班级ID(见 GET /api/v1/schools/{school_code}/classes)"
 class FormClassesIn(Schema):
     grade: Text = Field(description="年级:1–12,或“一年级”“初一”“高一”等名称")
     entry_year: Year = Field(description="入学年份,四位数字")
-    count: bounded(int, 1, 40) = Field(description="建立几个班(1–40),依次命名为“1班”“2班”……")
-    start: bounded(int, 1, 999) | None = Field(None, description="起始班号;不填则接着本届已有的最大班号")
+    count: int = Field(description="建立几个班(1–40),依次命名为“1班”“2班”……")
+    start: int | None = Field(None, description="起始班号;不填则接着本届已有的最大班号")
     campus: ObjectId | None = Field(None, description="校区ID;不填为不指定校区")
 
 
