@@ -1,6 +1,7 @@
 """Display filters for Chinese pages: grade names, masked numbers, division names, dates."""
 
 import datetime
+import re
 
 from django import template
 from django.utils import timezone
@@ -43,6 +44,17 @@ def has_id_inside(number) -> bool:
 def masked_text(text) -> str:
     """Free text (an event note) with any G student number in it masked."""
     return mask_numbers_in_text(text)
+
+
+# A bare ID number (18 characters, the last may be X) inside free text, not part of a longer run.
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+
+
+@register.filter
+def masked_query(text) -> str:
+    """A search the officer typed, echoed in a sentence: its G numbers and ID numbers masked like the results
+    below it (第四十四条); the search box itself keeps what he typed so he can refine it."""
+    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(1)), mask_numbers_in_text(text) or "")
 
 
 @register.filter
