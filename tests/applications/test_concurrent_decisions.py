@@ -79,10 +79,10 @@ def test_the_step_pending_on_arrival_is_the_one_decided(world, make_student, sec
     Step.objects.filter(application=app, order=2).update(role="leader", org_code=world.school_a.pk)
     original = services._locked
 
-    def winner_first(actor, application_id):
+    def winner_first(actor, application_id, purpose):
         if actor == second_leader:
             services.approve(world.leader_a, application_id, comment="先到")
-        return original(actor, application_id)
+        return original(actor, application_id, purpose)
 
     monkeypatch.setattr(services, "_locked", winner_first)
     with pytest.raises(Conflict) as lost:
