@@ -147,8 +147,9 @@ def unlock_account(actor: User, username: str) -> User:
     from her usual computer, or to wait)."""
     account = AccountPolicy.visible_to(actor).select_related("school", "division").filter(username=username).first()
     if account is None:
-        audit.record_refusal(actor, "account.unlock", object_type="user", object_id=username)
-        raise NotFound("未找到该账号,或不在您的管辖范围内")
+        # The NotFound is itself the audited refusal (one row): no separate record_refusal.
+        raise NotFound("未找到该账号,或不在您的管辖范围内", actor=actor, action="account.unlock",
+                       object_type="user", object_id=username)
     own_node_auditor = account.role == Role.AUDITOR and account.division_id == actor.division_id
     if not (own_node_auditor or _org_below_actor(actor, account.division, account.school)):
         audit.record_refusal(actor, "account.unlock", object_type="user", object_id=username)
@@ -189,9 +190,8 @@ def user_for_token(key: str) -> User | None:
 def revoke_token(user: User, token_id: int, *, action: str = "auth.token_revoke") -> ApiToken:
     """End one of the user's own tokens; another's token is as absent as one that never existed."""
     if not ApiToken.objects.filter(pk=token_id, user=user).exists():
-        # Outside the transaction below, so the refusal's audit row is not rolled back with it.
-        audit.record_refusal(user, action, object_type="apitoken", object_id=str(token_id))
-        raise NotFound("未找到该令牌")
+        # The NotFound is itself the audited refusal (one row, written after the request rolled back).
+        raise NotFound("未找到该令牌", actor=user, action=action, object_type="apitoken", object_id=token_id)
     with transaction.atomic():
         token = ApiToken.objects.select_for_update().get(pk=token_id, user=user)
         if token.revoked_at is None:
