@@ -69,6 +69,8 @@ ACTION_LABELS = {
     # import and duplicates
     "intake.upload": "上传导入文件",
     "intake.commit": "确认导入",
+    "intake.retry": "重新导入批次",
+    "intake.discard": "作废导入批次",
     "intake.view": "查看导入批次",
     "duplicate.decide": "处理疑似重复",
     "duplicate.view": "查看疑似重复",
