@@ -119,6 +119,8 @@ def used_actions() -> tuple[set[str], list[str]]:
         name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
         if name not in AUDIT_CALLS or (function is not None and function.name in AUDIT_CALLS):
             continue  # a wrapper handing its own parameter on is followed from its callers
+        if function is not None and function.name == "write_refusal":
+            continue  # writes the action a refusal (record_refusal or a NotFound) already carries
         arg = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "action"),
                                                            None)
         if arg is None:
