@@ -23,7 +23,7 @@ ABSENT = "999999"
 PATH_VALUES = {"key": ABSENT, "school_code": "1199999999", "code": "1199999999", "batch_id": ABSENT,
                "case_id": ABSENT, "plan_id": ABSENT, "application_id": ABSENT, "evidence_id": "999998",
                "class_id": ABSENT, "discipline_id": ABSENT, "handover_id": ABSENT, "stay_id": ABSENT,
-               "enrolment_id": ABSENT, "reminder_id": ABSENT, "token_id": ABSENT, "username": "no_such_account"}
+               "enrolment_id": ABSENT, "reminder_id": ABSENT, "username": "reg_a", "token_id": ABSENT}
 # Paths naming no object of anyone's jurisdiction.
 NOT_OBJECTS = {"/api/v1/calendar/years/{year}"}
 # A well-formed body for the routes that check their body before the object: the lookup must be what refuses.
@@ -31,7 +31,7 @@ BODIES = {
     ("post", "/api/v1/schools/{school_code}/classes"): {"grade": 1, "name": "9班", "entry_year": 2026},
     ("post", "/api/v1/students/{key}/reveal-id"): {"reason": "核对户口簿"},
     ("post", "/api/v1/duplicates/{case_id}/decide"): {"decision": "keep_both", "comment": "核实为两人"},
-    ("post", "/api/v1/duplicates/{case_id}/reveal-ids"): {"reason": "核对两条学籍的证件号"},
+    ("post", "/api/v1/duplicates/{case_id}/reveal-ids"): {"reason": "核对两人证件号"},
     ("post", "/api/v1/placement/schools/{school_code}/classes"): {"grade": 1, "entry_year": 2026, "count": 2},
     ("post", "/api/v1/placement/plans/{plan_id}/place"): {"students": ["1"], "class_id": 1},
     ("post", "/api/v1/placement/plans/{plan_id}/unplace"): {"students": ["1"]},
@@ -45,7 +45,7 @@ UPLOADS = {("put", "/api/v1/students/{key}/photo"), ("post", "/api/v1/applicatio
 # The duplicate cases belong to the county officers; a school's account is refused by role (403) first.
 ACTORS = {"/api/v1/duplicates/{case_id}": "county_yz", "/api/v1/duplicates/{case_id}/decide": "county_yz",
           "/api/v1/duplicates/{case_id}/reveal-ids": "county_yz",
-          # Unlocking is an officer's act; a school's account is refused by role (403) first.
+          # Unlocking is a county's act; 迎泽区 asking for a 小店区 school's account must get 404 and a row.
           "/api/v1/auth/accounts/{username}/unlock": "county_yz"}
 
 

@@ -172,9 +172,11 @@ def edit_page(request, key: str):
     student = find_student(user, key)
     require(StudentPolicy.user_can(user, "edit", student), "只有学生所在学校的学籍管理员可以修改学生信息")
     initial = record_form.initial_values(student)
-    values, errors, error_list, status = initial, {}, [], 200
+    shown = record_form.masked_family_ids(initial)
+    values, errors, error_list, status = shown, {}, [], 200
     if request.method == "POST":
-        posted = record_form.posted_values(request.POST)
+        typed = record_form.posted_values(request.POST)
+        posted = record_form.unmasked_family_ids(typed, initial)
         patch = record_form.raw_patch(posted, initial)
         if not patch:
             messages.info(request, "没有修改任何内容。")
@@ -183,7 +185,7 @@ def edit_page(request, key: str):
             update_student(user, student, patch)
         except (RuleViolation, Conflict) as exc:
             errors, error_list = form_errors(exc)
-            values, status = initial | posted, exc.status
+            values, status = shown | typed, exc.status
         else:
             changed = "、".join(change_label(k) for k in patch)
             messages.success(request, f"已保存修改:{changed}。")

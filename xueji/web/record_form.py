@@ -173,6 +173,25 @@ def raw_record(values: dict[str, str]) -> dict:
     return raw
 
 
+def _is_family_id(name: str) -> bool:
+    return name.startswith("family-") and name.endswith("-id_number")
+
+
+def masked_family_ids(values: dict[str, str]) -> dict[str, str]:
+    """The edit form shows a family member's ID number masked, as the record page and the API do (第四十四条)."""
+    from xueji.core.masking import mask_id
+
+    return {name: mask_id(value) if _is_family_id(name) and value else value for name, value in values.items()}
+
+
+def unmasked_family_ids(posted: dict[str, str], initial: dict[str, str]) -> dict[str, str]:
+    """A masked ID number sent back untouched means "unchanged": the stored number, not the asterisks."""
+    from xueji.core.masking import mask_id
+
+    return {name: initial[name] if _is_family_id(name) and initial.get(name) and value == mask_id(initial[name])
+            else value for name, value in posted.items()}
+
+
 def raw_patch(posted: dict[str, str], initial: dict[str, str]) -> dict:
     """Only what the user changed, for update_student. A controlled item sent anyway goes to the service,
     which refuses it with 第十五条. A changed family block is sent whole: blank blocks are dropped when read,
