@@ -15,9 +15,13 @@ _seq = itertools.count(100)
 
 
 def make_id(area: str = "140105", birth: date = date(2015, 3, 2), gender: str = "1", seq: int | None = None) -> str:
-    """A valid 居民身份证 number; the 17th digit's parity carries the gender."""
-    n = (seq if seq is not None else next(_seq)) % 100
-    order = n * 10 + (1 if gender == "1" else 2)
+    """A valid 居民身份证 number; the 17th digit's parity carries the gender.
+
+    A number a test asks for by `seq` ends its order code in 1 or 2, one drawn from the running count in 3 or 4,
+    so a test's chosen number never equals the number an earlier record drew (which depended on test order)."""
+    drawn = seq is None
+    n = (next(_seq) if drawn else seq) % 100
+    order = n * 10 + ((3 if gender == "1" else 4) if drawn else (1 if gender == "1" else 2))
     first17 = f"{area}{birth:%Y%m%d}{order:03d}"
     return first17 + check_digit(first17)
 
