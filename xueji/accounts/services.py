@@ -181,11 +181,6 @@ def active_token(key: str) -> ApiToken | None:
     return token
 
 
-def user_for_token(key: str) -> User | None:
-    token = active_token(key)
-    return token.user if token else None
-
-
 def revoke_token(user: User, token_id: int, *, action: str = "auth.token_revoke") -> ApiToken:
     """End one of the user's own tokens; another's token is as absent as one that never existed."""
     if not ApiToken.objects.filter(pk=token_id, user=user).exists():

@@ -56,8 +56,9 @@ STUDENTS = Table(Student, with_id=True)
 FAMILY = Table(FamilyMember)
 ENROLMENTS = Table(Enrolment)
 EVENTS = Table(StatusEvent)
-# What a continuing record takes from the new school's row: every item except the controlled ones (第十五条).
-_CONTINUED_FIELDS = [n for n in COLUMN_FIELDS if n not in CONTROLLED_FIELDS and n != "grade"]
+# What a continuing record takes from the new school's row: every item except the controlled ones (第十五条, and
+# the grade, 第二十三条, which continuation sets itself).
+_CONTINUED_FIELDS = [n for n in COLUMN_FIELDS if n not in CONTROLLED_FIELDS]
 
 
 @lru_cache(maxsize=200_000)
