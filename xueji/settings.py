@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "xueji.archive",
     "xueji.transfers",
     "xueji.visiting",
+    "xueji.certificates",
     "xueji.notices",
     "xueji.web",
     "xueji.demo",

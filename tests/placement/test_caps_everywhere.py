@@ -6,10 +6,10 @@ import pytest
 
 from tests import factories as f
 from tests.placement.conftest import pupils
-from xueji.applications.types.transfer import class_problems
 from xueji.core.errors import RuleViolation
 from xueji.students.models import Student
 from xueji.students.services import create_student, update_student
+from xueji.transfers.change_types import class_problems
 
 pytestmark = pytest.mark.django_db
 REASON = "生源计划调整,经市教育局同意"

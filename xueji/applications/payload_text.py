@@ -100,7 +100,7 @@ def proof_label(kind) -> str:
 
 def value_text(name: str, value, payload: dict, readable):
     """The value of one payload key in words; `readable` renders the rest (reason codes, flags, lists)."""
-    from xueji.applications.types.visiting import END_REASONS
+    from xueji.policy.changes.visiting import END_REASONS
 
     if value in (None, ""):
         return "—"

@@ -60,7 +60,7 @@ def _class_name(pk) -> str:
 
 
 def _end_reason(code) -> str:
-    from xueji.applications.types.visiting import END_REASONS
+    from xueji.policy.changes.visiting import END_REASONS
 
     return END_REASONS.get(str(code), str(code))
 

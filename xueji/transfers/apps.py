@@ -5,3 +5,7 @@ class TransfersConfig(AppConfig):
     name = "xueji.transfers"
     label = "transfers"
     verbose_name = "转学:档案移交与跨省转学数据包"
+
+    def ready(self):
+        # The capability owns its change types; importing them registers them with the engine.
+        from . import change_types  # noqa: F401

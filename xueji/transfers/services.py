@@ -2,7 +2,7 @@
 completed one to the record, importing another province's package, and the archive hand-over.
 
 Each write takes the acting user and audits in its transaction. The rules are the policy's
-(xueji.policy.changes.transfer), called by the change types in xueji/applications/types/transfer.py.
+(xueji.policy.changes.transfer), called by the change types in xueji/transfers/change_types.py.
 """
 
 import datetime

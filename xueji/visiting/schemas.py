@@ -4,9 +4,9 @@ from datetime import date
 
 from ninja import Field, Schema
 
-from xueji.applications.types.visiting import END_REASONS
 from xueji.core.masking import STUDENT_NUMBER_DOC, mask_student_number
 from xueji.policy.changes.reasons import VISITING_REASONS
+from xueji.policy.changes.visiting import END_REASONS
 from xueji.policy.fields import GRADE_LABELS
 from xueji.students.schemas import student_json
 

@@ -1,6 +1,6 @@
 """Visiting study (借读, 第二十五–二十七条): filing a stay at the host school, opening it on approval, and ending it.
 
-The rules are the policy's, run by the change types in xueji/applications/types/visiting.py. Each write takes
+The rules are the policy's, run by the change types in xueji/visiting/change_types.py. Each write takes
 the acting user and audits in its transaction.
 """
 
@@ -9,7 +9,6 @@ from django.utils import timezone
 from xueji.applications import services as applications
 from xueji.applications.engine import transition
 from xueji.applications.models import Application
-from xueji.applications.types.visiting import END_REASONS, parse_date
 from xueji.audit import services as audit
 from xueji.core.errors import Forbidden, RuleViolation
 from xueji.core.inputs import MAX_ID, parse_int
@@ -18,6 +17,7 @@ from xueji.policy.violations import Violation
 from xueji.transfers import services as transfers
 
 from . import selectors
+from .change_types import END_REASONS, parse_date
 from .models import VisitingStay
 
 PAYLOAD_KEYS = ("visiting_reason", "starts_on", "ends_on", "host_class", "class_reason", "abroad_months")

@@ -5,10 +5,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xueji.applications.types.visiting import END_REASONS
 from xueji.core.errors import Conflict, NotFound, RuleViolation
 from xueji.orgs.models import SchoolClass
 from xueji.policy.changes.reasons import PROOF_KIND, VISITING_REASONS
+from xueji.policy.changes.visiting import END_REASONS
 from xueji.policy.fields import STUDENT_FIELDS
 from xueji.transfers.services import TooManyLookups, lookup, masked_summary
 from xueji.web import record_form

@@ -19,6 +19,13 @@ from xueji.policy.violations import Violation
 
 A25, A26, A27 = "第二十五条", "第二十六条", "第二十七条"
 
+# Why a stay ends: a label table for the form and the history, not a rule.
+END_REASONS = {
+    "finished": "借读期满或监护人申请结束借读",
+    "returned": "返回学籍所在学校就读",
+    "grade_mismatch": f"借读年级与原学校年级不符,取消借读资格({A26})",
+}
+
 RULES: dict[str, tuple[str, ...]] = {
     "visiting_not_enrolled": (A25,),
     "visiting_reason_not_allowed": (A25,),

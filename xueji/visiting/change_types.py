@@ -17,23 +17,17 @@ import datetime
 
 from django.utils import timezone
 
+from xueji.applications.chains import authority_step, step_days
+from xueji.applications.engine import ChangeType, StepSpec, register
 from xueji.core.inputs import parse_id
 from xueji.orgs.models import School, SchoolClass
 from xueji.policy.changes import visiting as rules
 from xueji.policy.violations import Violation
 from xueji.transfers import facts
 
-from ..chains import authority_step, step_days
-from ..engine import ChangeType, StepSpec, register
-
 A25, A26, A27 = rules.A25, rules.A26, rules.A27
 
-# Why a stay ends: a label table for the form and the history, not a rule.
-END_REASONS = {
-    "finished": "借读期满或监护人申请结束借读",
-    "returned": "返回学籍所在学校就读",
-    "grade_mismatch": f"借读年级与原学校年级不符,取消借读资格({A26})",
-}
+END_REASONS = rules.END_REASONS
 
 
 def parse_date(value) -> datetime.date | None:

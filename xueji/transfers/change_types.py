@@ -23,17 +23,17 @@ import datetime
 
 from django.utils import timezone
 
+from xueji.applications.chains import authority_step
+from xueji.applications.engine import ChangeType, StepSpec, register
 from xueji.core.inputs import is_digits
 from xueji.orgs.models import School, SchoolClass
 from xueji.policy import codes
 from xueji.policy.changes import transfer as rules
 from xueji.policy.province import get_policy
 from xueji.policy.violations import Violation
-from xueji.transfers import facts
 from xueji.workdays.services import term_on
 
-from ..chains import authority_step
-from ..engine import ChangeType, StepSpec, register
+from . import facts
 
 A17, A18, A20 = "第十七条", "第十八条", "第二十条"
 FLAGS = ("mid_term_exception", "sat_proficiency_exam")
