@@ -17,6 +17,7 @@ from xueji.core.errors import NotFound, malformed
 from xueji.students.selectors import find_student
 
 from . import bulk, selectors, services, start_forms
+from .engine import change_type, registered
 from .models import Application
 from .schemas import (
     ApplicationOut,
@@ -141,9 +142,10 @@ def submit(request):
     核对身份(三项相符才受理),其余字段与 /api/v1/transfers、/api/v1/visiting 相同。
     规则不允许时返回 422 并写明条款;已有审批中的同类申请返回 409;角色不能发起返回 403。"""
     type_code, key, reason, payload, files = _submission(request)
-    if type_code in RECEIVING_STARTS:
-        # The receiving school cannot see the student: the guardian's papers identify him (第十八、二十六条).
-        start = RECEIVING_STARTS[type_code]()
+    # A type filed by the school that will receive the student brings its own start: that school cannot see the
+    # student, and the guardian's papers identify him (第十八、二十六条). The capability registers it.
+    start = change_type(type_code).extra.get("start_with_identity") if type_code in registered() else None
+    if start is not None:
         application = start(request.user, student_number=key, name=str(payload.pop("name", "") or ""),
                             id_number=str(payload.pop("id_number", "") or ""), payload=payload,
                             reason=reason, evidence=files)
@@ -152,22 +154,6 @@ def submit(request):
     student = find_student(request.user, key, purpose="application", audit_read=False)
     application = services.submit(request.user, type_code, student, payload, reason=reason, evidence=files)
     return Status(201, _fresh(application.pk))
-
-
-def _transfer_start():
-    from xueji.transfers.services import start_transfer
-
-    return start_transfer
-
-
-def _visiting_start():
-    from xueji.visiting.services import start_stay
-
-    return start_stay
-
-
-# Change types filed by the school that will receive the student, with the student's number, name and ID.
-RECEIVING_STARTS = {"transfer": _transfer_start, "visiting": _visiting_start}
 
 
 @router.post("/batch", response={200: BatchSubmitOut, **errors(400, 401, 403, 422)}, summary="批量发起同类申请")

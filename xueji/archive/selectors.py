@@ -2,17 +2,12 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from xueji.students.facts import discipline_in_force as in_force
+
 from .models import Discipline
-
-
-def in_force(on: datetime.date) -> Q:
-    """Measures decided by `on`, not yet expired and not revoked by then."""
-    return (Q(decided_on__lte=on)
-            & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-            & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=on)))
 
 
 def under_discipline(student, on: datetime.date | None = None) -> bool:

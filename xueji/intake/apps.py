@@ -5,3 +5,7 @@ class IntakeConfig(AppConfig):
     name = "xueji.intake"
     label = "intake"
     verbose_name = "新生入学与批量导入"
+
+    def ready(self):
+        # Registration (建档, 第十一条) is intake's change type; importing it registers it with the engine.
+        from . import change_types  # noqa: F401

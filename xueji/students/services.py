@@ -15,6 +15,7 @@ from xueji.policy.changes.withdrawal import returning_intake
 from xueji.policy.fields import FAMILY_FIELDS, STUDENT_FIELDS
 from xueji.policy.violations import Violation
 
+from . import readmission
 from .models import Enrolment, FamilyMember, StatusEvent, Student
 from .permissions import StudentPolicy
 from .pinyin import pinyin_of
@@ -79,7 +80,7 @@ def _earlier_records(id_type: str, id_number: str) -> tuple[Student | None, bool
     if id_type == "Z" or not id_number:
         return None, False
     found = list(Student.objects.filter(id_type=id_type, id_number=id_number))
-    returned = [s for s in found if returned_from_abroad(s) and not s.later_records.exists()]
+    returned = [s for s in found if readmission.allows_new_record(s) and not s.later_records.exists()]
     return (returned[0] if returned else None), len(returned) != len(found)
 
 
@@ -101,16 +102,6 @@ def _existing_record_refusal(actor, school: School, data: dict) -> Violation:
     return refused or Violation(
         code="continue_by_import", field="id_number", article="第十四条",
         message="该学生已有学籍,不得重复建立(第十四条);升学接续请通过表格导入,在“学籍号”列填写原学籍号(第四条)")
-
-
-def returned_from_abroad(record: Student) -> bool:
-    """A record closed by a withdrawal for settling abroad (第二十八、二十九条): its person, back in the province,
-    is admitted anew under chapter 3 with a record linked to this one (第三十条)."""
-    from xueji.applications.models import Application
-
-    return record.status == "退学" and Application.objects.filter(
-        student=record, type="withdrawal", status=Application.Status.APPROVED, payload__ground="settle_abroad"
-    ).exists()
 
 
 def create_student(actor, school: School, raw: dict, *, keys: str = "name", class_reason: str = "") -> Student:

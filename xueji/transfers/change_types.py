@@ -159,10 +159,17 @@ def apply_internal(application, actor) -> None:
     complete_internal(application, actor)
 
 
+def _start_with_identity(*args, **kwargs):
+    """The receiving school's filing, identified by number + name + ID (the API's POST /applications)."""
+    from xueji.transfers.services import start_transfer
+
+    return start_transfer(*args, **kwargs)
+
+
 register(ChangeType(
     code="transfer", label="转学", article="第十七条", needs_evidence=True,
     steps=steps_internal, check=check_internal, apply=apply_internal,
-    extra={"receiving": True},
+    extra={"receiving": True, "start_with_identity": _start_with_identity},
 ))
 
 

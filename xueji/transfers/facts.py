@@ -1,38 +1,18 @@
-"""The plain facts the transfer rules take (xueji.policy.changes.common), read from the database or from a
-description of a school outside this registry (another province's school, a 中等职业学校, a package's source).
+"""The plain facts the transfer rules take (xueji.policy.changes.common) about a school outside this registry
+(another province's school, a 中等职业学校, a package's source), and whether a destination has a private school.
+The facts of a school or a student of the registry come from xueji.orgs.facts and xueji.students.facts and are
+re-exported here for the transfer types.
 
 Nothing here decides a rule: it only says what a school or a student is.
 """
 
-import datetime
 
-from xueji.archive.selectors import under_discipline
+from xueji.orgs.facts import is_vocational_type, school_facts
 from xueji.orgs.models import School
 from xueji.policy import codes
-from xueji.policy.changes.common import PRIVATE, PUBLIC, SchoolFacts, StudentFacts, is_urban_district
+from xueji.policy.changes.common import PRIVATE, PUBLIC, SchoolFacts, is_urban_district
 from xueji.policy.province import get_policy
-
-# The 中等职业学校 codes of the 办学类型 standard (36x: 中等技术学校, 中等师范学校, 成人中专, 职业高中, 技工学校 …).
-# They are outside this registry (第二条); a school or a package naming one is vocational (第十九、二十条).
-VOCATIONAL_TYPE_PREFIX = "36"
-
-
-def is_vocational_type(school_type: str) -> bool:
-    return str(school_type or "").startswith(VOCATIONAL_TYPE_PREFIX)
-
-
-def school_facts(school: School) -> SchoolFacts:
-    county = school.county_id or ""
-    return SchoolFacts(
-        code=school.code,
-        school_type=school.school_type,
-        ownership=school.ownership,
-        provincial_model=school.provincial_model,
-        vocational=is_vocational_type(school.school_type),
-        city_code=school.city_id or "",
-        county_code=county,
-        city_district=is_urban_district(county),
-    )
+from xueji.students.facts import student_facts
 
 
 def outside_facts(description: dict) -> SchoolFacts:
@@ -53,15 +33,6 @@ def outside_facts(description: dict) -> SchoolFacts:
     )
 
 
-def student_facts(student, on: datetime.date) -> StudentFacts:
-    return StudentFacts(
-        grade=student.grade,
-        status=student.status,
-        under_discipline=under_discipline(student, on),
-        disabled=student.disability_type not in ("", "0"),
-    )
-
-
 def has_private_school_for(destination: School, grade: int, *, besides: School | None = None) -> bool:
     """转入地无民办学校 (第二十条): read as "no private ordinary school teaching this grade in the destination's
     city", the city being the 学籍主管部门 of high schools (第三条) that arranges the exception."""
@@ -73,3 +44,6 @@ def has_private_school_for(destination: School, grade: int, *, besides: School |
     if besides is not None:
         qs = qs.exclude(pk=besides.pk)
     return qs.exists()
+
+
+__all__ = ["has_private_school_for", "is_vocational_type", "outside_facts", "school_facts", "student_facts"]

@@ -20,10 +20,11 @@ from django.utils import timezone
 from xueji.applications.chains import authority_step, step_days
 from xueji.applications.engine import ChangeType, StepSpec, register
 from xueji.core.inputs import parse_id
+from xueji.orgs import facts as org_facts
 from xueji.orgs.models import School, SchoolClass
 from xueji.policy.changes import visiting as rules
 from xueji.policy.violations import Violation
-from xueji.transfers import facts
+from xueji.students import facts as student_facts
 
 A25, A26, A27 = rules.A25, rules.A26, rules.A27
 
@@ -120,8 +121,8 @@ def check_visiting(ctx) -> list[Violation]:
         return found
     abroad = _int(payload.get("abroad_months"))
     return found + rules.check_visiting(
-        facts.student_facts(student, timezone.localdate()), facts.school_facts(student.school),
-        facts.school_facts(host), reason=str(payload.get("visiting_reason") or ""), proofs=ctx.proofs,
+        student_facts.student_facts(student, timezone.localdate()), org_facts.school_facts(student.school),
+        org_facts.school_facts(host), reason=str(payload.get("visiting_reason") or ""), proofs=ctx.proofs,
         host_grade=school_class.grade, host_class_size=seats_taken(school_class, besides_student=student),
         class_reason=str(payload.get("class_reason") or ""), abroad_months=abroad)
 
@@ -138,10 +139,17 @@ def apply_visiting(application, actor) -> None:
     open_stay_for(application, actor)
 
 
+def _start_with_identity(*args, **kwargs):
+    """The receiving school's filing, identified by number + name + ID (the API's POST /applications)."""
+    from xueji.visiting.services import start_stay
+
+    return start_stay(*args, **kwargs)
+
+
 register(ChangeType(
     code="visiting", label="借读", article=A25, needs_evidence=True,
     steps=steps_visiting, check=check_visiting, apply=apply_visiting,
-    extra={"receiving": True},
+    extra={"receiving": True, "start_with_identity": _start_with_identity},
 ))
 
 

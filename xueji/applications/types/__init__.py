@@ -1,3 +1,3 @@
 """Change types known to the engine; importing this package registers them."""
 
-from . import arrival, info_change, leaving, registration, suspension  # noqa: F401
+from . import arrival, info_change, leaving, suspension  # noqa: F401

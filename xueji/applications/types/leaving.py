@@ -12,11 +12,13 @@ from xueji.policy.changes import missing as missing_rules
 from xueji.policy.changes import withdrawal as withdrawal_rules
 from xueji.policy.province import get_policy
 from xueji.policy.violations import Violation
-from xueji.transfers.facts import student_facts
+from xueji.students import readmission
+from xueji.students.facts import student_facts
 from xueji.workdays.services import working_days_between
 
 from ..chains import authority_step, leader_then_authority, step_days
 from ..engine import ChangeType, StepSpec, register, transition
+from ..models import Application
 from .suspension import _date, current_periods, suspended_until
 
 
@@ -45,6 +47,17 @@ def check_withdrawal(ctx):
         _facts(ctx), ground=ctx.payload.get("ground", ""), proofs=ctx.proofs,
         township_approved="township_approval" in ctx.proofs, suspension_periods=current_periods(ctx.student),
         judicial_outcome=ctx.payload.get("judicial_outcome"))
+
+
+def returned_from_abroad(record) -> bool:
+    """A record closed by a withdrawal for settling abroad (第二十八、二十九条): its person, back in the province,
+    is admitted anew under chapter 3 with a record linked to this one (第三十条)."""
+    return record.status == "退学" and Application.objects.filter(
+        student=record, type="withdrawal", status=Application.Status.APPROVED, payload__ground="settle_abroad"
+    ).exists()
+
+
+readmission.register(returned_from_abroad)
 
 
 def apply_withdrawal(application, actor):

@@ -8,9 +8,10 @@ import datetime
 
 from django.utils import timezone
 
+from xueji.orgs.facts import school_facts
 from xueji.policy.changes import suspension as rules
 from xueji.policy.violations import Violation
-from xueji.transfers.facts import school_facts, student_facts
+from xueji.students.facts import student_facts
 
 from ..chains import leader_then_authority
 from ..engine import ChangeType, register, transition

@@ -4,15 +4,14 @@ import datetime
 
 from django.utils import timezone
 
+from xueji.applications.chains import leader_then_authority
+from xueji.applications.engine import ChangeType, register, transition
 from xueji.policy.province import get_policy
 from xueji.policy.record import validate_student
 from xueji.policy.violations import Violation
 from xueji.students import numbers
 from xueji.students.models import Student
 from xueji.students.services import student_data
-
-from ..chains import leader_then_authority
-from ..engine import ChangeType, register, transition
 
 
 def entry_date(application) -> datetime.date:
@@ -52,7 +51,7 @@ def check(ctx) -> list[Violation]:
 def _open_case(student: Student) -> list[Violation]:
     # 第十四条: a record suspected to be a second record of someone is neither registered nor numbered (nor its
     # registration started) until the authority has decided the case.
-    from xueji.intake.services import open_case_of
+    from .services import open_case_of
 
     case = open_case_of(student)
     if case is None:
