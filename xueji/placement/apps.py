@@ -5,3 +5,11 @@ class PlacementConfig(AppConfig):
     name = "xueji.placement"
     label = "placement"
     verbose_name = "编班"
+
+    def ready(self):
+        # The record checks a class's room through the one count placement keeps (第十三条).
+        from xueji.students import seats
+
+        from . import selectors
+
+        seats.register(lambda ids: {pk: load.counted for pk, load in selectors.class_loads(ids).items()})

@@ -13,14 +13,15 @@ from xueji.core.errors import NotFound
 from xueji.core.inputs import parse_id
 from xueji.orgs.models import SchoolClass
 from xueji.policy import province
-from xueji.students.models import Status, Student
+from xueji.students import seats
+from xueji.students.models import Student
 from xueji.visiting.models import VisitingStay
 
 from .models import PlacementItem, PlacementPlan
 from .permissions import PlanPolicy
 
 # Students who occupy a seat in their class (the school page counts the same); the others have left.
-SEATED = (Status.PENDING, Status.ENROLLED, Status.SUSPENDED)
+SEATED = seats.SEATED
 # Whom a placement may move: the transition table's entry for class placement (待注册, 在籍).
 PLACEABLE = tuple(TRANSITIONS["class_placement"])
 TRAITS = {

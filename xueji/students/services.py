@@ -15,7 +15,7 @@ from xueji.policy.changes.withdrawal import returning_intake
 from xueji.policy.fields import FAMILY_FIELDS, STUDENT_FIELDS
 from xueji.policy.violations import Violation
 
-from . import readmission
+from . import readmission, seats
 from .models import Enrolment, FamilyMember, StatusEvent, Student
 from .permissions import StudentPolicy
 from .pinyin import pinyin_of
@@ -57,13 +57,10 @@ def _resolve_class(school: School, grade: int | None, value) -> tuple[SchoolClas
 
 def check_class_room(school_class: SchoolClass, *, adding: int = 1, reason: str = "") -> list[Violation]:
     """Class size after placing `adding` more students against 第十三条; the row lock serialises placements."""
-    # Imported here: placement builds on students, and owns how a class's seats are counted (seated students
-    # plus the seats that pending placement plans hold), so both paths count alike.
-    from xueji.placement.selectors import class_loads
-
     SchoolClass.objects.select_for_update().filter(pk=school_class.pk).first()
-    load = class_loads([school_class.pk])[school_class.pk]
-    return province.check_class_size(school_class.grade, load.counted + adding, reason=reason)
+    # Placement registers how seats are counted (seated, visiting, promised by pending plans): one count everywhere.
+    taken = seats.taken([school_class.pk])[school_class.pk]
+    return province.check_class_size(school_class.grade, taken + adding, reason=reason)
 
 
 def _grade_violations(school: School, grade) -> list[Violation]:
