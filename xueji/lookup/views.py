@@ -33,6 +33,8 @@ def lookup_page(request):
             context["result"] = services.lookup(
                 query, address=address, actor=request.user if request.user.is_authenticated else None,
                 captcha_token=request.POST.get("captcha_token"), captcha_answer=request.POST.get("captcha_answer"))
+            # The page answers with the masked number only: the full ID is not echoed back into the form.
+            context["number"] = ""
         except ServiceError as exc:
             status, retry_after = exc.status, getattr(exc, "retry_after", 0)
             context["error"], context["field"] = exc.message, exc.violations[0].field if exc.violations else ""
