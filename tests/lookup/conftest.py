@@ -5,6 +5,7 @@ import json
 import pytest
 from django.test import Client
 
+from xueji.lookup.services import blocked_addresses
 from xueji.students.models import Status, Student
 from xueji.students.numbers import issue_number
 
@@ -19,6 +20,10 @@ def limits(settings):
     settings.XUEJI_LOOKUP_CAPTCHA_AFTER = 3
     settings.XUEJI_LOOKUP_FAILURE_WINDOW_MINUTES = 60
     settings.XUEJI_LOOKUP_CAPTCHA_SECONDS = 300
+    # The process's memory of blocked addresses outlives a test's rolled-back counters: start each test afresh.
+    blocked_addresses.forget_all()
+    yield
+    blocked_addresses.forget_all()
 
 
 def registered(student, kind: str = "G") -> Student:

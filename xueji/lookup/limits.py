@@ -61,3 +61,26 @@ def read(keys: list[tuple[str, str]], *, now: int, window: int) -> dict[tuple[st
         live = hits if started_at > now - window else 0
         found[(scope, subject)] = Count(live, started_at, blocked_until)
     return found
+
+
+class KnownBlocks:
+    """Subjects this process already saw blocked, and until when: a flood from a blocked address is refused from
+    memory, without a database round trip, until its window ends. Each worker learns a block from the shared
+    counter on its first refused query, so the limit still holds across processes; the memory only saves the
+    repeated writes. Bounded: past `size` entries it starts afresh (the counters still hold every block)."""
+
+    def __init__(self, size: int = 10_000):
+        self.size = size
+        self._until: dict[str, int] = {}
+
+    def until(self, subject: str, now: int) -> int:
+        until = self._until.get(subject, 0)
+        return until if until > now else 0
+
+    def remember(self, subject: str, until: int) -> None:
+        if len(self._until) >= self.size:
+            self._until.clear()
+        self._until[subject] = until
+
+    def forget_all(self) -> None:
+        self._until.clear()

@@ -101,16 +101,28 @@ def lookup(query: LookupQuery, *, address: str, actor=None, captcha_token: str |
     return answer(student)
 
 
+# Addresses over their limit, as this process saw them: a flood is refused without touching the database.
+blocked_addresses = limits.KnownBlocks()
+
+
 def _admit_address(query: LookupQuery, address: str, actor, now: int) -> None:
-    count = limits.count(Scope.ADDRESS, address, now=now, window=MINUTE)
     limit = settings.XUEJI_LOOKUP_PER_MINUTE
+    until = blocked_addresses.until(address, now)
+    if until:
+        raise _address_limited(limit, until - now)
+    count = limits.count(Scope.ADDRESS, address, now=now, window=MINUTE)
     if count.hits <= limit:
         return
-    wait = count.seconds_left(MINUTE, now)
+    blocked_addresses.remember(address, count.started_at + MINUTE)
     if count.hits == limit + 1:
-        # Only the first refusal of the minute is audited; the rest are counted in the address's row (hits).
+        # Only the first refusal of the minute is audited (with the limit that was hit); later ones are counted
+        # in the address's row by the other workers' first refusals, or not at all once a worker remembers.
         _audit(actor, query, address, "locked", {"limit": "address", "per_minute": limit})
-    raise LookupLimited(f"本机查询过于频繁(每分钟最多{limit}次),请于{_wait_words(wait)}后再试", wait)
+    raise _address_limited(limit, count.seconds_left(MINUTE, now))
+
+
+def _address_limited(limit: int, wait: int) -> LookupLimited:
+    return LookupLimited(f"本机查询过于频繁(每分钟最多{limit}次),请于{_wait_words(wait)}后再试", wait)
 
 
 def _refuse_locked_id(query: LookupQuery, count, address: str, actor, now: int) -> None:
