@@ -92,3 +92,9 @@ def test_bad_input_is_a_400_naming_the_field(db, body, field, code):
 def test_a_nul_or_a_list_is_a_400_not_a_500(db):
     assert ask({"name": "王\u0000小明", "id_number": "140105201503020011"}).status_code == 400
     assert_error(ask({"name": ["王小明"], "id_number": "140105201503020011"}), 400, field="name")
+
+
+def test_a_record_awaiting_registration_answers_without_a_number(world, make_student):
+    student = make_student(name="钱多多", grade=1)
+    body = ask({"name": "钱多多", "id_number": student.id_number}).json()
+    assert body == {"student_number": None, "school": "太原市小店区坞城路小学", "grade": "一年级", "status": "待注册"}

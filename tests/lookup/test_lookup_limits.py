@@ -123,3 +123,18 @@ def test_the_audit_row_holds_a_keyed_hash_never_the_id(pupil, settings):
     settings.XUEJI_AUDIT_KEY = "another-key-another-hash-of-the-same-id"
     ask({"name": "王小明", "id_number": pupil.id_number}, address="198.51.100.52")
     assert AuditEvent.objects.filter(action="public.lookup").order_by("-id").first().object_id != rows[0].object_id
+
+
+def test_the_address_is_the_one_a_trusted_proxy_vouches_for(pupil, settings):
+    settings.XUEJI_TRUSTED_PROXIES = ["10.0.0.1"]
+    settings.XUEJI_LOOKUP_PER_MINUTE = 1
+    body = {"name": "王小明", "id_number": pupil.id_number}
+
+    def via(remote, forwarded):
+        return Client().post("/api/v1/public/lookup", json.dumps(body), content_type="application/json",
+                             REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    # Two families behind the province's proxy are two addresses.
+    assert via("10.0.0.1", "198.51.100.101") == 200 and via("10.0.0.1", "198.51.100.102") == 200
+    # A client that forges the header itself is counted by its own connection.
+    assert via("203.0.113.200", "198.51.100.103") == 200 and via("203.0.113.200", "198.51.100.104") == 429
