@@ -90,7 +90,7 @@ def lookup(query: LookupQuery, *, address: str, actor=None, captcha_token: str |
     address_failures = counts.get((Scope.ADDRESS_FAILURES, address))
     if address_failures and address_failures.hits >= settings.XUEJI_LOOKUP_CAPTCHA_AFTER:
         if not captcha.redeem(captcha_token, captcha_answer, now=now):
-            _audit(actor, query, address, "locked", {"limit": "captcha", "captcha_given": bool(captcha_token)})
+            _audit(actor, query, address, "locked", {"result": "limited", "limit": "captcha", "captcha_given": bool(captcha_token)})
             raise CaptchaRequired(wrong=bool(captcha_token))
     student = selectors.candidate(query)
     if not _same_name(student, query.name):
@@ -117,7 +117,7 @@ def _admit_address(query: LookupQuery, address: str, actor, now: int) -> None:
     if count.hits == limit + 1:
         # Only the first refusal of the minute is audited (with the limit that was hit); later ones are counted
         # in the address's row by the other workers' first refusals, or not at all once a worker remembers.
-        _audit(actor, query, address, "locked", {"limit": "address", "per_minute": limit})
+        _audit(actor, query, address, "locked", {"result": "limited", "limit": "address", "per_minute": limit})
     raise _address_limited(limit, count.seconds_left(MINUTE, now))
 
 
@@ -129,7 +129,7 @@ def _refuse_locked_id(query: LookupQuery, count, address: str, actor, now: int) 
     if count is None or count.blocked_until <= now:
         return
     wait = count.blocked_until - now
-    _audit(actor, query, address, "locked", {"limit": "id"})
+    _audit(actor, query, address, "locked", {"result": "limited", "limit": "id"})
     raise LookupLimited(f"该证件号(学籍号)查询不到的次数过多,已暂停查询,请于{_wait_words(wait)}后再试;"
                         "如确认所填无误,请向孩子就读的学校咨询", wait)
 
@@ -145,12 +145,9 @@ def _name_digest(name: str) -> bytes:
     return hashlib.sha256(name.encode()).digest()
 
 
-# Compared when no record has the ID, so that path does the same hashing and comparison as a wrong name.
-_NOBODY = _name_digest("\x00")
-
-
 def _same_name(student, name: str) -> bool:
-    on_record = _name_digest(name_form(student.name)) if student is not None else _NOBODY
+    # With no record, a name no one can type stands in: that path does the same folding and hashing.
+    on_record = _name_digest(name_form(student.name if student is not None else "\x00"))
     # Fixed-length digests compared in constant time: neither the length nor the first differing character of
     # the recorded name shows in the answer's timing.
     return hmac.compare_digest(on_record, _name_digest(name)) and student is not None

@@ -19,11 +19,18 @@ def _split(number: str) -> tuple[str, str]:
     return number, ""
 
 
+def _show_captcha(result, refusal, address: str) -> bool:
+    # A flooding address waits anyway (and is refused without a database read); otherwise ask the counters.
+    if result is not None or isinstance(refusal, services.LookupLimited):
+        return False
+    return isinstance(refusal, services.CaptchaRequired) or services.captcha_needed(address)
+
+
 @require_http_methods(["GET", "POST"])
 def lookup_page(request):
     address = current_client_ip() or ""
     context = {"name": "", "number": "", "result": None, "error": "", "field": ""}
-    status, retry_after = 200, 0
+    status, retry_after, refusal = 200, 0, None
     if request.method == "POST":
         context["name"] = request.POST.get("name", "")[:100]
         context["number"] = request.POST.get("number", "")[:64]
@@ -36,9 +43,9 @@ def lookup_page(request):
             # The page answers with the masked number only: the full ID is not echoed back into the form.
             context["number"] = ""
         except ServiceError as exc:
-            status, retry_after = exc.status, getattr(exc, "retry_after", 0)
+            refusal, status, retry_after = exc, exc.status, getattr(exc, "retry_after", 0)
             context["error"], context["field"] = exc.message, exc.violations[0].field if exc.violations else ""
-    if context["result"] is None and services.captcha_needed(address):
+    if _show_captcha(context["result"], refusal, address):
         context["captcha"] = captcha.new_captcha()
     response = render(request, "lookup/lookup.html", context, status=status)
     if retry_after:
