@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "xueji.transfers",
     "xueji.visiting",
     "xueji.certificates",
+    "xueji.lookup",
     "xueji.notices",
     "xueji.web",
     "xueji.demo",
@@ -166,6 +167,15 @@ for _name, _default in (("ROWS", 100_000), ("COLUMNS", 128), ("CELL_CHARS", 32_7
     globals()[f"XUEJI_IMPORT_MAX_{_name}"] = int(os.environ.get(f"XUEJI_IMPORT_MAX_{_name}", _default))
 # A running import whose heartbeat is older than this (or whose process is gone) died and may be retried.
 XUEJI_IMPORT_LEASE_SECONDS = int(os.environ.get("XUEJI_IMPORT_LEASE_SECONDS", 60))
+# The public student-number query (xueji/lookup): queries per source address per minute; failures per ID number
+# before that ID is locked (whatever the address) and for how long; failures per address before a captcha is
+# asked for each further query, counted over this window; how long a captcha stays valid.
+XUEJI_LOOKUP_PER_MINUTE = int(os.environ.get("XUEJI_LOOKUP_PER_MINUTE", 20))
+XUEJI_LOOKUP_ID_FAILURES = int(os.environ.get("XUEJI_LOOKUP_ID_FAILURES", 5))
+XUEJI_LOOKUP_ID_LOCK_MINUTES = int(os.environ.get("XUEJI_LOOKUP_ID_LOCK_MINUTES", 60))
+XUEJI_LOOKUP_CAPTCHA_AFTER = int(os.environ.get("XUEJI_LOOKUP_CAPTCHA_AFTER", 3))
+XUEJI_LOOKUP_FAILURE_WINDOW_MINUTES = int(os.environ.get("XUEJI_LOOKUP_FAILURE_WINDOW_MINUTES", 60))
+XUEJI_LOOKUP_CAPTCHA_SECONDS = int(os.environ.get("XUEJI_LOOKUP_CAPTCHA_SECONDS", 300))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -14,6 +14,8 @@ ACTION_LABELS = {
     "account.unlock": "解锁账号",
     "auth.logout": "退出登录(吊销令牌)",
     "auth.token_revoke": "吊销令牌",
+    # the public student-number query
+    "public.lookup": "家长查询学籍号",
     # organisations
     "org.view": "查看机构",
     "school.create": "新建学校",
@@ -152,6 +154,7 @@ OBJECT_LABELS = {
     "auditevent": "审计记录",
     "auditchainhead": "审计链头",
     "jnumbersequence": "J字头学籍号序列",
+    "lookup_key": "所查证件号或学籍号(密钥摘要)",
 }
 
 OUTCOME_LABELS = {"ok": "成功", "failed": "失败", "denied": "拒绝", "locked": "已锁定"}
