@@ -97,7 +97,7 @@ def test_file_approve_with_scan_and_read_the_grant(people, api_for):
     app_id = filed.json()["id"]
     assert filed.json()["steps"][0]["org"] == "140105"
     approved = api_for(people.county_xd2).post(f"/api/v1/access/applications/{app_id}/approve",
-                                               {"decision": scan(), "comment": "同意"})
+                                               {"file": scan(), "comment": "同意"})
     assert approved.status_code == 200, approved.content
     grant_id = approved.json()["grant"]
     grants = api_for(people.county_xd).get("/api/v1/access/grants").json()
@@ -124,7 +124,7 @@ def test_outsiders_cannot_see_or_decide_an_application(people, api_for):
     for who in (people.county_yz, people.registrar_b, people.city_dt):
         client = api_for(who)
         assert client.get(f"/api/v1/access/applications/{app_id}").status_code == 404
-        assert client.post(f"/api/v1/access/applications/{app_id}/approve", {"decision": scan()}).status_code == 404
+        assert client.post(f"/api/v1/access/applications/{app_id}/approve", {"file": scan()}).status_code == 404
         assert post(client, f"/api/v1/access/applications/{app_id}/reject", {"comment": "否"}).status_code == 404
 
 
@@ -205,3 +205,9 @@ def test_register_is_refused_to_schools_and_narrowed_for_other_counties(people, 
     assert api_for(people.registrar_a).get("/api/v1/access/register").status_code == 403
     assert api_for(people.county_xd2).get("/api/v1/access/register").json()["count"] == 1
     assert api_for(people.county_yz).get("/api/v1/access/register").json()["count"] == 0
+
+
+def test_the_engines_single_student_endpoint_refuses_an_access_type(people, enrolled, api_for):
+    student = enrolled()
+    response = post(api_for(people.registrar_a), "/api/v1/applications", {"type": "access", "student": student.key})
+    assert response.status_code == 422 and "scoped_type" in {e["code"] for e in response.json()["errors"]}

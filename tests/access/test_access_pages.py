@@ -86,3 +86,13 @@ def test_register_page_refused_to_schools_and_anonymous(people, client):
     assert login_client(people.registrar_a).get("/access/register/").status_code == 403
     assert client.get("/access/register/").status_code == 302  # to the log-in page
     assert client.get(ROSTER).status_code == 302
+
+
+def test_engine_pages_list_a_scoped_application(people):
+    from tests.access.conftest import request_for
+
+    request_for(people.county_xd)
+    approver = login_client(people.county_xd2)
+    inbox = approver.get("/applications/inbox/")
+    assert inbox.status_code == 200 and "坞城路小学" in inbox.content.decode()
+    assert login_client(people.county_xd).get("/applications/").status_code == 200

@@ -121,3 +121,17 @@ def test_outside_party_request_names_the_requester_and_the_grantee(people, enrol
     assert grant.grantee == people.county_yz2 and grant.requester_name == "小店区人民法院"
     assert list(grant.students.all()) == [student]
     assert grant.granted_at <= timezone.now()
+
+
+def test_the_gate_for_one_students_full_id_pdf(people, enrolled):
+    """The 附件6 PDF with full IDs: the student's own school prints it as daily work; an officer needs a grant."""
+    from xueji.access.models import ConsultationEntry
+
+    student = enrolled()
+    what = "学生基本信息表(附件6)"
+    assert services.authorize(people.registrar_a, purpose="export", what=what, students=[student]).kind == "daily"
+    with pytest.raises(RuleViolation) as exc:
+        services.authorize(people.county_xd, purpose="export", what=what, students=[student])
+    assert ("access_not_granted", A44) in codes(exc)
+    assert list(ConsultationEntry.objects.order_by("id").values_list("outcome", "student")) == [
+        ("ok", student.pk), ("denied", student.pk)]

@@ -148,10 +148,10 @@ def get_application(request, application_id: ObjectId):
              response={200: AccessApplicationOut, **errors(400, 401, 403, 404, 409, 422)},
              summary="书面批准(须上传批准决定扫描件)")
 def approve(request, application_id: ObjectId,
-            decision: Annotated[UploadedFile, File(description="书面批准决定的扫描件:PDF、JPG 或 PNG")],
+            file: Annotated[UploadedFile, File(description="书面批准决定的扫描件:PDF、JPG 或 PNG")],
             comment: Annotated[str, Form(max_length=500, description="批准意见")] = ""):
     """由范围的学籍主管部门办理,不能审批本人提交的申请;批准后生成限期、限范围的查阅批准。"""
-    services.decide(request.user, application_id, approve=True, comment=comment, scan=decision)
+    services.decide(request.user, application_id, approve=True, comment=comment, scan=file)
     return application_json(services.find_application(request.user, application_id))
 
 

@@ -3,6 +3,9 @@
 `authorize` is the one gate every use of personal data outside daily work goes through (the roster export, a
 grant holder's reading of a record, the full-ID 附件6 PDF of another school): it finds the basis (daily work or a
 grant), writes the register row, and refuses with 第四十四条 when there is none; the refusal is registered too.
+An export with full ID numbers calls, before it builds anything:
+    authorize(user, purpose="export", what="学生基本信息表(附件6)", students=[student])
+and answers the RuleViolation it raises (422, article 第四十四条) like any refusal.
 """
 
 import datetime
@@ -195,7 +198,8 @@ class Basis:
 def _daily_work(user, *, purpose: str, school, students) -> bool:
     """第六条/第三条: the school's own staff handle its records and rosters; authorities read (not export) what
     their jurisdiction covers. Anything else is a release under 第四十四条."""
-    if school is not None and user.role in rules.DAILY_EXPORT_ROLES and user.school_id == school.pk:
+    schools = {school.pk} if school is not None else {s.school_id for s in students}
+    if user.role in rules.DAILY_EXPORT_ROLES and schools == {user.school_id}:
         return True
     if purpose == "view" and students:
         from xueji.students.permissions import StudentPolicy

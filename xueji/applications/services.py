@@ -28,6 +28,9 @@ def submit(actor, type_code: str, student: Student, payload: dict | None = None,
            evidence: list | None = None, batch: str = "") -> Application:
     """File an application; it is refused at once if a rule of its type refuses it."""
     change = change_type(type_code)
+    if change.extra.get("scoped"):
+        raise RuleViolation(Violation(code="scoped_type", field="type",
+                                      message=f"{change.label}不针对单个学生,请在其专门的页面或接口提交"))
     school = _starting_school(actor, change, student)
     payload = payload or {}
     evidence = [item if isinstance(item, tuple) else ("", item) for item in (evidence or [])]
