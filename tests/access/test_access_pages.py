@@ -25,8 +25,15 @@ def test_county_files_and_colleague_approves_in_writing_on_the_pages(people):
     assert without.status_code == 422 and "第四十四条" in without.content.decode()
     done = approver.post(f"/access/applications/{pk}/decide/", {"action": "approve", "decision": scan()})
     assert done.status_code == 302 and AccessGrant.objects.filter(application_id=pk).exists()
+    decided = approver.get(url).content.decode()
+    assert "decision.pdf" in decided and "查阅批准#" in decided
+    assert login_client(people.county_yz).get(url).status_code == 404
     # The engine's own detail page sends a scoped application to this one.
     assert approver.get(f"/applications/{pk}/")["Location"] == url
+
+
+def test_auditor_may_not_file(people):
+    assert login_client(people.auditor).post("/access/new/", {"use": "export"}).status_code == 403
 
 
 def test_refused_filing_shows_the_fields_in_chinese(people):

@@ -1,6 +1,8 @@
 """Pages of 第四十四条: filing and deciding access applications, a holder's approved reading (经批准查阅), the
 consultation register, and the roster download. Thin: every decision is the services'."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.db.models import Q
 from django.shortcuts import redirect, render
@@ -48,7 +50,7 @@ def new_page(request):
         values = _form_values(request.POST)
         try:
             application = services.file_access(user, **values)
-        except (RuleViolation, Forbidden) as exc:
+        except RuleViolation as exc:
             errors, error_list = form_errors(exc)
             values["students"] = "\n".join(values["students"])
         else:
@@ -146,7 +148,7 @@ def register_page(request):
     page_obj = paginate(request, qs, per_page=50)
     entries = list(page_obj.object_list)
     selectors.note_register_read(user, filters, page_obj.paginator.count)
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    query = urlencode({k: v for k, v in filters.items() if v})
     context = {"page_obj": page_obj, "entries": entries, "filters": filters, "bases": BASES, "uses": USES,
                "outcomes": OUTCOMES.items(), "export_query": query}
     return render(request, "access/register.html", context)
