@@ -41,7 +41,7 @@ class Application(models.Model):
         indexes = [models.Index(fields=["student", "type", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.type_label}·{self.student.name if self.student_id else self.subject}"
+        return f"{self.type_label}·{self.subject}"
 
     @property
     def subject(self) -> str:
