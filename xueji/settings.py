@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "xueji.visiting",
     "xueji.certificates",
     "xueji.lookup",
+    "xueji.access",
     "xueji.notices",
     "xueji.web",
     "xueji.demo",

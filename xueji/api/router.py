@@ -103,6 +103,8 @@ def on_http_error(request, exc: HttpError):
 
 def _mount() -> None:
     # Imported here so each capability's module can import `api`-free helpers without a cycle.
+    from xueji.access.api import roster_router as access_roster_router
+    from xueji.access.api import router as access_router
     from xueji.accounts.api import router as accounts_router
     from xueji.applications.api import router as applications_router
     from xueji.applications.api_start import router as changes_router
@@ -136,6 +138,8 @@ def _mount() -> None:
     api.add_router("/", changes_router)
     api.add_router("/reminders", reminders_router)
     api.add_router("/public", lookup_router)
+    api.add_router("/access", access_router)
+    api.add_router("/", access_roster_router)
 
 
 _mount()

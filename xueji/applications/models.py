@@ -18,8 +18,12 @@ class Application(models.Model):
         CANCELLED = "cancelled", "已撤销"
 
     type = models.CharField("申请类型", max_length=30, db_index=True)
-    student = models.ForeignKey(Student, verbose_name="学生", on_delete=models.PROTECT, related_name="applications")
-    school = models.ForeignKey(School, verbose_name="发起学校", on_delete=models.PROTECT, related_name="applications")
+    # Null for an application about no single record: a scoped one (ChangeType.extra["scoped"]), e.g. an access
+    # application (第四十四条) for a list of students, a school or a county; its scope travels in the payload.
+    student = models.ForeignKey(Student, verbose_name="学生", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="applications")
+    school = models.ForeignKey(School, verbose_name="发起学校", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="applications")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     payload = models.JSONField("申请内容", default=dict, blank=True)
     reason = models.CharField("申请理由", max_length=500, blank=True)
@@ -37,7 +41,14 @@ class Application(models.Model):
         indexes = [models.Index(fields=["student", "type", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.type_label}·{self.student.name}"
+        return f"{self.type_label}·{self.subject}"
+
+    @property
+    def subject(self) -> str:
+        """What the application is about, in words: the student's name, or a scoped application's summary."""
+        if self.student_id:
+            return self.student.name
+        return str(self.payload.get("scope_label") or "")
 
     @property
     def type_label(self) -> str:
@@ -86,7 +97,8 @@ class Evidence(models.Model):
 
     application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="evidence")
-    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="evidence")
+    # Null for the scan of a scoped application (no single student), e.g. an access approval (第四十四条).
+    student = models.ForeignKey(Student, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
     # A proof-kind code of xueji.policy.changes.reasons.PROOF_KIND ("medical_county", …), or blank.
     kind = models.CharField("材料类型", max_length=60, blank=True)
     file = models.FileField("文件", upload_to="evidence/%Y/%m/")

@@ -26,7 +26,8 @@ class ApplicationPolicy:
         holds_step = _holds_step(user)
         if user.role == "province":
             return Application.objects.all()
-        return Application.objects.filter(in_schools | holds_step).distinct()
+        # The filer always sees what he filed (a scoped application may name no school of his).
+        return Application.objects.filter(in_schools | holds_step | Q(created_by=user)).distinct()
 
     @staticmethod
     def user_can(user, action: str, application: Application) -> bool:

@@ -119,9 +119,9 @@ class ApplicationOut(Schema):
     article: str | None = Field(None, description="依据条款,如 第十一条")
     status: str = Field(description="pending 审批中、approved 已通过、rejected 已驳回、cancelled 已撤销")
     status_label: str = Field(description="状态名称")
-    student: ApplicationStudentOut = Field(description="申请所涉学生")
-    school: str = Field(description="发起学校标识码")
-    school_name: str = Field(description="发起学校名称")
+    student: ApplicationStudentOut | None = Field(description="申请所涉学生;不涉及单个学生的申请(如查阅申请,第四十四条)为 null")
+    school: str | None = Field(description="发起学校标识码;不涉及单个学校的申请为 null")
+    school_name: str | None = Field(description="发起学校名称")
     reason: str = Field("", description="申请理由")
     payload: dict = Field(description="申请内容(如 changes: {字段: 新值});身份证件号及G字头学籍号以掩码显示")
     changes: list[ChangeRowOut] = Field(description="受控信息变更的原值与新值;其他类型为空")
@@ -188,8 +188,10 @@ def evidence_json(item: Evidence) -> dict:
     }
 
 
-def _student_json(application: Application) -> dict:
+def _student_json(application: Application) -> dict | None:
     s = application.student
+    if s is None:  # a scoped application (e.g. access, 第四十四条): its scope is in the payload
+        return None
     return {
         "id": s.pk, "key": s.key, "student_number": mask_student_number(s.student_number), "name": s.name, "gender": s.gender,
         "grade": s.grade, "grade_label": GRADE_LABELS.get(s.grade, str(s.grade)), "status": s.status,
@@ -212,7 +214,7 @@ def application_json(application: Application, today: date | None = None) -> dic
         "article": change_type(application.type).article,
         "status": application.status, "status_label": application.get_status_display(),
         "student": _student_json(application), "school": application.school_id,
-        "school_name": application.school.name, "reason": application.reason,
+        "school_name": application.school.name if application.school_id else None, "reason": application.reason,
         "payload": _masked(application.payload), "changes": changes,
         "due_date": application.due_date,
         "days_left": (application.due_date - today).days if application.due_date else None,

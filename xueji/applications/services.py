@@ -28,6 +28,9 @@ def submit(actor, type_code: str, student: Student, payload: dict | None = None,
            evidence: list | None = None, batch: str = "") -> Application:
     """File an application; it is refused at once if a rule of its type refuses it."""
     change = change_type(type_code)
+    if change.extra.get("scoped"):
+        raise RuleViolation(Violation(code="scoped_type", field="type",
+                                      message=f"{change.label}不针对单个学生,请在其专门的页面或接口提交"))
     school = _starting_school(actor, change, student)
     payload = payload or {}
     evidence = [item if isinstance(item, tuple) else ("", item) for item in (evidence or [])]
@@ -61,6 +64,37 @@ def submit(actor, type_code: str, student: Student, payload: dict | None = None,
             _store_evidence(actor, application, upload, kind)
         audit.record(actor, "application.submit", obj=application,
                      details={"type": type_code, "student": student.pk})
+    return application
+
+
+def submit_scoped(actor, type_code: str, payload: dict, *, reason: str = "", evidence: list | None = None,
+                  school: School | None = None) -> Application:
+    """File an application about no single record (ChangeType.extra["scoped"]): the type's check judges the
+    payload (its scope) and the actor; `school` is the one school it concerns, if any."""
+    change = change_type(type_code)
+    if not change.extra.get("scoped"):
+        raise RuleViolation(Violation(code="not_scoped", field="type", message=f"{change.label}申请须指明学生"))
+    if actor.role not in change.starter_roles:
+        raise Forbidden(f"当前角色不能发起{change.label}申请")
+    uploads = [item if isinstance(item, tuple) else ("", item) for item in (evidence or [])]
+    problems = [p for _kind, f in uploads for p in _evidence_problems(f)]
+    problems += change.check(CheckContext(actor=actor, student=None, payload=payload,
+                                          evidence_count=len(uploads)))
+    if change.needs_evidence and not uploads:
+        problems.append(Violation(code="evidence_required", field="evidence", article=change.article,
+                                  message=f"{change.label}须上传证明材料扫描件({change.article or '有关规定'})"))
+    if _errors(problems):
+        raise RuleViolation(_errors(problems))
+    with transaction.atomic():
+        application = Application.objects.create(type=type_code, student=None, school=school, payload=payload,
+                                                 reason=reason[:500], created_by=actor)
+        for order, spec in enumerate(change.steps(application), start=1):
+            Step.objects.create(application=application, order=order, label=spec.label, role=spec.role,
+                                org_code=spec.org.pk, org_name=spec.org.name, working_days=spec.working_days)
+        _start_next_step(application)
+        for kind, upload in uploads:
+            _store_evidence(actor, application, upload, kind)
+        audit.record(actor, "application.submit", obj=application, details={"type": type_code})
     return application
 
 
@@ -155,7 +189,8 @@ def approve(actor, application_id: int, *, comment: str = "", expected_step: int
         audit.record(actor, "application.approve", obj=application, details={"step": step.order})
         if _start_next_step(application) is None:
             change = change_type(application.type)
-            application.student = Student.objects.select_for_update().get(pk=application.student_id)
+            if application.student_id:
+                application.student = Student.objects.select_for_update().get(pk=application.student_id)
             # Rules are checked again at the end: the record may have changed while the application waited.
             kinds = tuple(application.evidence.exclude(kind="").values_list("kind", flat=True))
             problems = _errors(change.check(CheckContext(actor=actor, student=application.student,
@@ -258,6 +293,15 @@ def _store_evidence(actor, application: Application, upload, kind: str = "") -> 
     return item
 
 
+def _may_attach(actor, application: Application) -> bool:
+    """The starting school uploads the proofs; the holder of the pending step of a type whose approval is a
+    written decision (ChangeType.extra["decision_scan"], e.g. an access approval, 第四十四条) uploads its scan."""
+    if actor.school_id and actor.school_id == application.school_id:
+        return True
+    step = application.current_step
+    return bool(change_type(application.type).extra.get("decision_scan") and step and may_decide(actor, step))
+
+
 def attach_evidence(actor, application_id: int, upload, kind: str = "") -> Evidence:
     problems = _evidence_problems(upload)
     if problems:
@@ -266,7 +310,7 @@ def attach_evidence(actor, application_id: int, upload, kind: str = "") -> Evide
         application = _locked(actor, application_id, "evidence")
         if application.status != Application.Status.PENDING:
             raise Conflict(Violation(code="already_decided", message="申请已办结,不能再补充材料"))
-        if actor.school_id != application.school_id:
+        if not _may_attach(actor, application):
             raise Forbidden("证明材料由发起学校上传")
         item = _store_evidence(actor, application, upload, kind)
         audit.record(actor, "application.evidence", obj=application, details={"evidence": item.pk})

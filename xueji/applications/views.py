@@ -26,7 +26,7 @@ from xueji.web.pages import form_errors, org_crumbs, page, paginate, require, vi
 
 from . import bulk, selectors, services
 from .api import evidence_response
-from .engine import registered
+from .engine import change_type, registered
 from .models import Application, Step
 from .permissions import ApplicationPolicy, may_decide
 
@@ -173,6 +173,9 @@ def _detail_context(request, application: Application, **extra) -> dict:
 @page
 def detail_page(request, pk: int):
     application = selectors.find_application(request.user, pk)
+    if application.student_id is None:
+        # A scoped application (no single record) has its own page, named by its change type.
+        return redirect(change_type(application.type).extra["detail_url"](application))
     return render(request, "applications/detail.html", _detail_context(request, application))
 
 

@@ -23,7 +23,7 @@ def holders(step: Step):
 def _message(step: Step, today: datetime.date) -> str:
     application = step.application
     late = (today - step.due_date).days
-    return (f"{application.student.name}的{application.type_label}申请在“{step.label}”环节已超期{late}天"
+    return (f"{application.subject}的{application.type_label}申请在“{step.label}”环节已超期{late}天"
             f"(期限{step.due_date:%Y年%m月%d日}),请尽快办理")[:300]
 
 

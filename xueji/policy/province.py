@@ -95,6 +95,9 @@ class ProvincePolicy:
     # transfer's so that every step shows a deadline. A province may set its own service standard here.
     step_working_days: int = 10
     archive_handover_months: int = 1  # 第二十二条
+    # 第四十四条 names no term for an approval to consult or release records; the registry bounds each grant so
+    # that none stays open for ever. A province may set its own.
+    access_grant_max_days: int = 365
     suspension_normal_years: int = 1  # 第二十四条
     suspension_max_years: int = 2  # 第二十四条
     truancy_consecutive_weeks: int = 8  # 第三十一条

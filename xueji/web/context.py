@@ -38,6 +38,10 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("工作日历", reverse("web:calendar:index")))
     if role in OFFICERS:
         items.append(("账号管理", reverse("web:accounts:list")))
+    if role != "auditor":
+        items.append(("查阅审批", reverse("web:access:index")))
+    if role in ("auditor", *OFFICERS):
+        items.append(("查阅登记", reverse("web:access:register")))
     if role in ("auditor", "province"):
         items.append(("审计日志", reverse("web:audit:list")))
     return items
