@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "xueji.transfers",
     "xueji.visiting",
     "xueji.certificates",
+    "xueji.guardians",
     "xueji.notices",
     "xueji.web",
     "xueji.demo",
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xueji.core.middleware.RequestContextMiddleware",
+    # A guardian's session opens his own pages only (the officer pages would show him empty lists).
+    "xueji.guardians.confinement.GuardianConfinementMiddleware",
     # Django reads multipart bodies of POST only; the API uploads a photo with PUT.
     "ninja.compatibility.files.fix_request_files_middleware",
 ]
