@@ -127,3 +127,4 @@ def test_the_home_page_sends_a_guardian_to_his_children(world, client_for, guard
     assert response.status_code == 302 and response["Location"] == "/guardian/"
     nav = client_for(guardian).get("/guardian/").context["nav_items"]
     assert [item["label"] for item in nav] == ["我的孩子"]
+    assert client_for(guardian).get("/account/password/").status_code == 200
