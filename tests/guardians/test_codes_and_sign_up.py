@@ -119,3 +119,16 @@ def test_officers_cannot_open_guardian_accounts(world):
         create_account(world.county_xd, username="p1", password="家长的密码很安全2026", role="guardian")
     assert exc.value.violations[0].code == "guardian_self_service"
     assert services.normalized_code(" abcd-efgh ") == "ABCDEFGH"
+
+
+def test_the_school_revokes_a_binding_and_the_child_disappears(world, gapi, guardian, child):
+    link = GuardianLink.objects.get(user=guardian)
+    path = f"/students/{child.key}/guardians/{link.pk}/revoke"
+    assert gapi(world.registrar_a).post(path, {"reason": ""}).status_code == 422
+    assert gapi(world.leader_a).post(path, {"reason": "绑定码误交他人"}).status_code == 403
+    assert gapi(world.registrar_b).post(path, {"reason": "绑定码误交他人"}).status_code == 404
+    done = gapi(world.registrar_a).post(path, {"reason": "绑定码误交他人"})
+    assert done.status_code == 200 and done.json()["revoked_on"]
+    assert gapi(guardian).get(f"/guardian/children/{child.key}").status_code == 404
+    assert GuardianLink.objects.filter(pk=link.pk).exists()
+    assert gapi(world.registrar_a).post(path, {"reason": "再次"}).status_code == 409

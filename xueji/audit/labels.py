@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "guardian.code_redeem": "使用家长绑定码",
     "guardian.sign_up": "家长开通账号",
     "guardian.bind": "家长绑定学生",
+    "guardian.revoke": "解除家长绑定",
     "guardian.view": "家长查看孩子学籍",
     "guardian.confirm": "家长确认学籍信息无误",
     "guardian.report": "家长报告学籍信息有误",

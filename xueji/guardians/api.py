@@ -16,7 +16,7 @@ from xueji.core.masking import STUDENT_NUMBER_DOC, mask_student_number
 from xueji.orgs.selectors import find_school
 from xueji.policy import guardians as rules
 from xueji.policy.fields import GRADE_LABELS
-from xueji.students.api import _record
+from xueji.students.models import Student
 from xueji.students.schemas import StudentOut, student_json
 from xueji.students.selectors import find_student
 
@@ -200,7 +200,8 @@ def reportable_fields(request):
 def read_child(request, key: str):
     """只能读取绑定在本人账号下的学生;其他任何学生(按学籍号或档案ID)一律 404。证件号以掩码显示。"""
     student = services.find_child(request.user, key)
-    return student_json(_record(student))
+    record = Student.objects.select_related("school", "school_class").prefetch_related("family", "numbers")
+    return student_json(record.get(pk=student.pk))
 
 
 @router.post("/children/{key}/confirm", response={201: CheckOut, **errors(401, 403, 404, 409, 422)},
@@ -228,6 +229,27 @@ def issue_code(request, key: str):
     student = find_student(request.user, key, purpose="guardian_code", audit_read=False)
     code, binding = services.issue_code(request.user, student)
     return Status(201, {"code": services.grouped(code), "expires_at": binding.expires_at})
+
+
+class RevokeIn(Schema):
+    reason: str = Field(max_length=200, description="解除理由,如“绑定码误交他人”“监护关系变更”")
+
+
+class LinkOut(Schema):
+    id: int
+    guardian: str
+    since: datetime.datetime
+    revoked_on: datetime.datetime | None
+
+
+@school_router.post("/students/{key}/guardians/{link_id}/revoke", response={200: LinkOut, **errors(400, 401, 403,
+                                                                                                   404, 409, 422)},
+                    summary="解除家长账号与学生的绑定")
+def revoke_link(request, key: str, link_id: ObjectId, payload: RevokeIn):
+    """由学生所在学校的学籍管理员办理,须写明理由;绑定记录保留,只记下解除时间。"""
+    student = find_student(request.user, key, purpose="guardian_code", audit_read=False)
+    link = services.revoke_link(request.user, student, link_id, payload.reason)
+    return {"id": link.pk, "guardian": str(link.user), "since": link.since, "revoked_on": link.revoked_on}
 
 
 def _report(r) -> dict:

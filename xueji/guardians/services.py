@@ -186,6 +186,26 @@ def add_child(user: User, *, code: str, child_name: str, address: str | None = N
     _refuse(user, code)
 
 
+def revoke_link(actor: User, student: Student, link_id: int, reason: str) -> GuardianLink:
+    """The school ends a guardian's binding (a code handed to the wrong person, custody changed); the row stays."""
+    if not StudentPolicy.user_can(actor, "edit", student):
+        raise Forbidden("家长绑定由学生所在学校的学籍管理员解除")
+    link = GuardianLink.objects.select_related("user").filter(pk=link_id, student=student).first()
+    if link is None:
+        raise NotFound("未找到该绑定", actor=actor, action="guardian.revoke", object_type="guardianlink",
+                       object_id=link_id)
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise RuleViolation(Violation(code="reason_required", field="reason", message="请写明解除绑定的理由"))
+    with transaction.atomic():
+        if not GuardianLink.objects.filter(pk=link.pk, revoked_on__isnull=True).update(revoked_on=timezone.now()):
+            raise Conflict(Violation(code="already_revoked", field=None, message="该绑定已解除"))
+        audit.record(actor, "guardian.revoke", obj=student, reason=reason, details={"link": link.pk,
+                                                                                  "guardian": link.user.username})
+    link.refresh_from_db()
+    return link
+
+
 # ---------------------------------------------------------------- the guardian's reads and answers
 
 

@@ -153,6 +153,19 @@ def code_page(request, key: str):
     return render(request, "guardians/code.html", context)
 
 
+@page
+@require_POST
+def revoke_page(request, key: str, pk: int):
+    student = find_student(request.user, key, purpose="guardian_code", audit_read=False)
+    try:
+        link = services.revoke_link(request.user, student, pk, request.POST.get("reason", ""))
+    except (RuleViolation, Conflict) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已解除家长账号“{link.user}”的绑定。")
+    return redirect("web:guardians:code", key=student.key)
+
+
 def _info_change_url(report) -> str:
     """The information-change form with the reported item filled in (an ID number is typed, never carried in
     a URL, 第四十四条)."""
