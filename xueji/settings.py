@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "xueji.certificates",
     "xueji.lookup",
     "xueji.access",
+    "xueji.guardians",
     "xueji.notices",
     "xueji.web",
     "xueji.demo",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "xueji.core.middleware.RequestContextMiddleware",
+    # A guardian's session opens his own pages only (the officer pages would show him empty lists).
+    "xueji.guardians.confinement.GuardianConfinementMiddleware",
     # Django reads multipart bodies of POST only; the API uploads a photo with PUT.
     "ninja.compatibility.files.fix_request_files_middleware",
 ]

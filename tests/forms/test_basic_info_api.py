@@ -44,7 +44,7 @@ def test_a_rare_name_prints_in_the_text_layer_with_embedded_fonts(world, api_for
     require_pdf()
     jixiang, yan, _ = rare_pupils
     for student in (jixiang, yan):
-        response = api_for(world.registrar_a).get(student_url(student))
+        response = api_for(world.registrar_a).get(student_url(student), {"reason": "家长到校核对签字"})
         assert response.status_code == 200, response.content[:500]
         assert response["Content-Type"] == "application/pdf"
         assert "inline" in response["Content-Disposition"]
@@ -53,7 +53,7 @@ def test_a_rare_name_prints_in_the_text_layer_with_embedded_fonts(world, api_for
         text = page_text(reader, 0)
         assert student.name in text
         assert "学生基本信息表" in text and "学生或监护人签字" in text and "班主任签字" in text
-        # The school's own copy carries the whole ID number for the guardian to check (第十一条).
+        # With a reason the copy carries the whole ID number for the guardian to check (第十一条, 第四十四条).
         assert student.id_number in text
         assert embedded_fonts(reader), "the CJK font must be embedded, not referenced"
     rows = AuditEvent.objects.filter(actor=world.registrar_a, action="student.print_basic_info")
@@ -88,7 +88,7 @@ def test_class_pdf_has_one_page_per_seated_student_in_seat_order(world, api_for,
     require_pdf()
     jixiang, yan, plain = rare_pupils
     make_student(name="别班生")  # no class: not on this class's forms
-    response = api_for(world.registrar_a).get(class_url(world.class_a1))
+    response = api_for(world.registrar_a).get(class_url(world.class_a1), {"reason": "全班家长到校核对"})
     assert response.status_code == 200, response.content[:500]
     assert response["X-Xueji-Students"] == "3"
     reader = read_pdf(response.content)

@@ -250,13 +250,14 @@ def test_the_audit_page_masks_a_g_number_and_finds_the_rows_by_it(world, registe
 # ------------------------------------------------------------------ printed forms
 
 
-def test_the_basic_info_pdf_masks_the_number_for_an_officer_and_prints_it_for_the_school(world, registered):
+def test_the_basic_info_pdf_masks_the_number_unless_a_reason_is_given(world, registered):
     require_pdf()
     officer = web(world.county_xd).get(f"/students/{registered.pk}/basic-info.pdf")
     assert officer.status_code == 200
     sheet = page_text(read_pdf(officer.content), 0)
     assert masked(registered) in sheet and registered.student_number not in sheet
-    # The school prints the paper its families sign and check digit by digit: the full ID and so the full number.
-    school = web(world.registrar_a).get(f"/students/{registered.pk}/basic-info.pdf")
+    # The paper the family checks digit by digit carries the full ID, and so the full number, once the school
+    # wrote why (第四十四条).
+    school = web(world.registrar_a).get(f"/students/{registered.pk}/basic-info.pdf", {"reason": "家长到校核对"})
     assert registered.student_number in page_text(read_pdf(school.content), 0)
     assert registered.student_number not in officer.get("Content-Disposition", "")

@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     CITY = "city", "市级学籍主管部门"
     PROVINCE = "province", "省级教育行政部门"
     AUDITOR = "auditor", "审计员"
+    # 家长: bound to children (xueji.guardians GuardianLink), not to a node of the org tree.
+    GUARDIAN = "guardian", "家长(监护人)"
 
 
 SCHOOL_ROLES = {Role.REGISTRAR, Role.LEADER}
@@ -51,7 +53,8 @@ class User(AbstractUser):
                 name="user_bound_to_one_node",
                 condition=models.Q(is_superuser=True)
                 | (models.Q(school__isnull=False) & models.Q(division__isnull=True))
-                | (models.Q(school__isnull=True) & models.Q(division__isnull=False)),
+                | (models.Q(school__isnull=True) & models.Q(division__isnull=False))
+                | (models.Q(role="guardian") & models.Q(school__isnull=True) & models.Q(division__isnull=True)),
             ),
         ]
 

@@ -59,6 +59,9 @@ def create_account(actor: User, *, username: str, password: str, role: str, divi
     problems = []
     if role not in Role.values:
         problems.append(Violation(code="invalid_role", field="role", message="角色不存在,请重新选择"))
+    elif role == Role.GUARDIAN:
+        problems.append(Violation(code="guardian_self_service", field="role",
+                                  message="家长账号由家长凭学校发放的绑定码自行开通,不能在此建立"))
     elif role in SCHOOL_ROLES and school is None:
         problems.append(Violation(code="school_required", field="school", message="学校账号须指定所属学校"))
     elif role not in SCHOOL_ROLES and (division is None or school is not None):

@@ -15,6 +15,7 @@ from xueji.accounts.services import active_token
 from xueji.api.common import ErrorItem, ErrorOut
 from xueji.api.validation import http_message, malformed_errors
 from xueji.core.errors import ServiceError, errors_payload
+from xueji.guardians.confinement import confine_api
 
 
 class Utf8Renderer(JSONRenderer):
@@ -29,6 +30,8 @@ class BearerToken(HttpBearer):
             return None
         # The token itself is kept so that logout can revoke exactly the one this request used.
         request.user, request.api_token = found.user, found
+        # A guardian's token opens his own endpoints only (第四十四条); everything else is refused by role.
+        confine_api(request, found.user)
         return found.user
 
 
@@ -111,6 +114,8 @@ def _mount() -> None:
     from xueji.archive.api import router as archive_router
     from xueji.audit.api import router as audit_router
     from xueji.forms.api import router as forms_router
+    from xueji.guardians.api import router as guardian_router
+    from xueji.guardians.api import school_router as guardian_school_router
     from xueji.intake.api import router as intake_router
     from xueji.lookup.api import router as lookup_router
     from xueji.notices.api import router as reminders_router
@@ -140,6 +145,8 @@ def _mount() -> None:
     api.add_router("/public", lookup_router)
     api.add_router("/access", access_router)
     api.add_router("/", access_roster_router)
+    api.add_router("/guardian", guardian_router)
+    api.add_router("/", guardian_school_router)
 
 
 _mount()

@@ -288,7 +288,11 @@ def info_change_page(request, key: str):
     student = find_student(user, key, purpose="application", audit_read=request.method == "GET")
     require(StudentPolicy.user_can(user, "edit", student), "受控信息变更申请须由学生所在学校的学籍管理员发起")
     if request.method == "GET":
-        context = info_change_context(student, info_change_values(student))
+        # A link may preset new values and the reason (a guardian's report, xueji.guardians); never the ID
+        # number, which does not travel in a URL (第四十四条).
+        preset = {k: v.strip() for k, v in request.GET.items() if k in CONTROLLED and k != "id_number" and v.strip()}
+        context = info_change_context(student, info_change_values(student) | preset,
+                                      reason=request.GET.get("reason", "").strip()[:500])
         context["crumbs"] = org_crumbs(user, school=student.school, tail="申请变更受控信息")
         return render(request, "applications/info_change.html", context)
     values = info_change_values(student, request.POST)

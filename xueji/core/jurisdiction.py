@@ -16,6 +16,9 @@ def school_scope(user, prefix: str = "") -> Q:
         return NOTHING
     role = user.role
     p = prefix
+    if role == "guardian":
+        # A guardian sees only his bound children, through xueji.guardians' own policy: no school at all here.
+        return NOTHING
     if role == "province":
         return Q()
     if role == "city":
@@ -30,7 +33,7 @@ def school_scope(user, prefix: str = "") -> Q:
 
 def division_scope(user) -> Q:
     """Divisions in the user's subtree (a school user's subtree holds no division)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.role == "guardian":
         return NOTHING
     if user.role == "province" or (user.role == "auditor" and user.division and user.division.level == "province"):
         return Q()

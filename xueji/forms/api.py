@@ -4,7 +4,7 @@ GET /api/v1/schools/{school_code}/classes/{class_id}/forms/basic-info.pdf (附�
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import Router
+from ninja import Query, Router
 
 from xueji.api.common import ObjectId, errors
 
@@ -31,23 +31,28 @@ def pdf_response(printout: selectors.Printout) -> HttpResponse:
     return response
 
 
-@router.get("/students/{key}/forms/basic-info.pdf", response={200: None, **errors(401, 404, 503)},
+REASON = "查阅事由:填写后打印完整身份证件号和G字头学籍号,事由记入审计日志(第四十四条);不填则部分隐去"
+
+
+@router.get("/students/{key}/forms/basic-info.pdf", response={200: None, **errors(401, 404, 422, 503)},
             openapi_extra=PDF_RESPONSE, url_name="student_basic_info_pdf",
             summary="打印学生基本信息表(附件6,PDF)")
-def student_basic_info(request, key: str):
+def student_basic_info(request, key: str, reason: str = Query("", max_length=200, description=REASON)):  # noqa: B008
     """供监护人核对签字的《学生基本信息表》(第十一条),一名学生一页。{key} 为学籍号(含曾用号),
-    尚未发号的学生用档案ID。本校学籍管理员和主管领导打印的件显示完整身份证件号,教育行政部门打印的件部分隐去。
+    尚未发号的学生用档案ID。学生和家庭成员的身份证件号默认部分隐去;填写 reason(查阅事由)后打印完整号码,
+    事由记入审计日志(第四十四条),事由过短返回 422。
     不在管辖范围内返回 404;服务器缺少字体或 PDF 组件时返回 503,并写明需安装的软件包。"""
-    return pdf_response(selectors.student_basic_info(request.user, key))
+    return pdf_response(selectors.student_basic_info(request.user, key, reason))
 
 
 @router.get("/schools/{school_code}/classes/{class_id}/forms/basic-info.pdf",
             response={200: None, **errors(401, 404, 422, 503)}, openapi_extra=PDF_RESPONSE,
             url_name="class_basic_info_pdf", summary="打印全班学生基本信息表(附件6,PDF)")
-def class_basic_info(request, school_code: str, class_id: ObjectId):
+def class_basic_info(request, school_code: str, class_id: ObjectId,
+                     reason: str = Query("", max_length=200, description=REASON)):  # noqa: B008
     """全班在读学生(待注册、在籍、休学)的《学生基本信息表》,每人一页,按班内学号排列;响应头
-    X-Xueji-Students 为人数。班级没有在读学生时返回 422。"""
-    return pdf_response(selectors.class_basic_info(request.user, class_id, school_code=school_code))
+    X-Xueji-Students 为人数。身份证件号默认部分隐去,填写 reason 后完整打印。班级没有在读学生时返回 422。"""
+    return pdf_response(selectors.class_basic_info(request.user, class_id, school_code=school_code, reason=reason))
 
 
 @router.get("/applications/{application_id}/form.pdf", response={200: None, **errors(401, 404, 422, 503)},

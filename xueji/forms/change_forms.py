@@ -284,7 +284,7 @@ def change_form(user, application_id) -> Printout:
         raise RuleViolation(Violation(
             code="no_form_for_type", field="type",
             message=f"该类申请无对应表格:“{app.type_label}”申请没有附件7至附件10中的纸质申请表,无需打印"))
-    full_id = FormPolicy.prints_full_id(user, app.school)
+    full_id = FormPolicy.school_copy_full_id(user, app.school)
     content = pdf.render(form.template, context(app, form, full_id=full_id))
     audit.record(user, ACTION, obj=app, details={"annex": form.annex, "type": app.type, "full_id": full_id})
     label = re.sub(r'[\\/:*?"<>|\s]+', "", app.student.name)

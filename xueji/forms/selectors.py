@@ -22,7 +22,7 @@ from xueji.students.permissions import StudentPolicy
 from xueji.students.selectors import find_student
 
 from . import basic_info, pdf
-from .permissions import FormPolicy
+from .permissions import FormPolicy, checked_reason
 
 # Students who still hold a seat in the class and so get a form; those who left keep their records elsewhere.
 SEATED = (Status.PENDING, Status.ENROLLED, Status.SUSPENDED)
@@ -43,15 +43,16 @@ def _seat_order(student: Student) -> tuple:
     return (0, int(seat), "") if is_digits(seat) and len(seat) < 10 else (1, 0, seat), student.name, student.pk
 
 
-def student_basic_info(user, key: str) -> Printout:
-    """One student's 学生基本信息表."""
+def student_basic_info(user, key: str, reason: str = "") -> Printout:
+    """One student's 学生基本信息表; ID numbers masked unless a reason is given (recorded in the audit row)."""
     student = find_student(user, key, purpose=STUDENT_PURPOSE, audit_read=False)
+    reason = checked_reason(reason)
     student = Student.objects.select_related("school", "school_class").prefetch_related("family").get(pk=student.pk)
-    full_id = FormPolicy.prints_full_id(user, student.school)
+    full_id = FormPolicy.prints_full_id(user, student.school, reason)
     context = basic_info.document_context(
         [student], full_id=full_id, subtitle=f"{student.school.name} · {student.name}")
     content = pdf.render("forms/basic_info.html", context)
-    audit.record(user, f"student.{STUDENT_PURPOSE}", obj=student, details={"full_id": full_id})
+    audit.record(user, f"student.{STUDENT_PURPOSE}", obj=student, reason=reason, details={"full_id": full_id})
     return Printout(_filename(student.key, student.name), content, 1)
 
 
@@ -75,19 +76,20 @@ def class_students(user, school_class: SchoolClass) -> list[Student]:
     return sorted(qs, key=_seat_order)
 
 
-def class_basic_info(user, class_id: int, *, school_code: str | None = None) -> Printout:
+def class_basic_info(user, class_id: int, *, school_code: str | None = None, reason: str = "") -> Printout:
     """The 学生基本信息表 of every student of a class, one page each, in seat order."""
     school_class = find_class(user, class_id, school_code=school_code)
+    reason = checked_reason(reason)
     students = class_students(user, school_class)
     if not students:
         raise RuleViolation(Violation(
             code="class_empty", field="class",
             message=f"{school_class} 目前没有在读学生,没有可打印的学生基本信息表:请先为该班分班"))
-    full_id = FormPolicy.prints_full_id(user, school_class.school)
+    full_id = FormPolicy.prints_full_id(user, school_class.school, reason)
     context = basic_info.document_context(
         students, full_id=full_id, subtitle=f"{school_class.school.name} · {school_class}")
     content = pdf.render("forms/basic_info.html", context)
-    audit.record(user, CLASS_ACTION, obj=school_class, details={
+    audit.record(user, CLASS_ACTION, obj=school_class, reason=reason, details={
         "count": len(students), "students": [s.key for s in students], "full_id": full_id})
     return Printout(_filename(f"class-{school_class.pk}", str(school_class)), content, len(students))
 

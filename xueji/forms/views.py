@@ -23,12 +23,14 @@ def _pdf_or_explanation(request, make):
 
 @page
 def student_basic_info(request, key: str):
-    return _pdf_or_explanation(request, lambda: selectors.student_basic_info(request.user, key))
+    reason = request.GET.get("reason", "")
+    return _pdf_or_explanation(request, lambda: selectors.student_basic_info(request.user, key, reason))
 
 
 @page
 def class_basic_info(request, pk: int):
-    return _pdf_or_explanation(request, lambda: selectors.class_basic_info(request.user, pk))
+    reason = request.GET.get("reason", "")
+    return _pdf_or_explanation(request, lambda: selectors.class_basic_info(request.user, pk, reason=reason))
 
 
 @page

@@ -116,6 +116,8 @@ class ProvincePolicy:
     visiting_abroad_min_months: int = 12
     # 第二十九条(一): years of suspension before an incurable illness allows withdrawal.
     illness_withdrawal_suspension_years: int = 2
+    # 第十一条 (the guardian checks the record): days a guardian's one-time binding code stays valid.
+    guardian_code_days: int = 30
 
     def stage_of_grade(self, grade: int) -> str:
         for stage, (first, last) in self.stage_grades.items():

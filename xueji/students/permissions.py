@@ -8,6 +8,9 @@ from .models import Student
 class StudentPolicy:
     @staticmethod
     def visible_to(user):
+        if getattr(user, "role", "") == "guardian":
+            # A guardian reads his bound children only, through xueji.guardians' GuardianPolicy, never here.
+            return Student.objects.none()
         return Student.objects.filter(school_scope(user, prefix="school__"))
 
     @staticmethod

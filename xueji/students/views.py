@@ -22,7 +22,7 @@ from .change_labels import change_label, registry_value_text
 from .models import Status
 from .permissions import StudentPolicy
 from .selectors import audit_search, find_student, search_students
-from .services import create_student, reveal_identity, set_photo, update_student
+from .services import create_student, reveal_id_number, reveal_identity, set_photo, update_student
 
 # Above this many schools a drop-down is no help (a city has thousands); the officer types the code instead.
 SCHOOL_SELECT_MAX = 200
@@ -148,7 +148,8 @@ def _classes(school):
     return SchoolClass.objects.filter(school=school).order_by("grade", "name")
 
 
-def _form_context(request, student, school, values, errors, error_list, *, allow_controlled: bool) -> dict:
+def _form_context(request, student, school, values, errors, error_list, *, allow_controlled: bool,
+                  reveal: bool = False) -> dict:
     classes = _classes(school)
     # What the policy still lets the school correct on a record not yet registered (the grade).
     unlocked = () if student is None or student.student_number else EDITABLE_BEFORE_REGISTRATION
@@ -156,7 +157,7 @@ def _form_context(request, student, school, values, errors, error_list, *, allow
         "student": student,
         "school": school,
         "sections": record_form.form_sections(values, errors, school=school, classes=classes,
-                                              allow_controlled=allow_controlled, unlocked=unlocked),
+                                              allow_controlled=allow_controlled, unlocked=unlocked, reveal=reveal),
         "family": record_form.form_family(values, errors, school=school),
         "errors": errors,
         "error_list": error_list,
@@ -172,7 +173,9 @@ def edit_page(request, key: str):
     student = find_student(user, key)
     require(StudentPolicy.user_can(user, "edit", student), "只有学生所在学校的学籍管理员可以修改学生信息")
     initial = record_form.initial_values(student)
-    shown = record_form.masked_family_ids(initial)
+    revealed = _edit_reveal(request, user, student)
+    # The ID numbers show masked (a new one is typed over the mask) unless the registrar gave a reason.
+    shown = initial if revealed else record_form.masked_family_ids(initial)
     values, errors, error_list, status = shown, {}, [], 200
     if request.method == "POST":
         typed = record_form.posted_values(request.POST)
@@ -190,9 +193,25 @@ def edit_page(request, key: str):
             changed = "、".join(change_label(k) for k in patch)
             messages.success(request, f"已保存修改:{changed}。")
             return redirect("web:students:detail", key=student.key)
-    context = _form_context(request, student, student.school, values, errors, error_list, allow_controlled=False)
+    context = _form_context(request, student, student.school, values, errors, error_list, allow_controlled=False,
+                            reveal=bool(revealed))
     context["crumbs"] = org_crumbs(user, school=student.school, school_class=student.school_class, tail="修改信息")
+    context |= {"revealed": revealed, "reveal_reason": request.GET.get("reason", "")}
     return render(request, "students/edit.html", context, status=status)
+
+
+def _edit_reveal(request, user, student) -> str:
+    """The reason the registrar gave to see the whole ID numbers on the form (?reason=, audited by the service
+    as on the record page, 第四十四条); "" when none. A posted form keeps what it showed."""
+    reason = (request.GET.get("reason") or "").strip()
+    if not reason or request.method != "GET":
+        return ""
+    try:
+        reveal_id_number(user, student, reason)
+    except RuleViolation as exc:
+        messages.error(request, exc.message)
+        return ""
+    return reason
 
 
 @page

@@ -10,6 +10,9 @@ OFFICERS = ("county", "city", "province")
 
 def _items(user) -> list[tuple[str, str]]:
     role = user.role
+    if role == "guardian":
+        # A guardian's whole registry is his children's records (the other pages refuse him).
+        return [("我的孩子", reverse("web:guardians:home"))]
     items = [("首页", reverse("web:home"))]
     if role in ("registrar", "leader"):
         items.append(("本校", reverse("web:orgs:school", args=[user.school_id])))
@@ -36,6 +39,8 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("督办", reverse("web:changes:oversight")))
     if role == "province":
         items.append(("工作日历", reverse("web:calendar:index")))
+    if role in ("registrar", "leader"):
+        items.append(("家长反馈", reverse("web:guardians:reports", args=[user.school_id])))
     if role in OFFICERS:
         items.append(("账号管理", reverse("web:accounts:list")))
     if role != "auditor":
@@ -49,6 +54,8 @@ def _items(user) -> list[tuple[str, str]]:
 
 def _badges(user) -> dict[str, int]:
     # The number of steps waiting for this user, so an approver sees work without opening the inbox.
+    if user.role == "guardian":
+        return {}
     from xueji.applications.selectors import inbox_count
 
     count = inbox_count(user)

@@ -213,11 +213,12 @@ def _choices(spec, school, classes) -> list[tuple[str, str]] | None:
     return None
 
 
-def _input(spec, *, name: str, path: str, values, errors, editable: bool, school, classes) -> dict:
+def _input(spec, *, name: str, path: str, values, errors, editable: bool, school, classes,
+           reveal: bool = False) -> dict:
     value = values.get(name, "")
     choices = _choices(spec, school, classes)
     shown = dict(choices or []).get(value, value) if value else ""
-    if spec.kind == "id" and not editable:
+    if spec.kind == "id" and not editable and not reveal:
         shown = mask_id(value)
     return {
         "item": spec.item, "label": spec.label, "name": name, "value": value, "shown": shown,
@@ -229,16 +230,17 @@ def _input(spec, *, name: str, path: str, values, errors, editable: bool, school
 
 
 def form_sections(values: dict[str, str], errors: dict[str, list[str]], *, school, classes,
-                  allow_controlled: bool, unlocked: tuple[str, ...] = ()) -> list[dict]:
+                  allow_controlled: bool, unlocked: tuple[str, ...] = (), reveal: bool = False) -> list[dict]:
     """Sections A–F as inputs. On the edit page controlled items are read-only (第十五条, the grade 第二十三条),
-    except those `unlocked` (the grade of a record not yet registered)."""
+    except those `unlocked` (the grade of a record not yet registered). The read-only ID number shows masked
+    unless `reveal` (the user gave a reason, 第四十四条)."""
     by_item = {spec.item: spec for spec in STUDENT_FIELDS}
     sections = []
     for letter, title, items in SECTIONS:
         fields = [
             _input(by_item[i], name=by_item[i].name, path=by_item[i].name, values=values, errors=errors,
                    editable=allow_controlled or not by_item[i].controlled or by_item[i].name in unlocked,
-                   school=school, classes=classes)
+                   school=school, classes=classes, reveal=reveal)
             for i in items if by_item[i].name not in NOT_IN_FORM
         ]
         sections.append({"letter": letter, "title": title, "fields": fields})

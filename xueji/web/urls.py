@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("xueji.notices.urls")),
     path("", include("xueji.lookup.urls")),
     path("", include("xueji.access.urls")),
+    path("", include("xueji.guardians.urls")),
 ]
