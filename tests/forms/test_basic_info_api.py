@@ -203,3 +203,20 @@ def test_a_machine_without_pango_answers_503_naming_the_packages(world, api_for,
     student = make_student(name="𠮷祥")
     body = assert_error(api_for(world.registrar_a).get(student_url(student)), 503, code="pdf_library_missing")
     assert "libpango-1.0-0" in body["errors"][0]["message"]
+
+
+
+def test_full_ids_outside_the_school_need_a_grant_and_both_land_in_the_register(world, api_for, make_student):
+    """第四十四条: a county officer's full-ID printout is a release; the school's own copy is daily work."""
+    from xueji.access.models import ConsultationEntry
+
+    require_pdf()
+    student = make_student(name="赵六")
+    refused = api_for(world.county_xd).get(student_url(student), {"reason": "县局核对学籍信息"})
+    assert_error(refused, 422, article="第四十四条")
+    assert api_for(world.county_xd).get(student_url(student)).status_code == 200  # masked: no grant needed
+    own = api_for(world.registrar_a).get(student_url(student), {"reason": "家长到校核对签字"})
+    assert own.status_code == 200
+    entries = ConsultationEntry.objects.filter(what__contains="附件6")
+    assert sorted(entries.values_list("username", "outcome", "basis")) == sorted(
+        [(world.county_xd.username, "denied", "none"), (world.registrar_a.username, "ok", "daily")])

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from xueji.access import services as access
 from xueji.audit import services as audit
 from xueji.core.errors import NotFound, RuleViolation
 from xueji.core.inputs import is_digits
@@ -23,6 +24,8 @@ from xueji.students.selectors import find_student
 
 from . import basic_info, pdf
 from .permissions import FormPolicy, checked_reason
+
+FORM_NAME = "学生基本信息表(附件6)"
 
 # Students who still hold a seat in the class and so get a form; those who left keep their records elsewhere.
 SEATED = (Status.PENDING, Status.ENROLLED, Status.SUSPENDED)
@@ -49,6 +52,10 @@ def student_basic_info(user, key: str, reason: str = "") -> Printout:
     reason = checked_reason(reason)
     student = Student.objects.select_related("school", "school_class").prefetch_related("family").get(pk=student.pk)
     full_id = FormPolicy.prints_full_id(user, student.school, reason)
+    if full_id:
+        # A printout with full ID numbers is a release of personal data (第四十四条): the school's own copy is daily
+        # work, anyone else's needs a grant; both are written into the consultation register.
+        access.authorize(user, purpose="export", what=FORM_NAME, students=[student])
     context = basic_info.document_context(
         [student], full_id=full_id, subtitle=f"{student.school.name} · {student.name}")
     content = pdf.render("forms/basic_info.html", context)
@@ -86,6 +93,9 @@ def class_basic_info(user, class_id: int, *, school_code: str | None = None, rea
             code="class_empty", field="class",
             message=f"{school_class} 目前没有在读学生,没有可打印的学生基本信息表:请先为该班分班"))
     full_id = FormPolicy.prints_full_id(user, school_class.school, reason)
+    if full_id:
+        access.authorize(user, purpose="export", what=FORM_NAME, school=school_class.school,
+                         grade=school_class.grade, count=len(students))
     context = basic_info.document_context(
         students, full_id=full_id, subtitle=f"{school_class.school.name} · {school_class}")
     content = pdf.render("forms/basic_info.html", context)
