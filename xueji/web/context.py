@@ -36,6 +36,7 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("督办", reverse("web:changes:oversight")))
     if role == "province":
         items.append(("工作日历", reverse("web:calendar:index")))
+        items.append(("学年升级", reverse("web:schoolyear:index")))
     if role in OFFICERS:
         items.append(("账号管理", reverse("web:accounts:list")))
     if role in ("auditor", "province"):
