@@ -47,7 +47,8 @@ CHUNK_SIZE = getattr(settings, "XUEJI_ROLLOVER_CHUNK", 50_000)
 LEASE_SECONDS = getattr(settings, "XUEJI_ROLLOVER_LEASE_SECONDS", 60)
 DIGEST_BATCH = 100_000
 ACTIVE = (sql.ENROLLED, sql.SUSPENDED)
-OPEN_ACTION, DONE_ACTION = "schoolyear.open", "schoolyear.rollover"
+OPEN_ACTION = "schoolyear.open"
+DONE_ACTION = "schoolyear.rollover"
 
 
 class LeaseLost(Exception):
