@@ -169,3 +169,14 @@ def test_an_open_visiting_stay_follows_the_student(world, year, pupil, rollover)
     stay.refresh_from_db()
     host_class.refresh_from_db()
     assert grades(guest) == [4] and stay.grade == 4 == host_class.grade
+
+
+def test_a_hold_whose_application_ended_meanwhile_is_released_at_sealing(world, year, pupil):
+    waiting = pupil(2)
+    app = pending_application(world, waiting)
+    job = services.open_year(world.province_officer, year, chunk_size=waiting.pk)
+    job = services.run(job.pk, worker="w1", max_chunks=1)
+    assert Hold.objects.filter(student=waiting, released_at__isnull=True).exists()
+    type(app).objects.filter(pk=app.pk).update(status="rejected")  # decided before the hold was visible
+    services.run(job.pk, worker="w1")
+    assert grades(waiting) == [3] and Hold.objects.get(student=waiting).promoted

@@ -162,10 +162,10 @@ def run(job_id: int, *, worker: str | None = None, max_chunks: int | None = None
             job = _move_classes(job, worker)
         chunks = 0
         while job.phase == Rollover.Phase.STUDENTS and job.cursor < job.max_id:
-            if max_chunks is not None and chunks >= max_chunks:
-                return job
             job = run_chunk(job, worker)
             chunks += 1
+            if max_chunks is not None and chunks >= max_chunks:
+                return job  # what a process killed here leaves behind (the tests' interrupted run)
         if job.phase == Rollover.Phase.STUDENTS:
             job = _advance(job, worker, Rollover.Phase.SEALING)
         if job.phase == Rollover.Phase.SEALING:
@@ -200,7 +200,8 @@ def run_chunk(job: Rollover, worker: str) -> Rollover:
     """One chunk of student ids after the cursor, in one transaction with the cursor's advance."""
     year, lo = job.school_year, job.cursor
     hi = min(lo + job.chunk_size, job.max_id)
-    now = timezone.now()
+    # Stored as the ORM stores it (SQLite keeps text: the same format keeps events in time order).
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with transaction.atomic():
         _guard(job, worker, phase=Rollover.Phase.STUDENTS, cursor=lo)
         with connection.cursor() as cursor:
@@ -231,6 +232,7 @@ def compute_digest(year: int) -> tuple[str, int]:
 
 
 def _seal(job: Rollover, worker: str) -> Rollover:
+    release_settled_holds(job.school_year, job.started_by)
     digest, count = compute_digest(job.school_year)
     with transaction.atomic():
         _guard(job, worker, phase=Rollover.Phase.SEALING)
@@ -307,13 +309,27 @@ def verify(actor, year: int) -> dict:
 
 def release_after_decision(application, actor) -> None:
     """Called by the engine when an application ends: promote a student held back by it (第十六条)."""
-    holds = list(Hold.objects.select_for_update().filter(student_id=application.student_id,
-                                                         released_at__isnull=True).order_by("school_year"))
-    if not holds or Application.objects.filter(student_id=application.student_id,
-                                               status=Application.Status.PENDING).exists():
+    _release(application.student_id, actor)
+
+
+def release_settled_holds(year: int, actor) -> int:
+    """Holds whose application ended while their chunk was being written (the engine's callback came before the
+    hold existed): released when the year is sealed. Holds are the few students with a pending application."""
+    pending = Application.objects.filter(status=Application.Status.PENDING).values("student_id")
+    settled = list(Hold.objects.filter(school_year=year, released_at__isnull=True)
+                   .exclude(student_id__in=pending).values_list("student_id", flat=True))
+    for student_id in settled:
+        with transaction.atomic():
+            _release(student_id, actor)
+    return len(settled)
+
+
+def _release(student_id: int, actor) -> None:
+    holds = list(Hold.objects.select_for_update().filter(student_id=student_id, released_at__isnull=True)
+                 .order_by("school_year"))
+    if not holds or Application.objects.filter(student_id=student_id, status=Application.Status.PENDING).exists():
         return
-    student = Student.objects.select_for_update().select_related("school", "school_class").get(
-        pk=application.student_id)
+    student = Student.objects.select_for_update().select_related("school", "school_class").get(pk=student_id)
     for hold in holds:
         hold.promoted = _promote_late(student, hold, actor)
         hold.released_at = timezone.now()
