@@ -329,7 +329,8 @@ def _release(student_id: int, actor) -> None:
                  .order_by("school_year"))
     if not holds or Application.objects.filter(student_id=student_id, status=Application.Status.PENDING).exists():
         return
-    student = Student.objects.select_for_update().select_related("school", "school_class").get(pk=student_id)
+    student = Student.objects.select_for_update(of=("self",)).select_related("school", "school_class").get(
+        pk=student_id)
     for hold in holds:
         hold.promoted = _promote_late(student, hold, actor)
         hold.released_at = timezone.now()

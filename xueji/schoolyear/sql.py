@@ -143,10 +143,10 @@ def move_classes(cursor, year: int) -> int:
         f"SELECT c.id, %s, c.grade, c.grade + 1 FROM {CLASS} c WHERE {grade_sql} AND c.entry_year < %s "
         f"AND c.id NOT IN (SELECT school_class_id FROM {CLASS_MOVE} WHERE school_year = %s)",
         [year, *params, year, year])
-    cursor.execute(
-        f"UPDATE {CLASS} SET grade = grade + 1 WHERE id IN "
-        f"(SELECT m.school_class_id FROM {CLASS_MOVE} m WHERE m.school_year = %s AND m.from_grade = {CLASS}.grade)",
-        [year])
+    # Every move of the year was inserted just now: the classes phase is one transaction with the job's move to
+    # the next phase, so a move on file means its class already moved (services._move_classes).
+    cursor.execute(f"UPDATE {CLASS} SET grade = grade + 1 WHERE id IN "
+                   f"(SELECT school_class_id FROM {CLASS_MOVE} WHERE school_year = %s)", [year])
     return cursor.rowcount
 
 
