@@ -180,3 +180,13 @@ def test_a_hold_whose_application_ended_meanwhile_is_released_at_sealing(world, 
     type(app).objects.filter(pk=app.pk).update(status="rejected")  # decided before the hold was visible
     services.run(job.pk, worker="w1")
     assert grades(waiting) == [3] and Hold.objects.get(student=waiting).promoted
+
+
+def test_the_digest_is_sha256_over_the_ordered_promotion_lines(world, year, pupil, rollover):
+    import hashlib
+
+    kids = [pupil(g) for g in (5, 1, 7)]
+    job = rollover(year)
+    assert grades(*kids) == [6, 2, 8]
+    lines = "".join(f"{k.pk},{k.grade - 1},{k.grade}\n" for k in sorted(kids, key=lambda k: k.pk))
+    assert job.digest == hashlib.sha256(lines.encode()).hexdigest() == services.compute_digest(year)[0]

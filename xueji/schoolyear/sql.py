@@ -155,3 +155,15 @@ def promotion_rows(cursor, year: int, after: int, limit: int) -> list[tuple[int,
     cursor.execute(f"SELECT student_id, from_grade, to_grade FROM {PROMOTION} WHERE school_year = %s AND late = %s "
                    f"AND student_id > %s ORDER BY student_id LIMIT %s", [year, False, after, limit])
     return cursor.fetchall()
+
+
+def digest_in_database(cursor, year: int) -> tuple[str, int] | None:
+    """On PostgreSQL the server hashes the same lines itself (no row leaves it); None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    cursor.execute(
+        f"SELECT encode(sha256(convert_to(COALESCE(string_agg(student_id || ',' || from_grade || ',' || to_grade "
+        f"|| E'\\n', '' ORDER BY student_id), ''), 'UTF8')), 'hex'), COUNT(*) "
+        f"FROM {PROMOTION} WHERE school_year = %s AND late = %s", [year, False])
+    digest, count = cursor.fetchone()
+    return digest, count
