@@ -9,7 +9,7 @@ from xueji.schoolyear.models import Rollover
 
 
 def test_the_province_opens_the_year_after_confirming(world, year, pupil, client_for):
-    pupil(3)
+    kid = pupil(3)
     client = client_for(world.province_officer)
     index = client.get("/school-years/")
     assert index.status_code == 200 and f'value="{year}"' in text(index) and "/school-years/" in text(index)
@@ -24,6 +24,8 @@ def test_the_province_opens_the_year_after_confirming(world, year, pupil, client
     assert done.status_code == 200 and "已完成" in text(done) and "hx-trigger" not in text(done)
     verified = client.post(f"/school-years/{year}/verify/", follow=True)
     assert "核验通过" in text(verified)
+    record = client_for(world.registrar_a).get(f"/students/{kid.key}/")
+    assert record.status_code == 200 and "升级" in text(record) and "第十六条" in text(record)
 
 
 def test_a_refused_year_shows_the_article(world, client_for):
