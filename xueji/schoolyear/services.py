@@ -206,10 +206,9 @@ def run_chunk(job: Rollover, worker: str) -> Rollover:
         _guard(job, worker, phase=Rollover.Phase.STUDENTS, cursor=lo)
         with connection.cursor() as cursor:
             counts = sql.count_chunk(cursor, year, lo, hi)
-            promoted = sql.insert_promotions(cursor, year, lo, hi)
             held = sql.insert_holds(cursor, year, lo, hi)
-            sql.move_students(cursor, year, lo, hi, now)
-            sql.insert_events(cursor, year, lo, hi, now=now, actor_id=job.started_by_id, note=_note(year))
+            promoted = sql.promote_chunk(cursor, year, lo, hi, now=now, actor_id=job.started_by_id,
+                                         note=_note(year))
             sql.move_stays(cursor, year, lo, hi)
         other = counts["active"] - counts["suspended"] - counts["final"] - promoted - held
         Rollover.objects.filter(pk=job.pk).update(

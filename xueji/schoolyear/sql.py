@@ -74,16 +74,46 @@ def count_chunk(cursor, year: int, lo: int, hi: int) -> dict:
     return {"active": active or 0, "suspended": suspended or 0, "final": final or 0}
 
 
-def insert_promotions(cursor, year: int, lo: int, hi: int) -> int:
+def _to_promote(year: int, lo: int, hi: int) -> tuple[str, list]:
+    """The chunk's students to promote: eligible, no pending application, not promoted this year already."""
     eligible, params = eligible_condition(year)
     pending, pending_params = _pending(lo, hi)
+    return (f"s.id > %s AND s.id <= %s AND {eligible} AND s.id NOT IN {pending} "
+            f"AND s.id NOT IN (SELECT student_id FROM {PROMOTION} WHERE school_year = %s "
+            f"AND student_id > %s AND student_id <= %s)", [lo, hi, *params, *pending_params, year, lo, hi])
+
+
+def promote_chunk(cursor, year: int, lo: int, hi: int, *, now, actor_id, note: str) -> int:
+    """Promote the chunk: Promotion rows, the grade, the status events. Returns how many were promoted."""
+    if connection.vendor == "postgresql":
+        return _promote_in_one_pass(cursor, year, lo, hi, now=now, actor_id=actor_id, note=note)
+    promoted = insert_promotions(cursor, year, lo, hi)
+    move_students(cursor, year, lo, hi, now)
+    insert_events(cursor, year, lo, hi, now=now, actor_id=actor_id, note=note)
+    return promoted
+
+
+def _promote_in_one_pass(cursor, year: int, lo: int, hi: int, *, now, actor_id, note: str) -> int:
+    """PostgreSQL: one statement reads each student once; the UPDATE's RETURNING feeds both INSERTs, so the
+    promotion costs the grade UPDATE plus the two narrow inserts (the benchmark's floor is that UPDATE alone)."""
+    chosen, params = _to_promote(year, lo, hi)
+    cursor.execute(
+        f"WITH moved AS (UPDATE {STUDENT} s SET grade = s.grade + 1, updated_at = %s WHERE {chosen} "
+        f"RETURNING s.id, s.grade, s.school_id), "
+        f"recorded AS (INSERT INTO {PROMOTION} (student_id, school_year, from_grade, to_grade, late) "
+        f"SELECT id, %s, grade - 1, grade, %s FROM moved) "
+        f"INSERT INTO {EVENT} (student_id, at, kind, from_status, to_status, school_id, actor_id, note, changes) "
+        f"SELECT id, %s, %s, %s, %s, school_id, %s, %s, jsonb_build_object('grade', jsonb_build_array(grade - 1, grade)) "
+        f"FROM moved",
+        [now, *params, year, False, now, "升级", ENROLLED, ENROLLED, actor_id, note])
+    return cursor.rowcount
+
+
+def insert_promotions(cursor, year: int, lo: int, hi: int) -> int:
+    chosen, params = _to_promote(year, lo, hi)
     cursor.execute(
         f"INSERT INTO {PROMOTION} (student_id, school_year, from_grade, to_grade, late) "
-        f"SELECT s.id, %s, s.grade, s.grade + 1, %s FROM {STUDENT} s "
-        f"WHERE s.id > %s AND s.id <= %s AND {eligible} AND s.id NOT IN {pending} "
-        f"AND s.id NOT IN (SELECT student_id FROM {PROMOTION} WHERE school_year = %s "
-        f"AND student_id > %s AND student_id <= %s)",
-        [year, False, lo, hi, *params, *pending_params, year, lo, hi])
+        f"SELECT s.id, %s, s.grade, s.grade + 1, %s FROM {STUDENT} s WHERE {chosen}", [year, False, *params])
     return cursor.rowcount
 
 
