@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "xueji.lookup",
     "xueji.access",
     "xueji.guardians",
+    "xueji.schoolyear",
     "xueji.notices",
     "xueji.web",
     "xueji.demo",

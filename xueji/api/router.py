@@ -121,6 +121,7 @@ def _mount() -> None:
     from xueji.notices.api import router as reminders_router
     from xueji.orgs.api import router as orgs_router
     from xueji.placement.api import router as placement_router
+    from xueji.schoolyear.api import router as schoolyear_router
     from xueji.students.api import router as students_router
     from xueji.transfers.api import exchange as transfer_exchange_router
     from xueji.transfers.api import router as transfers_router
@@ -147,6 +148,7 @@ def _mount() -> None:
     api.add_router("/", access_roster_router)
     api.add_router("/guardian", guardian_router)
     api.add_router("/", guardian_school_router)
+    api.add_router("/school-years", schoolyear_router)
 
 
 _mount()

@@ -70,6 +70,25 @@ def registered() -> dict[str, ChangeType]:
     return dict(_REGISTRY)
 
 
+# Called with (application, actor) when an application ends (approved, rejected or cancelled), inside the
+# deciding transaction. A capability that waits for a student's applications to end registers one from its
+# AppConfig.ready() (e.g. the annual promotion of a student held back while his application was pending), so
+# the engine never imports it.
+_ON_DECIDED: list[Callable[[object, object], None]] = []
+
+
+def on_decided(callback: Callable[[object, object], None]) -> Callable[[object, object], None]:
+    if callback not in _ON_DECIDED:
+        _ON_DECIDED.append(callback)
+    return callback
+
+
+def decided(application, actor) -> None:
+    """Run the callbacks of on_decided for an application that has just ended."""
+    for callback in list(_ON_DECIDED):
+        callback(application, actor)
+
+
 # The allowed status changes, by change type: (from status) -> to status. A change not in this table cannot
 # happen, whatever a caller asks; None as the target keeps the status (the change touches other facts).
 ACTIVE = ("在籍", "休学")

@@ -13,7 +13,7 @@ from xueji.students.models import Student
 from xueji.students.permissions import StudentPolicy
 from xueji.workdays.services import add_working_days
 
-from .engine import CheckContext, change_type
+from .engine import CheckContext, change_type, decided
 from .models import Application, Evidence, Step
 from .permissions import ApplicationPolicy, may_decide
 
@@ -203,6 +203,7 @@ def approve(actor, application_id: int, *, comment: str = "", expected_step: int
             application.status = Application.Status.APPROVED
             application.decided_at = timezone.now()
             application.save(update_fields=["status", "decided_at"])
+            decided(application, actor)
     return application
 
 
@@ -240,6 +241,7 @@ def reject(actor, application_id: int, *, comment: str, expected_step: int | Non
         application.decided_at = timezone.now()
         application.save(update_fields=["status", "decided_at"])
         audit.record(actor, "application.reject", obj=application, reason=comment, details={"step": step.order})
+        decided(application, actor)
     return application
 
 
@@ -257,6 +259,7 @@ def cancel(actor, application_id: int, *, comment: str = "") -> Application:
         application.decided_at = timezone.now()
         application.save(update_fields=["status", "decided_at"])
         audit.record(actor, "application.cancel", obj=application, reason=comment)
+        decided(application, actor)
     return application
 
 

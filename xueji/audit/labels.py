@@ -82,6 +82,12 @@ ACTION_LABELS = {
     # working days
     "calendar.set_day": "维护工作日历",
     "calendar.set_term": "设置学期日期",
+    # the school year (第十六条)
+    "schoolyear.open": "开启新学年升级",
+    "schoolyear.rollover": "完成学年升级(含校验值)",
+    "schoolyear.verify": "核验学年升级记录",
+    "schoolyear.view": "查看学年升级",
+    "schoolyear.late_promotion": "申请办结后补升年级",
     # import and duplicates
     "intake.upload": "上传导入文件",
     "intake.commit": "确认导入",
@@ -171,6 +177,7 @@ OBJECT_LABELS = {
     "visitingstay": "借读",
     "calendarday": "工作日历",
     "term": "学期",
+    "rollover": "学年升级",
     "reminder": "提醒",
     "notice": "提醒",
     "statusevent": "学籍变动",

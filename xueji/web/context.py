@@ -39,6 +39,7 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("督办", reverse("web:changes:oversight")))
     if role == "province":
         items.append(("工作日历", reverse("web:calendar:index")))
+        items.append(("学年升级", reverse("web:schoolyear:index")))
     if role in ("registrar", "leader"):
         items.append(("家长反馈", reverse("web:guardians:reports", args=[user.school_id])))
     if role in OFFICERS:

@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("xueji.lookup.urls")),
     path("", include("xueji.access.urls")),
     path("", include("xueji.guardians.urls")),
+    path("", include("xueji.schoolyear.urls")),
 ]

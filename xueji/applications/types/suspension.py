@@ -111,14 +111,20 @@ def apply_resumption(application, actor) -> None:
     student = application.student
     grade = int(application.payload["grade"])
     changes = {}
-    if grade != student.grade:
-        changes = {"grade": [student.grade, grade], "school_class": [student.school_class_id, None]}
-        # A new grade means a new class: the registrar places the student again (第十三条).
-        student.grade, student.school_class = grade, None
+    # He keeps his class only if it is in the grade he returns to: his class moves up with its cohort at each
+    # school year (第十六条) while he keeps his grade, so returning to the original grade after a promotion means
+    # another class, and the next grade may mean his own. Otherwise the registrar places him again (第十三条).
+    keeps_class = student.school_class_id is not None and student.school_class.grade == grade
+    if grade != student.grade or (student.school_class_id and not keeps_class):
+        changes = {"grade": [student.grade, grade]} if grade != student.grade else {}
+        if not keeps_class and student.school_class_id:
+            changes["school_class"] = [student.school_class_id, None]
+            student.school_class = None
+        student.grade = grade
         student.save(update_fields=["grade", "school_class", "updated_at"])
-        student.enrolments.filter(ended_on__isnull=True).update(grade=grade, school_class=None)
+        student.enrolments.filter(ended_on__isnull=True).update(grade=grade, school_class=student.school_class)
     transition(student, "resumption", actor=actor, application=application,
-               note=f"复学,编入{'原' if not changes else '下一'}年级(第二十四条)", changes=changes)
+               note=f"复学,编入{'下一' if 'grade' in changes else '原'}年级(第二十四条)", changes=changes)
 
 
 register(ChangeType(code="suspension", label="休学", article="第二十四条", needs_evidence=True,
