@@ -34,6 +34,8 @@ def enrolled(world):
     def make(school=None, grade=6, birth=None, **overrides):
         school = school or world.school_a
         birth = birth or datetime.date(2026 - grade - 6, 3, 2)
+        if grade >= 10:
+            overrides.setdefault("entry_mode", "21")
         student = create_student(actors[school.pk], school, f.student_payload(grade=grade, birth=birth, **overrides))
         Student.objects.filter(pk=student.pk).update(status="在籍")
         student.refresh_from_db()
