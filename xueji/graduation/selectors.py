@@ -86,3 +86,19 @@ def sealings(user) -> list[Sealing]:
     if user.role != "city":
         return []
     return list(Sealing.objects.filter(city_id=user.division_id).select_related("city", "sealed_by"))
+
+
+def candidates(user):
+    """The registrar's school's 在籍 students of a final grade not yet proposed: the propose page's list."""
+    from xueji.audit import services as audit
+    from xueji.policy import graduation as rules
+    from xueji.students.models import Student
+
+    school = user.school
+    finals = [g for g in school.grades if rules.is_final_grade(g)]
+    busy = Application.objects.filter(type=TYPE, status__in=[Application.Status.PENDING, Application.Status.APPROVED],
+                                      school=school).values("student_id")
+    qs = (Student.objects.filter(school=school, status="在籍", grade__in=finals).exclude(pk__in=busy)
+          .select_related("school_class").order_by("grade", "school_class__name", "name", "pk"))
+    audit.record(user, "graduation.candidates", obj=school, details={"grades": finals})
+    return qs

@@ -172,22 +172,27 @@ def decide(actor, batch: str, *, approve: bool, students: list | None = None, ex
     if not approve and not comment:
         raise RuleViolation(Violation("comment_required", "驳回须填写理由", field="comment"))
     with transaction.atomic():
-        current = _my_steps(actor, batch, "approve" if approve else "reject")
-        chosen = _select(current, students, exclude)
-        skipped = _recheck(chosen) if approve else {}
-        chosen = [row for row in chosen if row["app"] not in skipped]
         if approve:
+            chosen = _select(_my_steps(actor, batch, "approve"), students, exclude)
+            skipped = _recheck(chosen)
+            chosen = [row for row in chosen if row["app"] not in skipped]
             graduated = _advance(actor, chosen, comment)
+            audit.record(actor, "graduation.approve", object_type="graduation_batch", object_id=batch,
+                         details=_decision_details(chosen, graduated, skipped))
         else:
-            graduated = 0
+            chosen = _select(_my_steps(actor, batch, "reject"), students, exclude)
+            skipped, graduated = {}, 0
             _reject(actor, chosen, comment)
-        audit.record(actor, f"graduation.{'approve' if approve else 'reject'}", object_type="graduation_batch",
-                     object_id=batch, reason=comment if not approve else "",
-                     details={"count": len(chosen), "graduated": graduated, "skipped": len(skipped),
-                              "applications_sha256": digest(r["app"] for r in chosen)})
+            audit.record(actor, "graduation.reject", object_type="graduation_batch", object_id=batch, reason=comment,
+                         details=_decision_details(chosen, graduated, skipped))
     return {"batch": batch, "decided": len(chosen), "graduated": graduated,
             "skipped": [{"student": row["key"], "name": row["name"], "errors": problems}
                         for row, problems in skipped.values()]}
+
+
+def _decision_details(chosen: list[dict], graduated: int, skipped: dict) -> dict:
+    return {"count": len(chosen), "graduated": graduated, "skipped": len(skipped),
+            "applications_sha256": digest(r["app"] for r in chosen)}
 
 
 STEP_FIELDS = ("id", "application_id", "order", "org_code", "role", "label", "application__student_id",
