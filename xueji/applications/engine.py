@@ -114,12 +114,14 @@ def transition(student: Student, change: str, *, actor, note: str = "", changes:
     return student
 
 
-def transition_many(rows: list[tuple[int, str, str]], change: str, *, actor, details: dict | None = None) -> int:
+def transition_many(rows: list[tuple[int, str, str]], change: str, *, actor, details: dict | None = None,
+                    students=None) -> int:
     """Move many records at once as `change` allows: rows are (student id, school code, event note).
 
     Set-based (one UPDATE per source status and chunk, the status events in bulk) and all-or-nothing: a record
     the table does not allow refuses the whole call, inside the caller's transaction. One audit row covers the
-    set, with a digest of the student ids so the log's verification covers who was moved."""
+    set, with a digest of the student ids so the log's verification covers who was moved. `students`, when given,
+    is a subquery of the same students' ids: the statements then filter by it instead of by lists of ids."""
     import hashlib
 
     from django.utils import timezone
@@ -127,8 +129,9 @@ def transition_many(rows: list[tuple[int, str, str]], change: str, *, actor, det
     allowed = TRANSITIONS.get(change, {})
     ids = [row[0] for row in rows]
     before = {}
-    for chunk in _chunks(ids):
-        before.update(Student.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "status"))
+    selections = [students] if students is not None else list(_chunks(ids))
+    for chunk in selections:
+        before.update(Student.objects.select_for_update(of=("self",)).filter(pk__in=chunk).values_list("pk", "status"))
     refused = [pk for pk in ids if before.get(pk) not in allowed]
     if refused:
         raise RuleViolation(Violation(
@@ -137,6 +140,9 @@ def transition_many(rows: list[tuple[int, str, str]], change: str, *, actor, det
     now = timezone.now()
     for source, target in allowed.items():
         if target is None:
+            continue
+        if students is not None:
+            Student.objects.filter(pk__in=students, status=source).update(status=target, updated_at=now)
             continue
         for chunk in _chunks([pk for pk in ids if before[pk] == source]):
             Student.objects.filter(pk__in=chunk, status=source).update(status=target, updated_at=now)

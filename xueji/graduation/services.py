@@ -9,6 +9,7 @@ import hashlib
 from types import SimpleNamespace
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from xueji.applications.bulk import new_batch_id
@@ -96,10 +97,10 @@ def _resolve(school: School, keys: list[str]) -> dict[str, Student]:
     numbers = [k for k in keys if not k.isdigit()]
     ids = [int(k) for k in keys if k.isdigit()]
     for chunk in chunks(numbers):
-        qs = Student.objects.select_for_update().filter(school=school, student_number__in=chunk)
+        qs = Student.objects.select_for_update(of=("self",)).filter(school=school, student_number__in=chunk)
         found.update({s.student_number: s for s in qs})
     for chunk in chunks(ids):
-        qs = Student.objects.select_for_update().filter(school=school, pk__in=chunk)
+        qs = Student.objects.select_for_update(of=("self",)).filter(school=school, pk__in=chunk)
         found.update({str(s.pk): s for s in qs})
     return {k: found[k] for k in keys if k in found}
 
@@ -195,38 +196,54 @@ def _decision_details(chosen: list[dict], graduated: int, skipped: dict) -> dict
             "applications_sha256": digest(r["app"] for r in chosen)}
 
 
-STEP_FIELDS = ("id", "application_id", "order", "org_code", "role", "label", "application__student_id",
-               "application__student__student_number", "application__student__name",
-               "application__student__status", "application__student__grade", "application__payload")
+STEP_FIELDS = ("id", "application_id", "order", "org_code", "role", "label")
 
 
 def _my_steps(actor, batch: str, purpose: str) -> list[dict]:
     if not ApplicationPolicy.visible_to(actor).filter(type=TYPE, batch=batch).exists():
         raise NotFound("未找到该批毕业申请,或不在您的管辖范围内", actor=actor, action=f"graduation.{purpose}",
                        object_type="graduation_batch", object_id=str(batch)[:40])
-    list(Application.objects.select_for_update().filter(type=TYPE, batch=batch, status=PENDING).values_list("pk"))
-    pending = Step.objects.filter(application__batch=batch, application__type=TYPE, application__status=PENDING,
-                                  status=Step.Status.PENDING)
+    # Look-ups by key, one table at a time: the plan stays an index scan however fresh the rows are.
+    apps = dict(Application.objects.select_for_update().filter(type=TYPE, batch=batch, status=PENDING)
+                .values_list("pk", "student_id").order_by())
+    pending = []
+    for chunk in chunks(list(apps)):
+        pending += Step.objects.filter(application_id__in=chunk, status=Step.Status.PENDING).values(
+            *STEP_FIELDS).order_by()
     org = actor.school_id or actor.division_id
-    mine = [_row(values) for values in pending.filter(role=actor.role, org_code=org).values(*STEP_FIELDS)]
+    mine = [values for values in pending if values["role"] == actor.role and values["org_code"] == org]
     if not mine:
-        if pending.exists():
+        if pending:
             raise Forbidden("该批毕业申请当前不由您办理")
         raise Conflict(Violation("already_decided", "该批毕业申请已全部办结,无需再办理"))
-    if all(row["label"] == SEAL_LABEL for row in mine):
+    if all(values["label"] == SEAL_LABEL for values in mine):
         raise RuleViolation(Violation("graduation_sealing_only",
                                       f"普通高中毕业证书的编号、验印由市级在每年一次的验印中统一办理,请在验印页面办理({rules.A36})",
                                       rules.A36, "batch"))
-    return [row for row in mine if row["label"] != SEAL_LABEL]
+    return _rows([values for values in mine if values["label"] != SEAL_LABEL])
 
 
-def _row(values: dict) -> dict:
-    number = values["application__student__student_number"]
-    return {"step": values["id"], "app": values["application_id"], "order": values["order"], "label": values["label"],
-            "student": values["application__student_id"], "key": mask_student_number(number) or "",
-            "number": (number or "").upper(), "name": values["application__student__name"],
-            "status": values["application__student__status"], "grade": values["application__student__grade"],
-            "year": int((values["application__payload"] or {}).get("school_year") or 0)}
+def _rows(steps: list[dict]) -> list[dict]:
+    """The steps with what the decisions need of their application and student, read by primary key."""
+    app_ids = [values["application_id"] for values in steps]
+    apps, students = {}, {}
+    for chunk in chunks(app_ids):
+        apps.update({a["pk"]: a for a in Application.objects.filter(pk__in=chunk).values(
+            "pk", "student_id", "payload").order_by()})
+    student_ids = [a["student_id"] for a in apps.values()]
+    for chunk in chunks(student_ids):
+        students.update({s["pk"]: s for s in Student.objects.filter(pk__in=chunk).values(
+            "pk", "student_number", "name", "status", "grade").order_by()})
+    rows = []
+    for values in steps:
+        app = apps[values["application_id"]]
+        student = students[app["student_id"]]
+        number = student["student_number"]
+        rows.append({"step": values["id"], "app": app["pk"], "order": values["order"], "label": values["label"],
+                     "student": student["pk"], "key": mask_student_number(number) or "",
+                     "number": (number or "").upper(), "name": student["name"], "status": student["status"],
+                     "grade": student["grade"], "year": int((app["payload"] or {}).get("school_year") or 0)})
+    return rows
 
 
 def _select(rows: list[dict], students, exclude) -> list[dict]:
@@ -256,7 +273,10 @@ def _recheck(rows: list[dict]) -> dict:
     seniors = [row for row in rows if row["app"] not in skipped and rules.is_senior(row["grade"])]
     if seniors:
         year = seniors[0]["year"] or school_year_of(timezone.localdate())
-        unmet = hooks.unmet(list(Student.objects.filter(pk__in=[r["student"] for r in seniors])), year)
+        ids = [r["student"] for r in seniors]
+        found = [s for chunk in chunks(ids) for s in Student.objects.filter(pk__in=chunk).only(
+            "pk", "name", "grade", "status", "school_id").order_by()]
+        unmet = hooks.unmet(found, year)
         for row in seniors:
             if unmet.get(row["student"]):
                 skipped[row["app"]] = (row, [_error(v) for v in unmet[row["student"]]])
@@ -283,8 +303,7 @@ def _advance(actor, rows: list[dict], comment: str) -> int:
         for chunk in chunks(apps):
             nxt = Step.objects.filter(application_id__in=chunk, order=order + 1)
             has_next = set(nxt.values_list("application_id", flat=True))
-            for spec in nxt.values("working_days").distinct():
-                days = spec["working_days"]
+            for days in set(nxt.values_list("working_days", flat=True)):
                 nxt.filter(working_days=days).update(
                     status=Step.Status.PENDING, started_at=now,
                     due_date=add_working_days(today, days) if days else None)
@@ -313,14 +332,17 @@ def _close(app_ids: list[int], status: str) -> None:
 # ---------------------------------------------------------------- the record: 毕业, enrolment, certificate
 
 
-def graduate(actor, app_ids: list[int], *, sealed_on=None) -> int:
+def graduate(actor, apps, *, sealed_on=None) -> int:
     """Make the applications' students 毕业 (through the engine's table), close their enrolment with the exit
-    毕业 and issue each a numbered certificate drawn from the policy's numbering unit (第三十四、三十六条)."""
+    毕业 and issue each a numbered certificate drawn from the policy's numbering unit (第三十四、三十六条).
+
+    `apps`: application ids, or a queryset of the applications (a city's sealing: the statements then select
+    by subquery rather than by 30,000 ids)."""
     today = timezone.localdate()
-    rows = []
-    for chunk in chunks(list(app_ids)):
-        rows += Application.objects.filter(pk__in=chunk).values(
-            "id", "student_id", "school_id", "payload", "student__grade", "school__county_id", "school__city_id")
+    if not isinstance(apps, QuerySet):
+        apps = Application.objects.filter(pk__in=list(apps))
+    rows = list(apps.values("id", "student_id", "school_id", "payload", "student__grade", "school__county_id",
+                            "school__city_id").order_by())
     policy = get_policy()
     for row in rows:
         row["stage"] = policy.stage_of_grade(row["student__grade"])
@@ -328,18 +350,19 @@ def graduate(actor, app_ids: list[int], *, sealed_on=None) -> int:
         row["unit"] = row["school__county_id"] if level == COUNTY else row["school__city_id"]
         row["year"] = int((row["payload"] or {}).get("school_year") or school_year_of(today))
     numbers = _draw_numbers(rows)
+    students = apps.values("student_id")
     transition_many([(r["student_id"], r["school_id"], f"毕业证书编号 {numbers[r['id']]}") for r in rows],
-                    TYPE, actor=actor, details={"applications_sha256": digest(r["id"] for r in rows)})
-    for chunk in chunks([r["student_id"] for r in rows]):
-        Enrolment.objects.filter(student_id__in=chunk, ended_on__isnull=True).update(ended_on=today,
-                                                                                      exit_reason="毕业")
+                    TYPE, actor=actor, details={"applications_sha256": digest(r["id"] for r in rows)},
+                    students=students)
+    Enrolment.objects.filter(student_id__in=students, ended_on__isnull=True).update(ended_on=today,
+                                                                                    exit_reason="毕业")
     Certificate.objects.bulk_create([
         Certificate(number=numbers[r["id"]], kind=Certificate.Kind.GRADUATION, stage=r["stage"],
                     student_id=r["student_id"], school_id=r["school_id"], numbered_by_id=r["unit"],
                     school_year=r["year"], issued_on=today, issued_by=actor, sealed_on=sealed_on or today,
                     sealed_by=actor, application_id=r["id"])
         for r in rows
-    ], batch_size=2000)
+    ], batch_size=5000)
     return len(rows)
 
 
@@ -359,9 +382,8 @@ def _draw_numbers(rows: list[dict]) -> dict[int, str]:
 
 def awaiting_seal(city_code: str, school_year: int):
     """Graduation applications of the city's high schools waiting at the sealing step for that year."""
-    return Step.objects.filter(status=Step.Status.PENDING, label=SEAL_LABEL, org_code=city_code,
-                               application__type=TYPE, application__status=PENDING,
-                               application__payload__school_year=school_year)
+    return Step.objects.filter(status=Step.Status.PENDING, label=SEAL_LABEL, org_code=city_code, role="city",
+                               application__type=TYPE, application__payload__school_year=school_year).order_by()
 
 
 def seal(actor, school_year: int | None = None) -> Sealing:
@@ -377,7 +399,8 @@ def seal(actor, school_year: int | None = None) -> Sealing:
         problems = rules.check_sealing(today, year, already_sealed=done)
         if problems:
             raise RuleViolation(problems)
-        rows = [_row(v) for v in awaiting_seal(city.pk, year).values(*STEP_FIELDS)]
+        steps = Step.objects.filter(status=Step.Status.PENDING, label=SEAL_LABEL, org_code=city.pk, role="city")
+        rows = [r for r in _rows(list(steps.values(*STEP_FIELDS).order_by())) if r["year"] in (year, 0)]
         if not rows:
             raise RuleViolation(Violation("nothing_to_seal", f"本市{year}学年没有待验印的普通高中毕业生({rules.A36})",
                                           rules.A36, "school_year"))
@@ -385,9 +408,15 @@ def seal(actor, school_year: int | None = None) -> Sealing:
         for row, problems in skipped.values():  # few: each keeps its own reasons
             _reject(actor, [row], ("验印时复核未达毕业条件:" + ";".join(e["message"] for e in problems))[:500])
         sealed = [r for r in rows if r["app"] not in skipped]
-        _decide_steps(actor, [r["step"] for r in sealed], Step.Status.APPROVED, "验印")
-        graduate(actor, [r["app"] for r in sealed], sealed_on=today)
-        _close([r["app"] for r in sealed], Application.Status.APPROVED)
+        # What is left at this year's sealing step is what is sealed: select it by condition, not by id lists.
+        by_condition = all(r["year"] == year for r in sealed) and len(sealed) == steps.count()
+        seal_steps = steps.filter(application__payload__school_year=year) if by_condition else \
+            Step.objects.filter(pk__in=[r["step"] for r in sealed])
+        apps = Application.objects.filter(pk__in=seal_steps.values("application_id"))
+        graduate(actor, apps, sealed_on=today)
+        apps.update(status=Application.Status.APPROVED, decided_at=timezone.now())
+        Step.objects.filter(pk__in=seal_steps.values("pk")).update(
+            status=Step.Status.APPROVED, decider=actor, comment="验印", decided_at=timezone.now())
         try:
             with transaction.atomic():
                 sealing = Sealing.objects.create(city=city, school_year=year, sealed_on=today, sealed_by=actor,
