@@ -54,7 +54,8 @@ def build(students: int, schools: int) -> None:
     from xueji.orgs.models import Campus, Division, School
     from xueji.students.models import Enrolment, Student
 
-    if Student.objects.filter(school__city_id=CITY).count() >= students:
+    existing = Student.objects.filter(school__city_id=CITY).count()
+    if existing >= students:
         return
     province, _ = Division.objects.get_or_create(code="140000", defaults={"name": "山西省", "level": "province"})
     city, _ = Division.objects.get_or_create(code=CITY, defaults={"name": "基准市", "level": "city", "parent": province})
@@ -70,7 +71,7 @@ def build(students: int, schools: int) -> None:
             User.objects.get_or_create(username=f"b{role[:3]}{code}", defaults={"role": role, "school": school})
     User.objects.get_or_create(username="bench_city", defaults={"role": "city", "division": city})
     rows = []
-    for i in range(students):
+    for i in range(existing, students):
         number = id_number(i)
         rows.append(Student(
             student_number=f"G{number}", status="在籍", school_id=codes[i % schools], name=f"基准{i:05d}",
