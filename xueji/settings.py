@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "xueji.access",
     "xueji.guardians",
     "xueji.schoolyear",
+    "xueji.graduation",
     "xueji.notices",
     "xueji.web",
     "xueji.demo",

@@ -56,7 +56,6 @@ def test_allowed_moves(change, before, after):
         ("withdrawal", "退学"),
         ("dropout", "休学"),
         ("death", "死亡"),
-        ("death", "毕业"),
         ("missing_return", "在籍"),
         ("dropout_return", "退学"),  # a returning emigrant gets a new record instead (第三十条)
     ],
@@ -92,3 +91,10 @@ def test_the_changes_package_imports_no_django():
         "assert not any(m == 'django' or m.startswith('django.') for m in sys.modules), 'django imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
+
+
+def test_a_finished_record_is_refused_with_the_article_that_finished_it():
+    # 毕业 (第三十四条), 结业 and 肄业 (第三十七条) close the record: no change, death included, applies to it.
+    [found] = transitions.check_transition("death", "毕业")
+    assert (found.code, found.article) == ("record_finished", "第三十四条")
+    assert transitions.check_transition("withdrawal", "肄业")[0].article == "第三十七条"

@@ -114,6 +114,7 @@ def _mount() -> None:
     from xueji.archive.api import router as archive_router
     from xueji.audit.api import router as audit_router
     from xueji.forms.api import router as forms_router
+    from xueji.graduation.api import router as graduation_router
     from xueji.guardians.api import router as guardian_router
     from xueji.guardians.api import school_router as guardian_school_router
     from xueji.intake.api import router as intake_router
@@ -149,6 +150,7 @@ def _mount() -> None:
     api.add_router("/guardian", guardian_router)
     api.add_router("/", guardian_school_router)
     api.add_router("/school-years", schoolyear_router)
+    api.add_router("/graduation", graduation_router)
 
 
 _mount()

@@ -8,12 +8,13 @@ from django.utils import timezone
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from xueji.orgs.models import School
+from xueji.policy.changes.transitions import finished_refusal
 from xueji.policy.violations import Violation
 from xueji.students.models import Student
 from xueji.students.permissions import StudentPolicy
 from xueji.workdays.services import add_working_days
 
-from .engine import CheckContext, change_type, decided
+from .engine import TRANSITIONS, CheckContext, change_type, decided
 from .models import Application, Evidence, Step
 from .permissions import ApplicationPolicy, may_decide
 
@@ -38,6 +39,7 @@ def submit(actor, type_code: str, student: Student, payload: dict | None = None,
     with transaction.atomic():
         # Re-read under a lock: the rules are judged on the record as it is now, not as the caller saw it.
         student = Student.objects.select_for_update().get(pk=student.pk)
+        _refuse_finished(change, student)
         problems = change.check(CheckContext(actor=actor, student=student, payload=payload,
                                              evidence_count=len(evidence),
                                              proofs=tuple(kind for kind, _f in evidence if kind)))
@@ -96,6 +98,13 @@ def submit_scoped(actor, type_code: str, payload: dict, *, reason: str = "", evi
             _store_evidence(actor, application, upload, kind)
         audit.record(actor, "application.submit", obj=application, details={"type": type_code})
     return application
+def _refuse_finished(change, student: Student) -> None:
+    """A graduated, completed or left record (毕业、结业、肄业) takes no change the table does not list for it; the
+    refusal names the article that finished the record (第三十四、三十七条)."""
+    if student.status not in TRANSITIONS.get(change.code, {}):
+        problems = finished_refusal(change.label, student.status)
+        if problems:
+            raise RuleViolation(problems)
 
 
 def _starting_school(actor, change, student: Student) -> School:

@@ -142,6 +142,14 @@ ACTION_LABELS = {
     "access.register": "查看查阅登记",
     "access.register_export": "导出查阅登记",
     "roster.export": "导出在校生分班名册",
+    # graduation (第三十四–三十六条)
+    "graduation.propose": "提交毕业生名单",
+    "graduation.approve": "同意一批毕业申请",
+    "graduation.reject": "驳回毕业申请",
+    "graduation.seal": "毕业证书验印",
+    "graduation.view": "查看毕业申请批次",
+    "graduation.roster": "查看或下载毕业生花名册",
+    "graduation.candidates": "查看毕业年级学生名单",
     # the demo
     "demo.load": "载入演示数据",
     "demo.generate": "生成模拟学生",
@@ -172,6 +180,8 @@ OBJECT_LABELS = {
     "discipline": "处分",
     "archivehandover": "档案移交",
     "transferpackage": "转学数据包",
+    "graduation_batch": "毕业申请批次",
+    "sealing": "毕业证书验印",
     "enrolment": "在校经历",
     "visiting_stay": "借读",
     "visitingstay": "借读",

@@ -609,6 +609,7 @@ CHANGE_TYPE: CodeTable = {
     "dropout_return": "辍学后恢复入学",
     "missing": "失踪或被羁押离校",
     "missing_return": "离校学生回校就读",
+    "graduation": "毕业",
 }
 
 # The four kinds of 中等职业教育学校 第二十条 names; their records live outside this registry (第二条).

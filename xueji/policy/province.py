@@ -105,6 +105,10 @@ class ProvincePolicy:
     death_cancel_working_days: int = 10  # 第三十二条
     graduation_credits: GraduationCredits = GraduationCredits(144, 116, 22, 6)  # 第三十五条
     certificate_sealing_deadline: tuple[int, int] = (5, 31)  # 第三十六条: month, day
+    # 第三十四、三十六条 "市级或县级教育行政部门…编号": which level numbers each stage's graduation certificates.
+    # Shanxi: the county for 小学、初中, the city for 普通高中 (第三十六条 leaves it no choice).
+    certificate_numbering_level: Mapping[str, str] = _mapping_field(
+        default_factory=lambda: MappingProxyType({PRIMARY: COUNTY, JUNIOR: COUNTY, SENIOR: CITY}))
     probation_max_years: int = 1  # 第四十条
     # 第二十条 毕业年级不能转学: the last grade of each stage ...
     graduating_grades: frozenset[int] = frozenset({6, 9, 12})

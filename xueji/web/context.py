@@ -35,6 +35,7 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("转学", reverse("web:transfers:index")))
         items.append(("已转出学生", reverse("web:transfers:former")))
         items.append(("借读", reverse("web:visiting:index")))
+        items.append(("毕业", reverse("web:graduation:batches")))
     if role != "auditor":
         items.append(("督办", reverse("web:changes:oversight")))
     if role == "province":

@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("xueji.access.urls")),
     path("", include("xueji.guardians.urls")),
     path("", include("xueji.schoolyear.urls")),
+    path("", include("xueji.graduation.urls")),
 ]

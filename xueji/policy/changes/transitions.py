@@ -25,6 +25,14 @@ ENROLLED, SUSPENDED, DROPPED_OUT, WITHDRAWN, DECEASED, MISSING = (
     "失踪",
 )
 SENDING_ENROLMENT_EXIT = "转出"
+GRADUATED, COMPLETED, LEFT_UNFINISHED = "毕业", "结业", "肄业"
+
+# A finished record (毕业 第三十四条; 结业、肄业 第三十七条) is kept for ever and takes no further change: no
+# transfer, suspension, visiting or withdrawal. The table below allows none from these statuses; a refusal names
+# the article that finished the record rather than the article of the change asked for.
+FINISHED_ARTICLES: Mapping[str, str] = MappingProxyType(
+    {GRADUATED: "第三十四条", COMPLETED: "第三十七条", LEFT_UNFINISHED: "第三十七条"}
+)
 
 # A record still open: death can close it from any of these (第三十二条). A dropout's and a missing student's
 # records are kept (第三十三条, 第四十一条), so they count.
@@ -46,6 +54,7 @@ TRANSITIONS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "dropout_return": {DROPPED_OUT: ENROLLED},  # 第十二条, 第三十三条
         "missing": {ENROLLED: MISSING},  # 第四十一条
         "missing_return": {MISSING: ENROLLED},  # 第四十一条
+        "graduation": {ENROLLED: GRADUATED},  # 第三十四–三十六条
     }
 )
 
@@ -64,6 +73,7 @@ ARTICLES: Mapping[str, str] = MappingProxyType(
         "dropout_return": "第三十三条",
         "missing": "第四十一条",
         "missing_return": "第四十一条",
+        "graduation": "第三十四条",
     }
 )
 
@@ -73,6 +83,15 @@ def target(change: str, status: str) -> str | None:
     return TRANSITIONS.get(change, {}).get(status)
 
 
+def finished_refusal(change_label: str, status: str) -> list[Violation]:
+    """Refuse any change of a finished record (毕业、结业、肄业), naming the article that finished it."""
+    article = FINISHED_ARTICLES.get(status)
+    if article is None:
+        return []
+    message = f"学籍状态为“{status}”的学生学籍已终结、永久保存,不能办理{change_label}({article})"
+    return [Violation("record_finished", message, article, "status")]
+
+
 def check_transition(change: str, status: str) -> list[Violation]:
     """Refuse a change the table does not allow from the student's current status."""
     if change not in TRANSITIONS:
@@ -80,6 +99,8 @@ def check_transition(change: str, status: str) -> list[Violation]:
     allowed = TRANSITIONS[change]
     if status in allowed:
         return []
+    if status in FINISHED_ARTICLES:
+        return finished_refusal(codes.CHANGE_TYPE[change], status)
     article = ARTICLES[change]
     label = codes.CHANGE_TYPE[change]
     message = f"学籍状态为“{status}”的学生不能办理{label},须为“{'、'.join(allowed)}”({article})"
