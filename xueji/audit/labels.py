@@ -110,6 +110,15 @@ ACTION_LABELS = {
     "visiting.view": "查看借读学生",
     "visiting.open": "借读开始",
     "visiting.close": "借读结束",
+    # certificates (第三十四–三十八条)
+    "student.certificates": "查看学生证书",
+    "certificate.view": "查看证书",
+    "certificate.issue": "发给结业、肄业证书",
+    "certificate.seal": "学历证明验印",
+    "certificate.print": "打印证书",
+    "certificate.print_batch": "批量打印证书",
+    "certificate.register": "查看证书存根登记",
+    "certificate.export": "下载证书存根登记",
     # the demo
     "demo.load": "载入演示数据",
     "demo.generate": "生成模拟学生",
@@ -152,6 +161,7 @@ OBJECT_LABELS = {
     "auditevent": "审计记录",
     "auditchainhead": "审计链头",
     "jnumbersequence": "J字头学籍号序列",
+    "certificate": "证书",
 }
 
 OUTCOME_LABELS = {"ok": "成功", "failed": "失败", "denied": "拒绝", "locked": "已锁定"}

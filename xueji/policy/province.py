@@ -113,6 +113,8 @@ class ProvincePolicy:
     visiting_abroad_min_months: int = 12
     # 第二十九条(一): years of suspension before an incurable illness allows withdrawal.
     illness_withdrawal_suspension_years: int = 2
+    # 第三十八条 学历证明原则上只能办理一次: more than this per certificate needs the authority's written reason.
+    education_proof_limit: int = 1
 
     def stage_of_grade(self, grade: int) -> str:
         for stage, (first, last) in self.stage_grades.items():
