@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from xueji.applications import start_forms
 from xueji.applications.chains import authority_step, step_days
-from xueji.applications.engine import ChangeType, StepSpec, register
+from xueji.applications.engine import TRANSITIONS, ChangeType, StepSpec, register
 from xueji.graduation import hooks
 from xueji.policy import certificates as rules
 from xueji.policy.certificates import PROVABLE_KINDS, ProofFacts
@@ -32,14 +32,21 @@ def school_steps(application) -> list[StepSpec]:
 # ---------------------------------------------------------------- 结业、肄业
 
 
+def _status(ctx, code: str, label: str, article: str):
+    return rules.check_status(ctx.student.status, TRANSITIONS[code], label, article)
+
+
 def check_completion(ctx):
     student = ctx.student
+    refused = _status(ctx, "completion", "结业", A37)
+    if refused:
+        return refused
     unmet = hooks.unmet([student], services.school_year_today()).get(student.pk, [])
     return rules.check_completion(student.grade, unmet)
 
 
 def check_incomplete(ctx):
-    return rules.check_leaving(ctx.student.grade)
+    return _status(ctx, "incomplete", "肄业", A37) or rules.check_leaving(ctx.student.grade)
 
 
 register(ChangeType(
@@ -75,6 +82,9 @@ def _starter_side(starter, original: Certificate) -> str:
 
 
 def check_proof(ctx):
+    refused = _status(ctx, "education_proof", "学历证明", A38)
+    if refused:
+        return refused
     original = _original(ctx.student, ctx.payload)
     if original is None:
         return rules.check_proof(ProofFacts(None, 0, "school"))

@@ -83,3 +83,12 @@ def check_proof(facts: ProofFacts, *, policy: ProvincePolicy | None = None) -> l
         return [Violation("proof_reason_required",
                           f"该证书已办理过学历证明,再次办理须由主管教育行政部门写明理由({A38})", A38, "second_reason")]
     return []
+
+
+def check_status(status: str, allowed, label: str, article: str) -> list[Violation]:
+    """Refused at once, not only at approval, when the transition table does not allow the change from `status`
+    (a record that is already 结业、肄业 or 毕业 gets no second certificate of the school)."""
+    if status in allowed:
+        return []
+    return [Violation("status_not_allowed",
+                      f"学籍状态为“{status}”的学生不能办理{label},须为“{'、'.join(allowed)}”({article})", article, "status")]
