@@ -23,7 +23,8 @@ ABSENT = "999999"
 PATH_VALUES = {"key": ABSENT, "school_code": "1199999999", "code": "1199999999", "batch_id": ABSENT,
                "case_id": ABSENT, "plan_id": ABSENT, "application_id": ABSENT, "evidence_id": "999998",
                "class_id": ABSENT, "discipline_id": ABSENT, "handover_id": ABSENT, "stay_id": ABSENT,
-               "enrolment_id": ABSENT, "reminder_id": ABSENT, "username": "reg_a", "token_id": ABSENT}
+               "enrolment_id": ABSENT, "reminder_id": ABSENT, "username": "reg_a", "token_id": ABSENT,
+               "number": "1199999999" + "2026J000001"}
 # Paths naming no object of anyone's jurisdiction.
 NOT_OBJECTS = {"/api/v1/calendar/years/{year}"}
 # A well-formed body for the routes that check their body before the object: the lookup must be what refuses.
@@ -40,7 +41,8 @@ BODIES = {
     ("post", "/api/v1/discipline/{discipline_id}/revoke"): {"reason": "表现良好,予以撤销"},
     ("post", "/api/v1/visiting/{stay_id}/end"): {"end_reason": "returned"},
 }
-QUERIES = {("get", "/api/v1/placement/schools/{school_code}/unplaced"): {"grade": 1}}
+QUERIES = {("get", "/api/v1/placement/schools/{school_code}/unplaced"): {"grade": 1},
+           ("get", "/api/v1/schools/{school_code}/certificates.pdf"): {"year": 2026}}
 UPLOADS = {("put", "/api/v1/students/{key}/photo"), ("post", "/api/v1/applications/{application_id}/evidence")}
 # The duplicate cases belong to the county officers; a school's account is refused by role (403) first.
 ACTORS = {"/api/v1/duplicates/{case_id}": "county_yz", "/api/v1/duplicates/{case_id}/decide": "county_yz",

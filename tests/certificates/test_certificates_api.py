@@ -3,7 +3,6 @@ and the school's register; every outsider refused."""
 
 import io
 
-import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
