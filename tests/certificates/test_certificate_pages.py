@@ -2,6 +2,7 @@
 the batch PDF, one certificate's PDF, and the authority's form for a further 学历证明."""
 
 from django.test import Client
+from django.urls import reverse
 
 from tests.forms.conftest import require_pdf
 from xueji.applications.models import Application
@@ -84,5 +85,7 @@ def test_second_proof_page_is_the_authoritys(people, completed, client_for):
     assert refused.status_code == 422 and "第三十八条" in refused.content.decode()
     assert city.post(url, {"second_reason": "原学历证明被洪水冲毁"}).status_code == 302
     app = Application.objects.filter(type="education_proof").latest("id")
+    detail = city.get(reverse("web:applications:detail", args=[app.pk])).content.decode()
+    assert "原学历证明被洪水冲毁" in detail and "再次出具学历证明的理由" in detail and "主管教育行政部门验印" in detail
     walk(app, w.city_ty)
     assert Certificate.objects.filter(proves=cert).count() == 2

@@ -9,14 +9,13 @@ education_proof  学历证明 (第三十八条): a lost certificate is never rei
                  certificate, unless the authority itself starts another with its written reason.
 """
 
-from django.utils import timezone
-
 from xueji.applications import start_forms
 from xueji.applications.chains import authority_step, step_days
 from xueji.applications.engine import TRANSITIONS, ChangeType, StepSpec, register
 from xueji.graduation import hooks
 from xueji.policy import certificates as rules
 from xueji.policy.certificates import PROVABLE_KINDS, ProofFacts
+from xueji.policy.province import get_policy
 
 from . import services
 from .models import Certificate
@@ -114,16 +113,12 @@ register(ChangeType(
 
 
 def _senior(student) -> bool:
-    return not start_forms._compulsory(student)
+    return not get_policy().is_compulsory(student.grade)
 
 
 def _provable(student) -> list[tuple[str, str]]:
     return [(c.number, f"{c.get_kind_display()} {c.number}({c.issued_on:%Y年%m月%d日})")
             for c in Certificate.objects.filter(student=student, kind__in=PROVABLE_KINDS).order_by("issued_on")]
-
-
-def _today(_student) -> str:
-    return timezone.localdate().isoformat()
 
 
 FORMS = (
