@@ -54,6 +54,7 @@ def test_school_register_page_and_xlsx(people, completed, client_for):
         assert client_for(outsider).get(f"/schools/{w.high.pk}/certificates.xlsx").status_code == 404
     assert Client().get(url).status_code == 302  # to the log-in page
     assert "证书存根" in client_for(w.registrar_high).get("/").content.decode()
+    assert url in client_for(w.city_ty).get(f"/schools/{w.high.pk}/").content.decode()
 
 
 def test_certificate_and_batch_pdf_pages(people, completed, client_for):
