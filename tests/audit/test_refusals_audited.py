@@ -24,7 +24,8 @@ PATH_VALUES = {"key": ABSENT, "school_code": "1199999999", "code": "1199999999",
                "case_id": ABSENT, "plan_id": ABSENT, "application_id": ABSENT, "evidence_id": "999998",
                "class_id": ABSENT, "discipline_id": ABSENT, "handover_id": ABSENT, "stay_id": ABSENT,
                "enrolment_id": ABSENT, "reminder_id": ABSENT, "username": "reg_a", "token_id": ABSENT,
-               "grant_id": ABSENT, "student_key": ABSENT, "report_id": ABSENT, "link_id": ABSENT}
+               "grant_id": ABSENT, "student_key": ABSENT, "report_id": ABSENT, "link_id": ABSENT,
+               "number": "1199999999" + "2026J000001"}
 # Paths naming no object of anyone's jurisdiction.
 NOT_OBJECTS = {"/api/v1/calendar/years/{year}"}
 # A well-formed body for the routes that check their body before the object: the lookup must be what refuses.
@@ -46,7 +47,8 @@ BODIES = {
     ("post", "/api/v1/guardian-reports/{report_id}/handle"): {"note": "已核对"},
     ("post", "/api/v1/students/{key}/guardians/{link_id}/revoke"): {"reason": "绑定码误交他人"},
 }
-QUERIES = {("get", "/api/v1/placement/schools/{school_code}/unplaced"): {"grade": 1}}
+QUERIES = {("get", "/api/v1/placement/schools/{school_code}/unplaced"): {"grade": 1},
+           ("get", "/api/v1/schools/{school_code}/certificates.pdf"): {"year": 2026}}
 UPLOADS = {("put", "/api/v1/students/{key}/photo"), ("post", "/api/v1/applications/{application_id}/evidence"),
            ("post", "/api/v1/access/applications/{application_id}/approve")}
 # The duplicate cases belong to the county officers; a school's account is refused by role (403) first.

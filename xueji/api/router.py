@@ -113,6 +113,7 @@ def _mount() -> None:
     from xueji.applications.api_start import router as changes_router
     from xueji.archive.api import router as archive_router
     from xueji.audit.api import router as audit_router
+    from xueji.certificates.api import router as certificates_router
     from xueji.forms.api import router as forms_router
     from xueji.graduation.api import router as graduation_router
     from xueji.guardians.api import router as guardian_router
@@ -139,6 +140,7 @@ def _mount() -> None:
     api.add_router("/", forms_router)
     api.add_router("/calendar", calendar_router)
     api.add_router("/", archive_router)
+    api.add_router("/", certificates_router)
     api.add_router("/transfers", transfers_router)
     api.add_router("/visiting", visiting_router)
     api.add_router("/", transfer_exchange_router)

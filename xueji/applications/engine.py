@@ -109,6 +109,13 @@ TRANSITIONS: dict[str, dict[str, str | None]] = {
     "transfer": {"在籍": None},
     "transfer_out": {"在籍": "转出"},
     "transfer_in": {"待注册": "在籍", "转出": "在籍"},
+    # 第三十七条: the school issues a 结业 certificate to a 高三 student who completed the years without meeting
+    # the conditions, a 肄业 certificate to one who leaves before completing them.
+    "completion": {"在籍": "结业"},
+    "incomplete": {"在籍": "肄业", "休学": "肄业"},
+    # 第三十八条: a 学历证明 for a lost certificate changes no status; its holder may be a graduate, or a primary
+    # or junior graduate now enrolled in the next stage.
+    "education_proof": {s: None for s in ("毕业", "结业", "肄业", "在籍", "休学", "退学", "转出")},
 }
 
 

@@ -26,6 +26,7 @@ KEY_LABELS = {
     "class_reason": "超过标准班额的理由",
     "abroad_months": "父母出国工作期限",
     "end_reason": "借读结束原因",
+    "second_reason": "再次出具学历证明的理由(主管教育行政部门)",
 }
 
 DIVISION_KEYS = ("from_division", "to_division")

@@ -150,6 +150,15 @@ ACTION_LABELS = {
     "graduation.view": "查看毕业申请批次",
     "graduation.roster": "查看或下载毕业生花名册",
     "graduation.candidates": "查看毕业年级学生名单",
+    # certificates (第三十四–三十八条)
+    "student.certificates": "查看学生证书",
+    "certificate.view": "查看证书",
+    "certificate.issue": "发给结业、肄业证书",
+    "certificate.seal": "学历证明验印",
+    "certificate.print": "打印证书",
+    "certificate.print_batch": "批量打印证书",
+    "certificate.register": "查看证书存根登记",
+    "certificate.export": "下载证书存根登记",
     # the demo
     "demo.load": "载入演示数据",
     "demo.generate": "生成模拟学生",
@@ -198,6 +207,7 @@ OBJECT_LABELS = {
     "auditchainhead": "审计链头",
     "jnumbersequence": "J字头学籍号序列",
     "lookup_key": "所查证件号或学籍号(密钥摘要)",
+    "certificate": "证书",
 }
 
 OUTCOME_LABELS = {"ok": "成功", "failed": "失败", "denied": "拒绝", "locked": "已锁定"}

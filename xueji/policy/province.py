@@ -122,6 +122,8 @@ class ProvincePolicy:
     illness_withdrawal_suspension_years: int = 2
     # 第十一条 (the guardian checks the record): days a guardian's one-time binding code stays valid.
     guardian_code_days: int = 30
+    # 第三十八条 学历证明原则上只能办理一次: more than this per certificate needs the authority's written reason.
+    education_proof_limit: int = 1
 
     def stage_of_grade(self, grade: int) -> str:
         for stage, (first, last) in self.stage_grades.items():

@@ -30,6 +30,8 @@ EVENT_ITEM_LABELS = {
     "suspended_from": "休学开始日期",
     "suspended_until": "休学结束日期",
     "delay_until": "延期报到至",
+    "certificate": "证书编号",
+    "proves": "所证明的证书编号",
 }
 
 

@@ -16,6 +16,7 @@ def _items(user) -> list[tuple[str, str]]:
     items = [("首页", reverse("web:home"))]
     if role in ("registrar", "leader"):
         items.append(("本校", reverse("web:orgs:school", args=[user.school_id])))
+        items.append(("证书存根", reverse("web:certificates:register", args=[user.school_id])))
     if role in OFFICERS:
         items.append(("辖区", reverse("web:orgs:division", args=[user.division_id])))
     if role != "auditor":
