@@ -15,6 +15,7 @@ USAGE = """用法: xueji <命令> [选项]
   createaccount 用户名 --role province --org 140000
                                从命令行建立第一个账号
   remind [--date YYYY-MM-DD]   向超期环节的办理人发送提醒(可每日定时运行)
+  accounts seal-dormant        封存连续90天未使用的账号(可每日定时运行);accounts reopen|reset-totp 用户名
   audit verify | checkpoint    核验审计链(发现篡改时以非零状态退出)| 立即签署链头检查点
   migrate | shell | check …    其余命令原样交给 Django(xueji help 列出全部)
 """

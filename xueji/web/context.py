@@ -38,6 +38,12 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("工作日历", reverse("web:calendar:index")))
     if role in OFFICERS:
         items.append(("账号管理", reverse("web:accounts:list")))
+        items.append(("管理员备案", reverse("web:accounts:filings")))
+    if role in ("registrar", "leader"):
+        # 第四十二条: the holder reports himself to the level above.
+        items.append(("本人备案", reverse("web:accounts:detail", args=[user.username])))
+    if role in ("city", "province", "auditor"):
+        items.append(("动态口令", reverse("web:accounts:totp")))
     if role in ("auditor", "province"):
         items.append(("审计日志", reverse("web:audit:list")))
     return items
