@@ -125,7 +125,8 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     # Counts characters, not bytes; also refuses blank passwords and the username (Chinese messages).
     {"NAME": "xueji.accounts.passwords.RegistryPasswordValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's common-password list plus the registry's own words with digits, with a Chinese message.
+    {"NAME": "xueji.accounts.passwords.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:login"
