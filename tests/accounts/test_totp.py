@@ -10,7 +10,13 @@ from tests.api.conftest import Api, assert_error
 from tests.factories import PASSWORD
 from xueji.accounts.models import TotpDevice
 from xueji.accounts.services import issue_token
-from xueji.accounts.totp import SecondFactorRequired, check_login_code, confirm_enrolment, reset_totp, start_enrolment
+from xueji.accounts.totp import (
+    SecondFactorRequired,
+    check_login_code,
+    confirm_enrolment,
+    reset_totp,
+    start_enrolment,
+)
 from xueji.audit.models import AuditEvent
 from xueji.core.errors import Forbidden, NotFound, RuleViolation
 

@@ -25,7 +25,6 @@ from .totp import (
     is_enrolled,
     live_device,
     must_enrol,
-    needs_code,
     provisioning_uri,
     qr_svg,
     start_enrolment,
@@ -33,10 +32,6 @@ from .totp import (
 
 PENDING_SECONDS = 300
 _USER, _UNTIL, _NEXT = "xueji_2fa_user", "xueji_2fa_until", "xueji_2fa_next"
-
-
-def second_factor_due(user: User) -> bool:
-    return needs_code(user) or must_enrol(user)
 
 
 def begin_second_factor(request, user: User, next_url: str):

@@ -22,6 +22,7 @@ from . import throttle
 from .dormancy import is_dormant, refuse_sealed
 from .models import ROLE_LEVEL, SCHOOL_ROLES, ApiToken, Role, User
 from .permissions import account_in_charge, org_below_actor
+from .totp import second_factor_due
 
 
 class LoginFailed(ServiceError):
@@ -129,7 +130,9 @@ def check_password_login(username: str, password: str, address: str | None = Non
         throttle.remember_address(user, address)
         user.last_login = timezone.now()
         user.save(update_fields=["last_login"])
-        audit.record(user, "auth.login", obj=user, object_id=username)
+        # An auditor must not read a password step as a completed log-in: the code's own row (auth.otp) follows.
+        details = {"second_factor": "pending"} if second_factor_due(user) else None
+        audit.record(user, "auth.login", obj=user, object_id=username, details=details)
     return user
 
 

@@ -55,6 +55,11 @@ def must_enrol(user: User) -> bool:
     return settings.XUEJI_REQUIRE_TOTP and user.role in TOTP_ROLES and not is_enrolled(user)
 
 
+def second_factor_due(user: User) -> bool:
+    """Whether a right password is only the first step of this account's log-in."""
+    return needs_code(user) or must_enrol(user)
+
+
 def provisioning_uri(user: User, device: TotpDevice) -> str:
     return pyotp.TOTP(device.secret).provisioning_uri(name=user.username, issuer_name=ISSUER)
 

@@ -8,9 +8,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xueji.accounts.dormancy import AccountSealed
-from xueji.accounts.second_factor import begin_second_factor, second_factor_due
+from xueji.accounts.second_factor import begin_second_factor
 from xueji.accounts.services import LoginFailed, check_password_login
 from xueji.accounts.throttle import LoginThrottled
+from xueji.accounts.totp import second_factor_due
 from xueji.audit.permissions import AuditPolicy
 
 from . import summaries
