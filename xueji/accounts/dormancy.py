@@ -48,11 +48,11 @@ def seal_dormant(actor: User | None = None) -> list[str]:
     """Seal every dormant account in one UPDATE and revoke their tokens; one audit row names them all."""
     now = timezone.now()
     with transaction.atomic():
-        usernames = list(_dormant(User.objects.select_for_update(), now).values_list("username", flat=True))
-        if not usernames:
+        # One UPDATE marks them all with this run's instant, which then names them for the tokens and the log.
+        if not _dormant(User.objects.all(), now).update(sealed_at=now):
             return []
-        User.objects.filter(username__in=usernames).update(sealed_at=now)
-        ApiToken.objects.filter(user__username__in=usernames, revoked_at__isnull=True).update(revoked_at=now)
+        ApiToken.objects.filter(user__sealed_at=now, revoked_at__isnull=True).update(revoked_at=now)
+        usernames = list(User.objects.filter(sealed_at=now).order_by("username").values_list("username", flat=True))
         audit.record(actor, "account.seal_dormant", object_type="user", object_id=f"{len(usernames)}",
                      details={"days": settings.XUEJI_DORMANT_DAYS, "count": len(usernames),
                               "usernames": usernames[:1000]})
