@@ -113,6 +113,10 @@ def test_enrolment_through_the_api_and_the_page(world, client_for):
     confirm = api(world.city_dt).post("/auth/totp/confirm", {"otp": pyotp.TOTP(enrolment["secret"]).now()})
     assert confirm.json()["enrolled"] is True
     assert_error(api(world.registrar_a).post("/auth/totp/enrol"), 403)
+    assert_error(api(world.leader_a).post("/auth/totp/confirm", {"otp": "123456"}), 403)
+    for path in ("/auth/totp", "/auth/totp/enrol", "/auth/totp/confirm"):
+        call = api().get if path == "/auth/totp" else api().post
+        assert call(path).status_code == 401
     assert client_for(world.registrar_a).get("/account/totp/").status_code == 403
     assert "<svg" in client_for(world.auditor).get("/account/totp/").content.decode()
     assert "已绑定" in client_for(world.city_dt).get("/account/totp/").content.decode()

@@ -250,7 +250,7 @@ def enrol_totp(request):
     return {"secret": device.secret, "otpauth_uri": provisioning_uri(request.user, device)}
 
 
-@router.post("/totp/confirm", response={200: TotpStateOut, **errors(400, 401, 409, 422, 429)},
+@router.post("/totp/confirm", response={200: TotpStateOut, **errors(400, 401, 403, 409, 422, 429)},
              summary="以第一个口令确认绑定")
 def confirm_totp(request, payload: TotpConfirmIn):
     confirm_enrolment(request.user, payload.otp)

@@ -105,6 +105,8 @@ def _consume(device: TotpDevice, code: str) -> bool:
 
 
 def confirm_enrolment(user: User, code: str) -> TotpDevice:
+    if user.role not in TOTP_ROLES:
+        raise Forbidden("只有省级、市级和审计员账号使用动态口令")
     device = live_device(user)
     if device is None or device.confirmed_at is not None:
         raise Conflict(Violation("otp_not_pending", "没有待确认的动态口令,请先开始绑定", None, None))
