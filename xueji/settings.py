@@ -132,7 +132,8 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     # Counts characters, not bytes; also refuses blank passwords and the username (Chinese messages).
     {"NAME": "xueji.accounts.passwords.RegistryPasswordValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's common-password list plus the registry's own words with digits, with a Chinese message.
+    {"NAME": "xueji.accounts.passwords.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "web:login"
@@ -158,6 +159,12 @@ XUEJI_LOGIN_DELAY_SECONDS = int(os.environ.get("XUEJI_LOGIN_DELAY_SECONDS", 30))
 XUEJI_LOGIN_LOCK_MINUTES = int(os.environ.get("XUEJI_LOGIN_LOCK_MINUTES", 15))
 XUEJI_LOGIN_FORGET_HOURS = int(os.environ.get("XUEJI_LOGIN_FORGET_HOURS", 24))
 XUEJI_LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("XUEJI_LOGIN_KNOWN_ADDRESS_DAYS", 30))
+# Staff accounts unused this many days are sealed until the level above reopens them. A security number of the
+# deployment, not of the regulation (the 办法 sets none), hence a setting rather than ProvincePolicy data.
+XUEJI_DORMANT_DAYS = int(os.environ.get("XUEJI_DORMANT_DAYS", 90))
+# "1" in production: province, city and auditor accounts must enrol a TOTP second factor at their first log-in.
+# Off by default so the demo and fresh installs log in with a password; an enrolled account needs its code anyway.
+XUEJI_REQUIRE_TOTP = os.environ.get("XUEJI_REQUIRE_TOTP", "0") == "1"
 XUEJI_TOKEN_HOURS = int(os.environ.get("XUEJI_TOKEN_HOURS", 8))
 XUEJI_PROVINCE = os.environ.get("XUEJI_PROVINCE", "140000")
 XUEJI_UPLOAD_MAX_BYTES = int(os.environ.get("XUEJI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))

@@ -42,6 +42,12 @@ class User(AbstractUser):
     created_by = models.ForeignKey(
         "self", verbose_name="创建人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # An account whose holder left is closed, never deleted: its audit rows and decisions keep pointing at it.
+    closed_on = models.DateField("注销日期", null=True, blank=True)
+    closed_reason = models.CharField("注销原因", max_length=200, blank=True)
+    # Sealed after long disuse (XUEJI_DORMANT_DAYS); log-in is refused until the level above reopens it.
+    sealed_at = models.DateTimeField("封存时间", null=True, blank=True)
+    reopened_at = models.DateTimeField("最近启封时间", null=True, blank=True)
 
     REQUIRED_FIELDS = []
 
@@ -72,6 +78,10 @@ class User(AbstractUser):
     @property
     def is_school_user(self) -> bool:
         return self.role in SCHOOL_ROLES
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.sealed_at is not None
 
     @property
     def is_locked(self) -> bool:
@@ -138,3 +148,59 @@ class KnownLoginAddress(models.Model):
         verbose_name = "常用登录地址"
         verbose_name_plural = "常用登录地址"
         constraints = [models.UniqueConstraint(fields=["user", "address"], name="known_login_address_unique")]
+
+
+class AccountFiling(models.Model):
+    """One report to the level above of who holds an account (第四十二条: 学籍管理员报上一级教育行政部门备案).
+
+    A change (a new holder, training completed) is a new row; a row is never overwritten. The level above
+    confirms a row by dating it, so the latest row of an account tells whether it is filed and confirmed.
+    """
+
+    account = models.ForeignKey(User, verbose_name="账号", on_delete=models.PROTECT, related_name="filings")
+    filed_with = models.ForeignKey(Division, verbose_name="备案机关", on_delete=models.PROTECT, related_name="+")
+    holder_name = models.CharField("持有人姓名", max_length=50)
+    post = models.CharField("职务", max_length=50)
+    since = models.DateField("任职起始日期")
+    trained = models.BooleanField("是否经过培训", default=False)
+    training_date = models.DateField("培训日期", null=True, blank=True)
+    training_certificate = models.CharField("培训证书编号", max_length=50, blank=True)
+    contact = models.CharField("联系电话", max_length=20)
+    note = models.CharField("变更说明", max_length=200, blank=True)
+    filed_by = models.ForeignKey(User, verbose_name="报送人", on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField("报送时间", default=timezone.now)
+    confirmed_by = models.ForeignKey(User, verbose_name="确认人", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "学籍管理员备案"
+        verbose_name_plural = "学籍管理员备案"
+        indexes = [models.Index(fields=["account", "-filed_at"], name="filing_account_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.holder_name}({self.post})"
+
+
+class TotpDevice(models.Model):
+    """A TOTP authenticator (RFC 6238) bound to an account. A reset from above dates `revoked_at`; a new
+    enrolment is a new row, so the history of who held which factor stays."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="totp_devices")
+    # The shared secret must be readable to compute codes; the database is the registry's own.
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last 30-second step whose code was accepted: a code of this step or an earlier one is a replay.
+    last_step = models.BigIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "动态口令设备"
+        verbose_name_plural = "动态口令设备"
+        constraints = [
+            # At most one live (not revoked) device per account: enrolment replaces an unconfirmed one in place.
+            models.UniqueConstraint(fields=["user"], condition=models.Q(revoked_at__isnull=True),
+                                    name="totp_one_live_device"),
+        ]

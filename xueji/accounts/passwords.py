@@ -1,6 +1,7 @@
 """The registry's own password rules, with Chinese messages: length in characters (a 汉字 is one, not three bytes),
 not blank, not one character repeated, not the username."""
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 MAX_LENGTH = 128
@@ -35,3 +36,26 @@ class RegistryPasswordValidator:
 
     def get_help_text(self) -> str:
         return f"密码至少{self.min_length}个字符,不能全部是空格,不能与用户名相同或包含用户名"
+
+
+# What a guesser tries first against this registry: its own name, the province and its capital, the words of the
+# trade, each with digits or punctuation around them ("xueji2026", "Shanxi@123").
+REGISTRY_WORDS = frozenset({
+    "xueji", "xuejixitong", "xuejiguanli", "shanxi", "shanxisheng", "taiyuan", "jiaoyu", "jiaoyuju", "xuexiao",
+    "guanliyuan", "admin", "mima", "password",
+})
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    """Django's list of 20,000 common passwords, plus the registry's own words dressed with digits, with a
+    Chinese message that says what to do instead."""
+
+    def validate(self, password: str, user=None) -> None:
+        folded = password.lower().strip()
+        letters = "".join(ch for ch in folded if ch.isalpha())
+        if folded in self.passwords or (letters and letters in REGISTRY_WORDS):
+            raise ValidationError("密码过于常见(在常见密码表中,或只是系统名称、地名加数字),很容易被猜中;"
+                                  "请换一个,例如用几个不相关的词加数字组成", code="password_too_common")
+
+    def get_help_text(self) -> str:
+        return "密码不能是常见密码,也不能只是系统名称或地名加数字"

@@ -19,27 +19,16 @@ from xueji.orgs.models import Division, School
 from xueji.policy.violations import Violation
 
 from . import throttle
+from .dormancy import is_dormant, refuse_sealed
 from .models import ROLE_LEVEL, SCHOOL_ROLES, ApiToken, Role, User
-from .permissions import AccountPolicy
+from .permissions import account_in_charge, org_below_actor
+from .totp import second_factor_due
 
 
 class LoginFailed(ServiceError):
     status = 401
     summary = "用户名或密码错误"
     default_code = "login_failed"
-
-
-def _org_below_actor(actor: User, division: Division | None, school: School | None) -> bool:
-    """Accounts are made from the level above (no self sign-up): only for nodes strictly inside the actor's
-    subtree; an auditor may also be placed at the actor's own node."""
-    if actor.is_superuser:
-        return True
-    if actor.role not in ("county", "city", "province"):
-        return False
-    if school is not None:
-        node = school.tree_parent
-        return covers_division(actor, node)
-    return division is not None and covers_division(actor, division) and division.code != actor.division_id
 
 
 def _refuse_node(actor: User, division: Division | None, school: School | None) -> None:
@@ -79,7 +68,7 @@ def create_account(actor: User, *, username: str, password: str, role: str, divi
     if problems:
         raise RuleViolation(problems)
     own_node_auditor = role == Role.AUDITOR and division is not None and division.code == actor.division_id
-    if not (own_node_auditor or _org_below_actor(actor, division, school)):
+    if not (own_node_auditor or org_below_actor(actor, division, school)):
         _refuse_node(actor, division, school)
     try:
         with transaction.atomic():
@@ -136,26 +125,24 @@ def check_password_login(username: str, password: str, address: str | None = Non
         audit.record(user if user and user.is_active else None, "auth.login", object_type="user",
                      object_id=username, outcome="failed")
         raise LoginFailed("用户名或密码错误")
+    throttle.refund(charge)
+    # Told only after the right password, so a sealed account is no oracle of which names exist.
+    if user.sealed_at is not None or is_dormant(user):
+        refuse_sealed(user)
     with transaction.atomic():
-        throttle.refund(charge)
         throttle.remember_address(user, address)
         user.last_login = timezone.now()
         user.save(update_fields=["last_login"])
-        audit.record(user, "auth.login", obj=user, object_id=username)
+        # An auditor must not read a password step as a completed log-in: the code's own row (auth.otp) follows.
+        details = {"second_factor": "pending"} if second_factor_due(user) else None
+        audit.record(user, "auth.login", obj=user, object_id=username, details=details)
     return user
 
 
 def unlock_account(actor: User, username: str) -> User:
     """An officer above the account's unit lifts the username's log-in delay (the user's own remedy is to log in
     from her usual computer, or to wait)."""
-    account = AccountPolicy.visible_to(actor).select_related("school", "division").filter(username=username).first()
-    if account is None:
-        raise NotFound("未找到该账号,或不在您的管辖范围内",
-                       actor=actor, action="account.unlock", object_type="user", object_id=username)
-    own_node_auditor = account.role == Role.AUDITOR and account.division_id == actor.division_id
-    if not (own_node_auditor or _org_below_actor(actor, account.division, account.school)):
-        audit.record_refusal(actor, "account.unlock", object_type="user", object_id=username)
-        raise Forbidden("只有账号所属单位的上级主管部门可以解锁")
+    account = account_in_charge(actor, username, "account.unlock", "只有账号所属单位的上级主管部门可以解锁")
     with transaction.atomic():
         was_blocked = throttle.clear_username(account.username)
         audit.record(actor, "account.unlock", obj=account, object_id=account.username,
@@ -179,7 +166,7 @@ def active_token(key: str) -> ApiToken | None:
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
-    if token is None or not token.user.is_active:
+    if token is None or not token.user.is_active or token.user.sealed_at is not None:
         return None
     return token
 

@@ -16,6 +16,15 @@ ACTION_LABELS = {
     "auth.token_revoke": "吊销令牌",
     # the public student-number query
     "public.lookup": "家长查询学籍号",
+    "auth.otp": "动态口令验证",
+    "account.filing": "报送账号备案",
+    "account.filing_confirm": "确认账号备案",
+    "account.filing_read": "查看账号备案",
+    "account.close": "注销账号",
+    "account.seal_dormant": "封存长期未用账号",
+    "account.reopen": "启封账号",
+    "account.totp_enrol": "绑定动态口令",
+    "account.totp_reset": "重置动态口令",
     # organisations
     "org.view": "查看机构",
     "school.create": "新建学校",

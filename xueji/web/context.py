@@ -46,6 +46,12 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("家长反馈", reverse("web:guardians:reports", args=[user.school_id])))
     if role in OFFICERS:
         items.append(("账号管理", reverse("web:accounts:list")))
+        items.append(("管理员备案", reverse("web:accounts:filings")))
+    if role in ("registrar", "leader"):
+        # 第四十二条: the holder reports himself to the level above.
+        items.append(("本人备案", reverse("web:accounts:detail", args=[user.username])))
+    if role in ("city", "province", "auditor"):
+        items.append(("动态口令", reverse("web:accounts:totp")))
     if role != "auditor":
         items.append(("查阅审批", reverse("web:access:index")))
     if role in ("auditor", *OFFICERS):

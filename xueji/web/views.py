@@ -7,8 +7,11 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from xueji.accounts.dormancy import AccountSealed
+from xueji.accounts.second_factor import begin_second_factor
 from xueji.accounts.services import LoginFailed, check_password_login
 from xueji.accounts.throttle import LoginThrottled
+from xueji.accounts.totp import second_factor_due
 from xueji.audit.permissions import AuditPolicy
 
 from . import summaries
@@ -37,11 +40,13 @@ def login_view(request):
         else:
             try:
                 user = check_password_login(username, password)
-            except LoginFailed as exc:
+            except (LoginFailed, AccountSealed) as exc:
                 error = exc.message
             except LoginThrottled as exc:
                 error, retry_after = exc.message, exc.retry_after
             else:
+                if second_factor_due(user):  # province, city, auditor: the code (or enrolment) comes next
+                    return begin_second_factor(request, user, _next_url(request))
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                 return redirect(_next_url(request))
     context = {"username": username, "error": error, "next": request.POST.get("next") or request.GET.get("next", "")}
