@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "xueji.transfers",
     "xueji.visiting",
     "xueji.certificates",
+    "xueji.conditions",
     "xueji.notices",
     "xueji.web",
     "xueji.demo",

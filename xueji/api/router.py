@@ -108,6 +108,7 @@ def _mount() -> None:
     from xueji.applications.api_start import router as changes_router
     from xueji.archive.api import router as archive_router
     from xueji.audit.api import router as audit_router
+    from xueji.conditions.api import router as conditions_router
     from xueji.forms.api import router as forms_router
     from xueji.intake.api import router as intake_router
     from xueji.notices.api import router as reminders_router
@@ -134,6 +135,7 @@ def _mount() -> None:
     api.add_router("/", transfer_exchange_router)
     api.add_router("/", changes_router)
     api.add_router("/reminders", reminders_router)
+    api.add_router("/", conditions_router)
 
 
 _mount()

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("xueji.applications.urls_start")),
     path("", include("xueji.workdays.urls")),
     path("", include("xueji.notices.urls")),
+    path("", include("xueji.conditions.urls")),
 ]
