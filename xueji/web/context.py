@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from xueji.policy.province import get_policy
+from xueji.policy.province import SENIOR, get_policy
 
 OFFICERS = ("county", "city", "province")
 
@@ -48,7 +48,8 @@ def _items(user) -> list[tuple[str, str]]:
 def _teaches_senior(user) -> bool:
     # 第三十五条's conditions are the high school's: only a school with 高一–高三 gets the link.
     school = user.school
-    return school is not None and max(school.grades, default=0) >= 10
+    policy = get_policy()
+    return school is not None and any(policy.stage_of_grade(g) == SENIOR for g in school.grades)
 
 
 def _badges(user) -> dict[str, int]:
