@@ -55,7 +55,8 @@ def test_every_bad_cell_is_reported_and_nothing_written(world, senior, pupil, ap
             ["G999999999999999999", "张三"] + [None] * (len(importer.columns()) - 2)]
     response = upload(api_for(world.registrar_high), world.high, sheet(*rows))
     assert response.status_code == 422
-    found = {(e["row"], e["column"], e["code"]) for e in response.json()["errors"]}
+    found = {(e["row"], e["column"], e["code"]) for e in response.json()["rows"]}
+    assert "第2行“物理”" in " ".join(e["message"] for e in response.json()["errors"])
     assert found == {(2, "姓名", "name_mismatch"), (2, "必修学分", "credits_invalid"), (2, "物理", "exam_grade_invalid"),
                      (3, "学籍号", "repeated_student"), (4, "学籍号", "student_unknown")}
     assert not ConditionRecord.objects.exists() and not ExamSitting.objects.exists()

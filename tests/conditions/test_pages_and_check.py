@@ -79,3 +79,12 @@ def test_the_check_is_registered_and_set_based(world, senior, pupil, django_asse
     others = [result[s.pk] for s in batch if s.pk not in (senior.pk, pupil.pk)]
     assert len(others) == 49 and all(any(v.code == "quality_missing" for v in found) for found in others)
     assert all(v.article == "第三十五条" for found in others for v in found)
+
+
+def test_demo_conditions(world, senior):
+    import datetime
+
+    from xueji.conditions.demo import seed_demo
+
+    assert seed_demo(datetime.date.today())["condition_records"] == 3
+    assert hooks.unmet([senior], YEAR)[senior.pk] == []

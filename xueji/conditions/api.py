@@ -99,14 +99,18 @@ class ConditionsOut(Schema):
     exams: list[SittingOut]
 
 
-class ImportErrorOut(ErrorItem):
+class ImportRowOut(Schema):
     row: int = Field(description="行号(表头为第1行);0 表示整个文件")
-    column: str = Field(description="列名")
+    column: str = Field(description="列名;整个文件的问题为空")
+    code: str
+    article: str | None = None
+    message: str
 
 
 class ImportRefusedOut(Schema):
     detail: str
-    errors: list[ImportErrorOut]
+    errors: list[ErrorItem] = Field(description="契约格式的逐项错误:field 为列名,message 以“第N行”开头")
+    rows: list[ImportRowOut] = Field(description="同样的错误,带行号与列名,便于程序定位")
 
 
 class ImportOut(Schema):
@@ -163,5 +167,6 @@ def import_conditions(request, code: str,
     try:
         result = services.import_upload(request.user, school, school_year, file)
     except importer.RowErrors as exc:
-        return 422, {"detail": exc.summary, "errors": [e.as_dict() for e in exc.rows]}
+        return 422, {"detail": exc.summary, "errors": [v.as_dict() for v in exc.violations],
+                     "rows": [e.as_dict() for e in exc.rows]}
     return {"rows_total": result.rows_total, "students": result.students, "sittings": result.sittings}

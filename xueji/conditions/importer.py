@@ -55,7 +55,7 @@ class RowError:
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "code": self.code, "article": self.article,
-                "field": self.column, "message": self.message}
+                "message": self.message}
 
 
 class RowErrors(RuleViolation):
@@ -65,7 +65,7 @@ class RowErrors(RuleViolation):
 
     def __init__(self, errors: list[RowError]):
         self.rows = errors
-        super().__init__([Violation(e.code, _where(e) + e.message, e.article, e.column) for e in errors])
+        super().__init__([Violation(e.code, _where(e) + e.message, e.article, e.column or "file") for e in errors])
 
 
 def _where(error: RowError) -> str:

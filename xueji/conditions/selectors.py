@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from xueji.archive.models import Discipline
 from xueji.archive.selectors import in_force
+from xueji.audit import services as audit
 from xueji.core.errors import NotFound
 from xueji.policy import graduation as rules
+from xueji.policy.province import get_policy
 from xueji.students.selectors import find_student
 
 from .models import ConditionRecord, ExamSitting
@@ -27,8 +29,6 @@ def find_for_conditions(user, key: str, *, audit_read: bool = True):
         raise NotFound("未找到该学生,或该学生不在您的管辖范围内", actor=user, action="student.graduation_conditions",
                        object_type="student", object_id=key)
     if audit_read:
-        from xueji.audit import services as audit
-
         audit.record(user, "student.graduation_conditions", obj=student)
     return student
 
@@ -83,8 +83,6 @@ def sittings_of(student):
 
 def required() -> dict:
     """The thresholds the page and the API show beside the results (the province's numbers)."""
-    from xueji.policy.province import get_policy
-
     policy = get_policy()
     need = policy.graduation_credits
     return {"credits_total": need.total, "credits_compulsory": need.compulsory,
