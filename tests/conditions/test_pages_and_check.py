@@ -27,6 +27,8 @@ def test_the_class_list_shows_unmet_conditions_by_name_and_article(world, senior
     nav = client_for(world.registrar_high).get("/").content.decode()
     assert f"/schools/{world.high.pk}/graduation-conditions/" in nav
     assert client_for(world.city_ty).get(f"/schools/{world.high.pk}/graduation-conditions/").status_code == 200
+    record_page = client_for(world.registrar_high).get(f"/students/{senior.student_number}/").content.decode()
+    assert 'data-testid="conditions-link"' in record_page
 
 
 def test_outsiders_are_refused_the_pages(world, senior, client_for):
@@ -57,6 +59,8 @@ def test_the_student_form_saves_and_shows_every_error(world, senior, client_for)
 def test_the_page_refuses_a_primary_pupil(world, pupil, client_for):
     text = client_for(world.registrar_a).get(f"/students/{pupil.student_number}/graduation-conditions/").content.decode()
     assert "只适用于普通高中学生" in text and 'data-testid="conditions-form"' not in text
+    record_page = client_for(world.registrar_a).get(f"/students/{pupil.student_number}/").content.decode()
+    assert 'data-testid="conditions-link"' not in record_page
 
 
 def test_the_check_is_registered_and_set_based(world, senior, pupil, django_assert_max_num_queries):

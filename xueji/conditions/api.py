@@ -29,7 +29,7 @@ class SittingIn(Schema):
 
     subject: str = Field(max_length=20, description="学业水平考试科目,如“物理”")
     grade: str = Field(max_length=4, description="等级 A–E;A、B、C 为合格")
-    attempt: Any = Field(1, description=f"第几次考试:1 为正考,2–{rules.ATTEMPTS_MAX} 为补考(取最好成绩)")
+    attempt: int | str = Field(1, description=f"第几次考试:1 为正考,2–{rules.ATTEMPTS_MAX} 为补考(取最好成绩)")
 
 
 class ConditionsIn(Schema):

@@ -20,6 +20,7 @@ from xueji.core.errors import Forbidden, NotFound, RuleViolation
 from xueji.policy import graduation as rules
 from xueji.policy.fields import GRADE_LABELS
 from xueji.policy.violations import Violation
+from xueji.students.models import Student
 
 from . import importer
 from .models import ConditionRecord, ExamSitting
@@ -64,7 +65,11 @@ def _stored(values: dict) -> dict:
 class Saved:
     record: ConditionRecord | None
     sittings: list[ExamSitting]
-    changed: bool
+    before: dict | None = None  # the values the new version replaced; None when the year did not change
+
+    @property
+    def changed(self) -> bool:
+        return self.before is not None or bool(self.sittings)
 
 
 def save_conditions(actor, student, school_year: int, raw: dict, *, fields: tuple[str, ...] = VALUE_FIELDS) -> Saved:
@@ -82,22 +87,28 @@ def save_conditions(actor, student, school_year: int, raw: dict, *, fields: tupl
     return saved
 
 
+def _lock(student_ids) -> None:
+    # Two saves of the same student wait for each other, so versions stay 1, 2, 3 … with one current.
+    list(Student.objects.select_for_update().filter(pk__in=student_ids).order_by("pk").values_list("pk", flat=True))
+
+
 def _write(actor, student, school_year: int, entry: rules.Entry, fields) -> Saved:
     now = timezone.now()
+    _lock([student.pk])
     current = (ConditionRecord.objects.select_for_update().filter(student=student, school_year=school_year, current=True)
                .order_by("pk").first())
     before = _values(current)
     after = {**before, **{name: entry.values[name] for name in fields}}
+    changed = after != before if current is not None else any(v is not None for v in after.values())
     record = current
-    if (current is None and any(v is not None for v in after.values())) or (current is not None and after != before):
+    if changed:
         if current is not None:
             ConditionRecord.objects.filter(pk=current.pk).update(current=False, superseded_at=now)
         record = ConditionRecord.objects.create(
             student=student, school_year=school_year, version=(current.version + 1) if current else 1,
             recorded_by=actor, **_stored(after))
-        record.before = before
     sittings = _write_sittings(actor, [student.pk], entry.exams and {student.pk: entry.exams}, school_year, now)
-    return Saved(record, sittings, record is not current or bool(sittings))
+    return Saved(record, sittings, before if changed else None)
 
 
 def _write_sittings(actor, student_ids, exams: dict | None, school_year: int, now) -> list[ExamSitting]:
@@ -123,10 +134,10 @@ def _write_sittings(actor, student_ids, exams: dict | None, school_year: int, no
 
 
 def _details(saved: Saved, school_year: int) -> dict:
-    details: dict = {"school_year": school_year, "sittings": [f"{s.subject}{s.attempt}:{s.grade}" for s in saved.sittings]}
-    record = saved.record
-    if record is not None and hasattr(record, "before"):
-        details |= {"version": record.version, "before": record.before, "after": _values(record)}
+    details: dict = {"school_year": school_year,
+                     "sittings": [f"{s.subject}{s.attempt}:{s.grade}" for s in saved.sittings]}
+    if saved.before is not None:
+        details |= {"version": saved.record.version, "before": saved.before, "after": _values(saved.record)}
     return details
 
 
@@ -199,6 +210,7 @@ def _write_many(actor, school_year: int, entries: dict, fields) -> dict:
     """Set-based: one read of the current versions, one UPDATE marking the changed ones superseded, one INSERT."""
     now = timezone.now()
     ids = list(entries)
+    _lock(ids)
     current = {r.student_id: r for r in ConditionRecord.objects.select_for_update()
                .filter(student_id__in=ids, school_year=school_year, current=True).order_by("pk")}
     versions = dict(ConditionRecord.objects.filter(student_id__in=ids, school_year=school_year)

@@ -277,6 +277,14 @@ def parse_grade(value, policy: ProvincePolicy | None = None) -> str:
     return grade
 
 
+def _attempt(value) -> int | None:
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) < 3:
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= ATTEMPTS_MAX:
+        return None
+    return value
+
+
 def parse_sittings(items: Iterable, school_year: int,
                    policy: ProvincePolicy | None = None) -> tuple[list[Sitting], list[Violation]]:
     """Sittings given as {subject, grade, attempt}; every bad one is named by its position and subject."""
@@ -301,8 +309,8 @@ def parse_sittings(items: Iterable, school_year: int,
         except ValueError:
             found.append(_bad("exam_grade_invalid", f"{where}.grade", f"第{n}项“{subject[:20]}”的等级须为{grades}之一"))
             ok = False
-        attempt = item.get("attempt", 1)
-        if isinstance(attempt, bool) or not isinstance(attempt, int) or not 1 <= attempt <= ATTEMPTS_MAX:
+        attempt = _attempt(item.get("attempt", 1))
+        if attempt is None:
             found.append(_bad("exam_attempt_invalid", f"{where}.attempt",
                               f"第{n}项“{subject[:20]}”的考试次数须为1(正考)至{ATTEMPTS_MAX}(补考)之间的整数"))
             ok = False
