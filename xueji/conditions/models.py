@@ -29,7 +29,7 @@ class ConditionRecord(models.Model):
     superseded_at = models.DateTimeField("被更正时间", null=True, blank=True)
 
     class Meta:
-        ordering = ["student", "school_year", "version"]
+        ordering = ["student_id", "school_year", "version"]
         verbose_name = "毕业条件记录"
         verbose_name_plural = "毕业条件记录"
         constraints = [
@@ -55,7 +55,7 @@ class ExamSitting(models.Model):
     superseded_at = models.DateTimeField("被更正时间", null=True, blank=True)
 
     class Meta:
-        ordering = ["student", "subject", "school_year", "attempt", "id"]
+        ordering = ["student_id", "subject", "school_year", "attempt", "id"]
         verbose_name = "学业水平考试成绩"
         verbose_name_plural = "学业水平考试成绩"
         indexes = [models.Index(fields=["student", "subject"])]

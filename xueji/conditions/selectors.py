@@ -51,12 +51,13 @@ def summaries(student_ids: Iterable[int], school_year: int,
     sittings: dict[int, list] = defaultdict(list)
     discipline: dict[int, list] = defaultdict(list)
     for chunk in _chunks(ids):
+        # order_by(): no default ordering, which would join the students' table for its own.
         for row in (ConditionRecord.objects.filter(student_id__in=chunk, current=True, school_year__lte=school_year)
-                    .values("student_id", *YEAR_FIELDS)):
+                    .order_by().values("student_id", *YEAR_FIELDS)):
             years[row.pop("student_id")].append(_year_record(row))
         for sid, subject, grade, attempt, year in (
                 ExamSitting.objects.filter(student_id__in=chunk, current=True, school_year__lte=school_year)
-                .values_list("student_id", "subject", "grade", "attempt", "school_year")):
+                .order_by().values_list("student_id", "subject", "grade", "attempt", "school_year")):
             sittings[sid].append(rules.Sitting(subject, grade, attempt, year))
         for sid, level in (Discipline.objects.filter(in_force(on), student_id__in=chunk)
                            .order_by().values_list("student_id", "level")):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from xueji.policy.province import ProvincePolicy, get_policy
 from xueji.policy.violations import Violation
@@ -94,13 +95,18 @@ def school_year_of(day: datetime.date) -> int:
 
 def best_grade(grades: Iterable[str], policy: ProvincePolicy | None = None) -> str | None:
     """The best of a subject's sittings: a 补考 that passes counts even after a failed regular exam."""
-    order = _policy(policy).exam_grades
-    known = [g for g in grades if g in order]
-    return min(known, key=order.index) if known else None
+    rank = _ranks(_policy(policy).exam_grades)
+    known = [g for g in grades if g in rank]
+    return min(known, key=rank.__getitem__) if known else None
+
+
+@cache
+def _ranks(order: tuple[str, ...]) -> dict[str, int]:
+    return {grade: n for n, grade in enumerate(order)}
 
 
 def _latest(years: list[YearRecord], name: str):
-    for record in sorted(years, key=lambda r: r.school_year, reverse=True):
+    for record in years:  # newest first
         value = getattr(record, name)
         if value is not None and value != "":
             return value
@@ -111,17 +117,19 @@ def summarize(years: Iterable[YearRecord], sittings: Iterable[Sitting], discipli
               policy: ProvincePolicy | None = None) -> Summary:
     """A student's record over his years: credits summed (各学年获得的总学分), the best grade of each subject, and
     the latest recorded 基础素养评价, 体育锻炼 and 劳动和社会实践."""
-    years = list(years)
-    by_subject: dict[str, list[str]] = {}
+    years = sorted(years, key=lambda r: r.school_year, reverse=True)
+    rank = _ranks(_policy(policy).exam_grades)
+    best: dict[str, str] = {}
     for sitting in sittings:
-        by_subject.setdefault(sitting.subject, []).append(sitting.grade)
-    best = {subject: best_grade(grades, policy) for subject, grades in by_subject.items()}
+        held = best.get(sitting.subject)
+        if sitting.grade in rank and (held is None or rank[sitting.grade] < rank[held]):
+            best[sitting.subject] = sitting.grade
     return Summary(
         quality_result=_latest(years, "quality_result"),
         credits_compulsory=sum(r.credits_compulsory or 0 for r in years),
         credits_elective_1=sum(r.credits_elective_1 or 0 for r in years),
         credits_elective_2=sum(r.credits_elective_2 or 0 for r in years),
-        best_grades={s: g for s, g in best.items() if g is not None},
+        best_grades=best,
         fitness_met=_latest(years, "fitness_met"),
         practice_done=_latest(years, "practice_done"),
         discipline_in_force=tuple(discipline_in_force),
