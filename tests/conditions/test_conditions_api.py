@@ -94,6 +94,10 @@ def test_primary_pupils_are_refused(world, pupil, api_for):
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "conditions_senior_only"
     assert response.json()["errors"][0]["article"] == "第三十五条"
+    read = api_for(world.county_xd).get(url_of(pupil))
+    assert read.status_code == 404  # the county reads the pupil's record, but no high-school conditions
+    read = api_for(world.registrar_a).get(url_of(pupil))
+    assert read.status_code == 422 and read.json()["errors"][0]["code"] == "conditions_senior_only"
 
 
 def test_who_reads_and_who_writes(world, senior, api_for, leader_high):

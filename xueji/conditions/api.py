@@ -14,6 +14,7 @@ from ninja.files import UploadedFile
 from pydantic import ConfigDict
 
 from xueji.api.common import ErrorItem, Year, errors
+from xueji.core.errors import RuleViolation
 from xueji.orgs.selectors import find_school
 from xueji.policy import graduation as rules
 
@@ -129,6 +130,9 @@ def get_conditions(request, key: str,
                    school_year: Annotated[Year | None, Query(description="核对截至的学年,默认当前学年")] = None):
     """学校、市级主管部门和省级可查阅;县级及其他用户返回 404。义务教育阶段学生返回 422(第三十五条)。"""
     student = selectors.find_for_conditions(request.user, key)
+    refused = services.stage_refusal(student)
+    if refused:
+        raise RuleViolation(refused)
     return selectors.overview(student, _year(school_year))
 
 

@@ -40,9 +40,14 @@ def may_edit(actor, student, action: str = "graduation_conditions.save") -> None
                    object_id=student.key)
 
 
+def stage_refusal(student) -> list[Violation]:
+    """A primary or junior-high student has no 第三十五条 conditions, to read or to write."""
+    return rules.senior_only(student.grade, GRADE_LABELS.get(student.grade, f"{student.grade}年级"))
+
+
 def refusals_for(student) -> list[Violation]:
     """Why this student can have no conditions recorded (a primary pupil, a graduate); empty when he can."""
-    found = rules.senior_only(student.grade, GRADE_LABELS.get(student.grade, f"{student.grade}年级"))
+    found = stage_refusal(student)
     if student.status not in WRITABLE_STATUSES:
         found.append(Violation("conditions_status", f"学籍状态为“{student.status}”的学生不能再录入毕业条件",
                                None, "student"))
