@@ -41,7 +41,8 @@ BODIES = {
     ("post", "/api/v1/visiting/{stay_id}/end"): {"end_reason": "returned"},
 }
 QUERIES = {("get", "/api/v1/placement/schools/{school_code}/unplaced"): {"grade": 1}}
-UPLOADS = {("put", "/api/v1/students/{key}/photo"), ("post", "/api/v1/applications/{application_id}/evidence")}
+UPLOADS = {("put", "/api/v1/students/{key}/photo"), ("post", "/api/v1/applications/{application_id}/evidence"),
+           ("post", "/api/v1/schools/{code}/graduation-conditions/import")}
 # The duplicate cases belong to the county officers; a school's account is refused by role (403) first.
 ACTORS = {"/api/v1/duplicates/{case_id}": "county_yz", "/api/v1/duplicates/{case_id}/decide": "county_yz",
           "/api/v1/duplicates/{case_id}/reveal-ids": "county_yz",

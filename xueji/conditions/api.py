@@ -36,7 +36,7 @@ class SittingIn(Schema):
 class ConditionsIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    school_year: Year = Field(description="学年(2026 表示 2026–2027 学年)")
+    school_year: Year | None = Field(None, description="学年(2026 表示 2026–2027 学年),默认当前学年")
     quality_result: str | None = Field(None, max_length=10, description="基础素养评价总评:优秀、良好、合格、不合格;null 为未录入")
     credits_compulsory: Loose = Field(None, description=f"本学年必修学分,0–{rules.CREDITS_MAX}")
     credits_elective_1: Loose = Field(None, description="本学年选修I学分(学科课程标准所设选修模块)")
@@ -142,9 +142,9 @@ def put_conditions(request, key: str, payload: ConditionsIn):
     """只有学生所在学校的学籍管理员或学籍主管领导可录入(其他可查阅者 403)。整体替换该学年的记录(未给的项记为未录入),
     旧版本保留;考试成绩逐次追加,补考不覆盖正考。所有有误的字段一次列出(422)。"""
     student = selectors.find_for_conditions(request.user, key, audit_read=False)
-    raw = payload.dict()
-    services.save_conditions(request.user, student, payload.school_year, raw)
-    return selectors.overview(student, payload.school_year)
+    year = _year(payload.school_year)
+    services.save_conditions(request.user, student, year, payload.dict())
+    return selectors.overview(student, year)
 
 
 @router.get("/graduation-conditions/template", response={200: None, **errors(401)},
@@ -164,12 +164,12 @@ def template_response() -> HttpResponse:
              summary="从表格导入本校学生的毕业条件")
 def import_conditions(request, code: str,
                       file: Annotated[UploadedFile, File(description=".xlsx 或 .xls,列名见导入模板")],
-                      school_year: Annotated[Year, Form(description="学年(2026 表示 2026–2027 学年)")]):
+                      school_year: Annotated[Year | None, Form(description="学年(2026 表示 2026–2027 学年),默认当前学年")] = None):
     """一行一名学生(学籍号+姓名)。所有有误的单元格一次列出(422,含行号与列名),全部无误才写入。
     文件未包含的列保留原值。只有本校学籍管理员或学籍主管领导可导入。"""
     school = find_school(request.user, code, purpose="graduation_conditions")
     try:
-        result = services.import_upload(request.user, school, school_year, file)
+        result = services.import_upload(request.user, school, _year(school_year), file)
     except importer.RowErrors as exc:
         return 422, {"detail": exc.summary, "errors": [v.as_dict() for v in exc.violations],
                      "rows": [e.as_dict() for e in exc.rows]}
