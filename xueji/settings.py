@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "xueji.guardians",
     "xueji.schoolyear",
     "xueji.graduation",
+    "xueji.conditions",
     "xueji.notices",
     "xueji.web",
     "xueji.demo",

@@ -50,7 +50,8 @@ BODIES = {
 QUERIES = {("get", "/api/v1/placement/schools/{school_code}/unplaced"): {"grade": 1},
            ("get", "/api/v1/schools/{school_code}/certificates.pdf"): {"year": 2026}}
 UPLOADS = {("put", "/api/v1/students/{key}/photo"), ("post", "/api/v1/applications/{application_id}/evidence"),
-           ("post", "/api/v1/access/applications/{application_id}/approve")}
+           ("post", "/api/v1/access/applications/{application_id}/approve"),
+           ("post", "/api/v1/schools/{code}/graduation-conditions/import")}
 # The duplicate cases belong to the county officers; a school's account is refused by role (403) first.
 ACTORS = {"/api/v1/duplicates/{case_id}": "county_yz", "/api/v1/duplicates/{case_id}/decide": "county_yz",
           "/api/v1/duplicates/{case_id}/reveal-ids": "county_yz",

@@ -114,6 +114,7 @@ def _mount() -> None:
     from xueji.archive.api import router as archive_router
     from xueji.audit.api import router as audit_router
     from xueji.certificates.api import router as certificates_router
+    from xueji.conditions.api import router as conditions_router
     from xueji.forms.api import router as forms_router
     from xueji.graduation.api import router as graduation_router
     from xueji.guardians.api import router as guardian_router
@@ -153,6 +154,7 @@ def _mount() -> None:
     api.add_router("/", guardian_school_router)
     api.add_router("/school-years", schoolyear_router)
     api.add_router("/graduation", graduation_router)
+    api.add_router("/", conditions_router)
 
 
 _mount()

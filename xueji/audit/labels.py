@@ -125,6 +125,11 @@ ACTION_LABELS = {
     # discipline
     "discipline.record": "登记处分",
     "discipline.revoke": "撤销处分",
+    # high-school graduation conditions (第三十五条)
+    "student.graduation_conditions": "查看毕业条件",
+    "school.graduation_conditions": "查看或导入学校毕业条件",
+    "graduation_conditions.save": "录入毕业条件",
+    "graduation_conditions.import": "导入毕业条件",
     # transfers
     "transfer.lookup": "转学核对学生身份",
     "transfer.complete": "转学办结",

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from xueji.accounts.models import Role, User
 from xueji.audit import services as audit
+from xueji.conditions.demo import seed_demo as seed_conditions
 from xueji.orgs.models import Campus, Division, School, SchoolClass
 from xueji.policy.data.shanxi import SHANXI_DIVISIONS
 from xueji.policy.province import get_policy
@@ -113,6 +114,7 @@ def load(today: datetime.date | None = None) -> dict[str, int] | None:
         counts |= {"schools": len(schools), "classes": sum(len(v) for v in classes.values()),
                    "accounts": _accounts(schools)}
         counts |= _workflow(today)
+        counts |= seed_conditions(today)  # 第三十五条 conditions of the 高三 students (xueji/conditions/demo.py)
         audit.record(None, "demo.load", object_type="demo", object_id="140000", details=counts)
     return counts
 

@@ -104,6 +104,18 @@ class ProvincePolicy:
     truancy_total_weeks: int = 10  # 第三十一条
     death_cancel_working_days: int = 10  # 第三十二条
     graduation_credits: GraduationCredits = GraduationCredits(144, 116, 22, 6)  # 第三十五条
+    # 第三十五条(三): the 学业水平考试 grades, those that pass, and the subjects every student must pass (Shanxi's
+    # 普通高中学业水平合格性考试 subjects of the 2017 curriculum).
+    exam_grades: tuple[str, ...] = ("A", "B", "C", "D", "E")
+    exam_pass_grades: frozenset[str] = frozenset({"A", "B", "C"})
+    exam_subjects: tuple[str, ...] = ("语文", "数学", "外语", "思想政治", "历史", "地理", "物理", "化学", "生物学",
+                                      "信息技术", "通用技术")
+    # 第三十五条(一): the 基础素养评价 overall results, and those that are at least 合格.
+    quality_levels: tuple[str, ...] = ("优秀", "良好", "合格", "不合格")
+    quality_pass_levels: frozenset[str] = frozenset({"优秀", "良好", "合格"})
+    # 第三十五条(一) "无重大错误者(含学习期满,处分已撤销的)": a measure still in force at graduation blocks it;
+    # one revoked (or expired) does not. Every level of 第四十条 counts unless a province narrows this.
+    graduation_blocking_discipline: frozenset[str] = frozenset({"警告", "严重警告", "记过", "留校察看", "开除学籍"})
     certificate_sealing_deadline: tuple[int, int] = (5, 31)  # 第三十六条: month, day
     # 第三十四、三十六条 "市级或县级教育行政部门…编号": which level numbers each stage's graduation certificates.
     # Shanxi: the county for 小学、初中, the city for 普通高中 (第三十六条 leaves it no choice).

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
-from xueji.policy.province import get_policy
+from xueji.policy.province import SENIOR, get_policy
 
 OFFICERS = ("county", "city", "province")
 
@@ -27,6 +27,8 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("编班", reverse("web:placement:index")))
     if role in OFFICERS:
         items.append(("编班审核", reverse("web:placement:index")))
+    if role in ("registrar", "leader") and _teaches_senior(user):
+        items.append(("毕业条件", reverse("web:conditions:school", args=[user.school_id])))
     if role in OFFICERS:
         items.append(("疑似重复", reverse("web:intake:cases")))
     if role in ("leader", *OFFICERS):
@@ -59,6 +61,13 @@ def _items(user) -> list[tuple[str, str]]:
     if role in ("auditor", "province"):
         items.append(("审计日志", reverse("web:audit:list")))
     return items
+
+
+def _teaches_senior(user) -> bool:
+    # 第三十五条's conditions are the high school's: only a school with 高一–高三 gets the link.
+    school = user.school
+    policy = get_policy()
+    return school is not None and any(policy.stage_of_grade(g) == SENIOR for g in school.grades)
 
 
 def _badges(user) -> dict[str, int]:

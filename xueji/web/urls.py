@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("xueji.guardians.urls")),
     path("", include("xueji.schoolyear.urls")),
     path("", include("xueji.graduation.urls")),
+    path("", include("xueji.conditions.urls")),
 ]
