@@ -21,11 +21,16 @@ psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), connect_tim
 PY
 
 export XUEJI_DATA_DIR="${XUEJI_DATA_DIR:-$(mktemp -d)}"
+# One pytest worker per core (pytest-xdist; each worker has its own test database). XUEJI_TEST_WORKERS=0 runs in
+# one process, e.g. to debug a test.
+WORKERS="${XUEJI_TEST_WORKERS:-auto}"
+XDIST=(-n "$WORKERS")
+[ "$WORKERS" = 0 ] && XDIST=()
 echo "== tests on SQLite"
-env -u DATABASE_URL .venv/bin/python -m pytest "$@"
+env -u DATABASE_URL .venv/bin/python -m pytest "${XDIST[@]}" "$@"
 if [ "$pg_ok" = 1 ]; then
   echo "== tests on PostgreSQL ($PG_URL)"
-  DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "$@"
+  DATABASE_URL="$PG_URL" .venv/bin/python -m pytest "${XDIST[@]}" "$@"
 elif [ "${XUEJI_REQUIRE_PG:-0}" = 1 ]; then
   echo "PostgreSQL is required but not reachable at $PG_URL" >&2
   exit 1

@@ -25,9 +25,12 @@ PATH_VALUES = {"key": ABSENT, "school_code": "1199999999", "code": "1199999999",
                "class_id": ABSENT, "discipline_id": ABSENT, "handover_id": ABSENT, "stay_id": ABSENT,
                "enrolment_id": ABSENT, "reminder_id": ABSENT, "username": "reg_a", "token_id": ABSENT,
                "grant_id": ABSENT, "student_key": ABSENT, "report_id": ABSENT, "link_id": ABSENT,
+               "batch": ABSENT, "filing_id": ABSENT,
                "number": "1199999999" + "2026J000001"}
 # Paths naming no object of anyone's jurisdiction.
-NOT_OBJECTS = {"/api/v1/calendar/years/{year}"}
+NOT_OBJECTS = {"/api/v1/calendar/years/{year}",
+               # The school year is the province's, not an object of a jurisdiction (refused by role, 403).
+               "/api/v1/school-years/{year}/rollover", "/api/v1/school-years/{year}/rollover/verify"}
 # A well-formed body for the routes that check their body before the object: the lookup must be what refuses.
 BODIES = {
     ("post", "/api/v1/schools/{school_code}/classes"): {"grade": 1, "name": "9班", "entry_year": 2026},
@@ -46,6 +49,10 @@ BODIES = {
     ("post", "/api/v1/guardian/children/{key}/report"): {"errors": [{"field": "name", "correct_value": "张三"}]},
     ("post", "/api/v1/guardian-reports/{report_id}/handle"): {"note": "已核对"},
     ("post", "/api/v1/students/{key}/guardians/{link_id}/revoke"): {"reason": "绑定码误交他人"},
+    ("post", "/api/v1/graduation/batches/{batch}/reject"): {"comment": "名单有误"},
+    ("post", "/api/v1/auth/accounts/{username}/close"): {"reason": "调离学籍管理岗位", "closed_on": "2026-11-30"},
+    ("post", "/api/v1/auth/accounts/{username}/filings"): {"holder_name": "王老师", "post": "学籍管理员",
+                                                          "since": "2026-09-01", "contact": "0351-1234567"},
 }
 QUERIES = {("get", "/api/v1/placement/schools/{school_code}/unplaced"): {"grade": 1},
            ("get", "/api/v1/schools/{school_code}/certificates.pdf"): {"year": 2026}}
@@ -56,7 +63,9 @@ UPLOADS = {("put", "/api/v1/students/{key}/photo"), ("post", "/api/v1/applicatio
 ACTORS = {"/api/v1/duplicates/{case_id}": "county_yz", "/api/v1/duplicates/{case_id}/decide": "county_yz",
           "/api/v1/duplicates/{case_id}/reveal-ids": "county_yz",
           # Unlocking is a county's act; 迎泽区 asking for a 小店区 school's account must get 404 and a row.
-          "/api/v1/auth/accounts/{username}/unlock": "county_yz"}
+          "/api/v1/auth/accounts/{username}/unlock": "county_yz",
+          # Closing an account is the level above's act, as is confirming a filing.
+          "/api/v1/auth/accounts/{username}/close": "county_yz", "/api/v1/auth/filings/{filing_id}/confirm": "county_yz"}
 
 
 def _object_routes():

@@ -97,4 +97,4 @@ def test_a_closed_record_cannot_get_a_second_school_certificate(people, complete
     cert = completed()
     with pytest.raises(RuleViolation) as caught:
         services.submit(people.registrar_high, "incomplete", cert.student)
-    assert (caught.value.violations[0].code, caught.value.violations[0].article) == ("status_not_allowed", "第三十七条")
+    assert (caught.value.violations[0].code, caught.value.violations[0].article) == ("record_finished", "第三十七条")

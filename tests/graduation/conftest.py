@@ -71,3 +71,12 @@ def credits_check():
     hooks.register_condition_check(check)
     yield short
     hooks._CHECKS.remove(check)
+
+
+@pytest.fixture(autouse=True)
+def only_this_modules_condition_checks(monkeypatch):
+    """These tests decide the graduation conditions with their own fake checks; the recorded conditions of
+    xueji.conditions (registered at start-up) are tested in tests/conditions."""
+    from xueji.graduation import hooks
+
+    monkeypatch.setattr(hooks, "_CHECKS", [])
