@@ -115,6 +115,7 @@ def _mount() -> None:
     from xueji.orgs.api import router as orgs_router
     from xueji.placement.api import router as placement_router
     from xueji.students.api import router as students_router
+    from xueji.todo.api import router as todo_router
     from xueji.transfers.api import exchange as transfer_exchange_router
     from xueji.transfers.api import router as transfers_router
     from xueji.visiting.api import router as visiting_router
@@ -136,6 +137,7 @@ def _mount() -> None:
     api.add_router("/", changes_router)
     api.add_router("/reminders", reminders_router)
     api.add_router("/public", lookup_router)
+    api.add_router("/todo", todo_router)
 
 
 _mount()

@@ -67,14 +67,20 @@ def providers_for(user, kind: str = "") -> list[Provider]:
     return [p for p in _providers.values() if role in p.roles and (not kind or p.kind == kind)]
 
 
-def shape(qs: QuerySet, kind: str, *, due, school: str, grade: str | None, ref: str = "pk") -> QuerySet:
+def _expr(value, empty_type):
+    if value is None:
+        return Cast(Value(None), empty_type)
+    return F(value) if isinstance(value, str) else value
+
+
+def shape(qs: QuerySet, kind: str, *, due, school, grade, ref: str = "pk") -> QuerySet:
     """The provider's rows as the list's columns. `due` is a field path, an expression (a date computed in the
-    query) or None; `school` the path of the school code; `grade` the path of the grade, or None."""
-    due_expr = Cast(Value(None), DateField()) if due is None else (F(due) if isinstance(due, str) else due)
-    grade_expr = Cast(Value(None), IntegerField()) if grade is None else F(grade)
+    query) or None; `school` the path (or expression) of the school code; `grade` the path of the grade, or None."""
+    due_expr = _expr(due, DateField())
+    grade_expr = _expr(grade, IntegerField())
     return qs.order_by().annotate(
         t_kind=Value(kind, output_field=CharField()), t_ref=F(ref), t_due=due_expr,
-        t_school=F(school), t_grade=grade_expr,
+        t_school=_expr(school, CharField()), t_grade=grade_expr,
         t_sort=Coalesce(due_expr, Value(NO_DUE, output_field=DateField())),
     )
 

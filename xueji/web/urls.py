@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("xueji.workdays.urls")),
     path("", include("xueji.notices.urls")),
     path("", include("xueji.lookup.urls")),
+    path("", include("xueji.todo.urls")),
 ]
