@@ -18,6 +18,7 @@ from . import registry
 from .registry import Filters
 
 PAGE_SIZE = 25
+NO_FILTERS = Filters()
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def _queryset(user, filters: Filters):
     return registry.union(parts)
 
 
-def todo_count(user, filters: Filters = Filters()) -> int:
+def todo_count(user, filters: Filters = NO_FILTERS) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     qs = _queryset(user, filters)
