@@ -112,3 +112,15 @@ def test_acting_on_a_step_removes_it(world, api_for, work):
     assert todo(client)["count"] == 0
     # The next step now waits for the county.
     assert [i["kind"] for i in todo(api_for(world.county_xd))["items"]] == ["step"]
+
+
+def test_handovers_reach_both_schools_and_the_county_once_overdue(world, api_for, work):
+    from xueji.transfers import services as transfers
+
+    item = work.handover(due_in=-3)
+    assert todo(api_for(world.registrar_a), school=world.school_a.pk)["items"][0]["kind"] == "handover"
+    assert todo(api_for(world.county_xd), kind="handover")["count"] == 1
+    assert todo(api_for(world.registrar_b))["count"] == 0  # nothing to receive before it is sent
+    transfers.mark_sent(world.registrar_a, item.pk)
+    assert todo(api_for(world.registrar_b), school=world.school_b.pk)["count"] == 1
+    assert todo(api_for(world.registrar_a))["count"] == 0

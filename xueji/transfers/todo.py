@@ -1,7 +1,7 @@
 """Archive hand-overs (第二十二条) as to-do items: the sending registrar sends, the receiving one confirms; the
 bureaus above see the hand-overs past their month."""
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -14,14 +14,19 @@ from .selectors import overdue_handovers
 
 def _own(user):
     mine = user.school_id or ""
+    # The receiving school can confirm only what was sent, or what came from outside the registry (第二十二条).
+    receivable = Q(sent_at__isnull=False) | Q(from_school__isnull=True)
     return ArchiveHandover.objects.filter(Q(from_school_id=mine, sent_at__isnull=True)
-                                          | Q(to_school_id=mine, received_at__isnull=True))
+                                          | Q(receivable, to_school_id=mine, received_at__isnull=True))
 
 
 def rows(user):
-    qs = _own(user) if user.role == "registrar" else overdue_handovers(user, timezone.localdate())
-    return shape(qs, "handover", due="due_date", school=Coalesce("from_school_id", "to_school_id"),
-                 grade="student__grade")
+    if user.role == "registrar":
+        # The registrar's own school, sending or receiving, so a filter by it finds both directions.
+        return shape(_own(user), "handover", due="due_date", school=Value(user.school_id, CharField()),
+                     grade="student__grade")
+    return shape(overdue_handovers(user, timezone.localdate()), "handover", due="due_date",
+                 school=Coalesce("from_school_id", "to_school_id"), grade="student__grade")
 
 
 def describe(user, ids: list[int]) -> dict[int, Described]:
