@@ -124,3 +124,9 @@ def test_handovers_reach_both_schools_and_the_county_once_overdue(world, api_for
     transfers.mark_sent(world.registrar_a, item.pk)
     assert todo(api_for(world.registrar_b), school=world.school_b.pk)["count"] == 1
     assert todo(api_for(world.registrar_a))["count"] == 0
+
+
+def test_city_watches_late_registrations_and_the_province_is_spared_a_student_scan(world, api_for, work):
+    work.late_student()
+    assert todo(api_for(world.city_ty))["count"] == 1
+    assert todo(api_for(world.province_officer))["count"] == 0

@@ -21,8 +21,10 @@ from xueji.students.permissions import StudentPolicy
 from .registry import Described, Provider, register, shape
 
 APPROVERS = ("registrar", "leader", "county", "city", "province")
-# The school registrar acts on these; the bureaus above watch them (督办).
-SCHOOL_AND_WATCHERS = ("registrar", "county", "city", "province")
+# The school registrar acts on these; the county and city watch them (督办). Not the province: its subtree has no
+# school to narrow by first, so the count in every page's navigation would read the whole student table (#15);
+# the province opens the oversight pages instead.
+SCHOOL_AND_WATCHERS = ("registrar", "county", "city")
 PENDING = Application.Status.PENDING
 
 
