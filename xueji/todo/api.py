@@ -43,6 +43,7 @@ def list_todo(
     """按办理期限先后排列(已逾期在前,无期限的在最后),只含调用者管辖范围内、等待其办理或督办的事项。"""
     filters = Filters(kind=kind.strip(), school=school.strip(), grade=grade)
     count, items = selectors.todo_page(request.user, filters, page, page_size)
+    selectors.audit_list(request.user, filters, page, count)
     return {"count": count, "page": page, "page_size": page_size, "items": [
         {"kind": i.kind, "id": i.id, "title": i.title, "due_date": i.due_date, "url": i.url,
          "working_days_left": i.working_days_left, "school": i.school, "grade": i.grade} for i in items]}

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from xueji.applications.selectors import Due, due
+from xueji.audit import services as audit
 from xueji.core.errors import RuleViolation
 from xueji.policy.fields import GRADE_LABELS
 from xueji.policy.violations import Violation
@@ -81,6 +82,14 @@ def todo_page(user, filters: Filters, page: int = 1, page_size: int = PAGE_SIZE,
     start = (page - 1) * page_size
     rows = list(qs.order_by("t_sort", "t_kind", "t_ref")[start:start + page_size]) if start < count else []
     return count, _items(user, rows, today or timezone.localdate())
+
+
+def audit_list(user, filters: Filters, page: int, count: int) -> None:
+    # The list names children (like the inbox and a search), so showing it is a read worth recording; the
+    # navigation's bare count is not.
+    audit.record(user, "todo.list", object_type="todo",
+                 details={"kind": filters.kind, "school": filters.school, "grade": filters.grade, "page": page,
+                          "count": count})
 
 
 def _items(user, rows: list[tuple], today: datetime.date) -> list[TodoItem]:

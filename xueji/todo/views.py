@@ -46,6 +46,7 @@ def home_context(request) -> dict:
     if page_obj.number != _page_number(request) and count:
         # A page past the end shows the last one, as every other list of the site does.
         count, items = selectors.todo_page(user, filters, page_obj.number)
+    selectors.audit_list(user, filters, page_obj.number, count)
     if filters == Filters():
         request._todo_count = count  # the navigation shows the same count without asking again
     return {
