@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "xueji.transfers",
     "xueji.visiting",
     "xueji.certificates",
+    "xueji.todo",
     "xueji.lookup",
     "xueji.access",
     "xueji.guardians",

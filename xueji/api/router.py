@@ -126,6 +126,7 @@ def _mount() -> None:
     from xueji.placement.api import router as placement_router
     from xueji.schoolyear.api import router as schoolyear_router
     from xueji.students.api import router as students_router
+    from xueji.todo.api import router as todo_router
     from xueji.transfers.api import exchange as transfer_exchange_router
     from xueji.transfers.api import router as transfers_router
     from xueji.visiting.api import router as visiting_router
@@ -155,6 +156,7 @@ def _mount() -> None:
     api.add_router("/school-years", schoolyear_router)
     api.add_router("/graduation", graduation_router)
     api.add_router("/", conditions_router)
+    api.add_router("/todo", todo_router)
 
 
 _mount()

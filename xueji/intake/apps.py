@@ -8,4 +8,5 @@ class IntakeConfig(AppConfig):
 
     def ready(self):
         # Registration (建档, 第十一条) is intake's change type; importing it registers it with the engine.
-        from . import change_types  # noqa: F401
+        # Its open work appears in each user's to-do list (xueji.todo) the same way.
+        from . import change_types, todo  # noqa: F401

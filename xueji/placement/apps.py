@@ -13,3 +13,5 @@ class PlacementConfig(AppConfig):
         from . import selectors
 
         seats.register(lambda ids: {pk: load.counted for pk, load in selectors.class_loads(ids).items()})
+        # Its open work appears in each user's to-do list (xueji.todo).
+        from . import todo  # noqa: F401

@@ -8,4 +8,5 @@ class TransfersConfig(AppConfig):
 
     def ready(self):
         # The capability owns its change types; importing them registers them with the engine.
-        from . import change_types  # noqa: F401
+        # Its open work appears in each user's to-do list (xueji.todo) the same way.
+        from . import change_types, todo  # noqa: F401

@@ -70,14 +70,18 @@ def _teaches_senior(user) -> bool:
     return school is not None and any(policy.stage_of_grade(g) == SENIOR for g in school.grades)
 
 
-def _badges(user) -> dict[str, int]:
-    # The number of steps waiting for this user, so an approver sees work without opening the inbox.
+def _badges(request, user) -> dict[str, int]:
+    # The number of steps waiting for this user, so an approver sees work without opening the inbox; on 首页 the
+    # whole to-do list's count, the very query the list on the home page counts (kept on the request).
     if user.role == "guardian":
         return {}
     from xueji.applications.selectors import inbox_count
+    from xueji.todo.selectors import request_count
 
-    count = inbox_count(user)
-    return {reverse("web:applications:inbox"): count} if count else {}
+    badges = {reverse("web:home"): request_count(request)}
+    if user.role in ("leader", *OFFICERS):
+        badges[reverse("web:applications:inbox")] = inbox_count(user)
+    return {url: n for url, n in badges.items() if n}
 
 
 def _province_name() -> str:
@@ -94,7 +98,7 @@ def navigation(request) -> dict:
         return base
     path = request.path
     items = _items(user)
-    badges = _badges(user)
+    badges = _badges(request, user)
     # The longest matching prefix is the current page, so 首页 "/" is not lit everywhere.
     current = max((url for _, url in items if path.startswith(url)), key=len, default=None)
     return base | {

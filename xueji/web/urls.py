@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("xueji.schoolyear.urls")),
     path("", include("xueji.graduation.urls")),
     path("", include("xueji.conditions.urls")),
+    path("", include("xueji.todo.urls")),
 ]

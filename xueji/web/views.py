@@ -13,6 +13,7 @@ from xueji.accounts.services import LoginFailed, check_password_login
 from xueji.accounts.throttle import LoginThrottled
 from xueji.accounts.totp import second_factor_due
 from xueji.audit.permissions import AuditPolicy
+from xueji.todo.views import home_context as todo_context
 
 from . import summaries
 from .pages import page
@@ -85,6 +86,7 @@ def _school_home(request, user):
         "school": school,
         "table": summaries.school_grade_table(user, school),
         "recent": summaries.recent_students(user),
+        **todo_context(request),
     }
     return render(request, "web/home_school.html", context)
 
@@ -95,5 +97,6 @@ def _division_home(request, user):
         "division": division,
         "children": summaries.child_divisions(user, division),
         "schools": summaries.schools_under(user, division),
+        **todo_context(request),
     }
     return render(request, "web/home_division.html", context)
