@@ -117,3 +117,13 @@ def test_outsiders_are_refused_on_the_guardian_endpoints(world, gapi, client, cl
     assert client.get("/guardian/").status_code == 302
     assert client.get(f"/schools/{world.school_a.pk}/guardian-reports/").status_code == 302
     assert client_for(world.registrar_a).get(f"/guardian/children/{child.pk}/").status_code == 404
+
+
+def test_a_report_joins_the_registrars_to_do_list_until_handled(world, gapi, guardian, child):
+    _report(gapi, guardian, child)
+    todo = gapi(world.registrar_a).get("/todo?kind=guardian_report").json()
+    assert todo["count"] == 1 and todo["items"][0]["title"] == "家长反馈信息有误·张小明"
+    assert gapi(world.registrar_b).get("/todo?kind=guardian_report").json()["count"] == 0
+    report = ErrorReport.objects.get()
+    gapi(world.registrar_a).post(f"/guardian-reports/{report.pk}/handle", {"note": "已核对更正"})
+    assert gapi(world.registrar_a).get("/todo?kind=guardian_report").json()["count"] == 0
