@@ -101,12 +101,12 @@ def test_the_province_rolls_the_year_over_and_a_third_grader_moves_up(
         page.wait_for_url(f"{live_server.url}/school-years/{year}/")
         if in_process:
             services.run(Rollover.objects.get(school_year=year).pk)
-        # The progress card polls every 2 s until the run is done, then stops polling.
-        page.wait_for_function(
-            "document.querySelector('[data-testid=rollover-status]').innerText.includes('完成')", timeout=15_000)
+        # The progress card polls every 2 s; when the run is done the page reloads itself with the outcome.
+        page.get_by_test_id("digest").wait_for(timeout=15_000)
+        assert "已完成" in page.get_by_test_id("rollover-status").inner_text()
+        assert "已完成" in page.locator("h1").inner_text()
         assert page.get_by_test_id("count-promoted").inner_text() == "1"
-        page.reload()
-        assert page.get_by_test_id("digest").inner_text()
+        assert page.get_by_role("button", name="核验升级记录").is_visible()
 
         page.goto(f"{live_server.url}/students/{kid.key}/")
         assert "四年级" in page.inner_text("main")
@@ -135,9 +135,13 @@ def test_a_guardian_signs_up_with_the_code_and_confirms_the_record(live_server, 
         registrar.get_by_test_id("guardian-code-link").click()
         registrar.get_by_role("button", name="发放绑定码").click()
         code = registrar.get_by_test_id("code").inner_text()
+        assert registrar.get_by_test_id("sign-up-address").inner_text() == f"{base}/guardian/sign-up/"
 
+        # At home, on another computer: from the log-in page to the sign-up.
         family = browser.new_context(locale="zh-CN", viewport=VIEWPORT).new_page()
-        family.goto(f"{base}/guardian/sign-up/")
+        family.goto(f"{base}/login/")
+        family.get_by_role("link", name="家长凭绑定码开通账号").click()
+        family.wait_for_url(f"{base}/guardian/sign-up/")
         family.fill("#code", code)
         family.fill("#child_name", "周小华")
         family.fill("#username", "zhou_mama")
