@@ -105,6 +105,13 @@ def test_the_sign_up_page_logs_the_guardian_in(world, client, child, issue):
     assert "张小明" in home.content.decode()
 
 
+def test_a_family_finds_the_sign_up_from_the_slip_and_the_login_page(world, client, client_for, child):
+    # The code slip is printed and taken home: it names the whole address, not a bare path.
+    slip = client_for(world.registrar_a).post(f"/students/{child.key}/guardian-code/").content.decode()
+    assert "http://testserver/guardian/sign-up/" in slip
+    assert 'href="/guardian/sign-up/"' in client.get("/login/").content.decode()
+
+
 def test_the_sign_up_page_does_not_echo_the_code(world, client, child):
     response = client.post("/guardian/sign-up/", sign_up_body("WXYZ-WXYZ-WXYZ-WXYZ"))
     assert response.status_code == 422

@@ -44,3 +44,19 @@ def test_the_pages_are_refused_to_others(world, year, client_for, who):
 def test_anonymous_is_sent_to_log_in(world):
     response = Client().get("/school-years/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_progress_card_reloads_the_page_once_the_run_is_done(world, year, pupil, client_for):
+    # Only the card is polled: when the run ends, htmx reloads the page so its head (已完成), the digest and the
+    # verify button appear; a plain GET of the card (no htmx) is not told to reload.
+    pupil(3)
+    client = client_for(world.province_officer)
+    job = services.open_year(world.province_officer, year)
+    running = client.get(f"/school-years/{year}/progress/", HTTP_HX_REQUEST="true")
+    assert "HX-Refresh" not in running and 'data-testid="resume"' in text(running)  # no process runs it
+    services.run(job.pk)
+    done = client.get(f"/school-years/{year}/progress/", HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true" and "hx-trigger" not in text(done)
+    assert "HX-Refresh" not in client.get(f"/school-years/{year}/progress/")
+    page = text(client.get(f"/school-years/{year}/"))
+    assert "核验升级记录" in page and 'data-testid="resume"' not in page

@@ -144,6 +144,8 @@ def code_page(request, key: str):
     user = request.user
     student = find_student(user, key, purpose="guardian_code", audit_read=request.method == "GET")
     context = {"student": student, "can_issue": StudentPolicy.user_can(user, "edit", student),
+               # The printed slip goes home with the family: a bare path would tell them nothing.
+               "sign_up_address": request.build_absolute_uri(reverse("web:guardians:sign_up")),
                "crumbs": org_crumbs(user, school=student.school, school_class=student.school_class,
                                     tail="家长绑定码")}
     if request.method == "POST":

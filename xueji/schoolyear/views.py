@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from xueji.core.errors import ServiceError
 from xueji.core.inputs import FIRST_YEAR, LAST_YEAR, parse_int
 from xueji.policy.promotion import school_year_label
-from xueji.web.pages import form_errors, page, require
+from xueji.web.pages import form_errors, is_htmx, page, require
 
 from . import services
 from .models import Rollover
@@ -68,7 +68,12 @@ def detail(request, year: int):
 @page
 def progress(request, year: int):
     job = services.job_for(request.user, year)
-    return render(request, "schoolyear/_progress.html", _detail_context(job))
+    response = render(request, "schoolyear/_progress.html", _detail_context(job))
+    if not job.is_running and is_htmx(request):
+        # The card alone would say 已完成 under a head still reading 进行中, without the digest or the
+        # verify button: reload the whole page once (the reloaded card no longer polls).
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @page
