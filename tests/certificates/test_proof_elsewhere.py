@@ -86,3 +86,28 @@ def test_outsiders_cannot_file_at_the_graduating_school(people, moved_on, api_fo
     # Without a certificate of his, the graduating school cannot reach the student at all.
     assert _file(api_for(w.registrar_b), key, "").status_code == 404
     assert not Application.objects.filter(type="education_proof").exists()
+
+
+def test_the_page_finds_confirms_and_files_at_the_graduating_school(people, moved_on, client_for):
+    w, original = people, moved_on
+    client = client_for(w.registrar_b)
+    assert "出具学历证明" in client.get(f"/schools/{w.school_b.pk}/certificates/").content.decode()
+    url = "/certificates/proof/"
+    shown = client.post(url, {"number": original.number, "name": "赵小满"})
+    assert shown.status_code == 200 and 'data-testid="proof-confirm"' in shown.content.decode()
+    assert not Application.objects.exists()  # found, not yet filed
+    filed = client.post(url, {"number": original.number, "name": "赵小满", "confirm": "1"})
+    app = Application.objects.get(type="education_proof")
+    assert filed.status_code == 302 and filed["Location"].endswith(f"/{app.pk}/") and app.school == w.school_b
+    assert client.get(filed["Location"]).status_code == 200
+
+
+def test_the_page_refuses_a_mismatch_another_school_and_an_officer(people, moved_on, client_for):
+    w, original = people, moved_on
+    url = "/certificates/proof/"
+    wrong = client_for(w.registrar_b).post(url, {"number": original.number, "name": "赵大满", "confirm": "1"})
+    assert wrong.status_code == 404 and "请核对证书编号和姓名" in wrong.content.decode()
+    assert client_for(w.registrar_a).post(url, {"number": original.number, "name": "赵小满",
+                                                "confirm": "1"}).status_code == 404
+    assert client_for(w.county_yz).get(url).status_code == 403
+    assert not Application.objects.exists()
