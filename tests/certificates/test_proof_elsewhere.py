@@ -62,6 +62,11 @@ def test_the_graduating_school_finds_files_and_its_county_seals(people, moved_on
     # A second one from the school is refused with the article.
     again = _file(school, body["student"], original.number)
     assert_error(again, 422, code="proof_once_only", article="第三十八条")
+    # The sealing county, which no longer oversees the holder either, may start another with its reason.
+    second = api_for(w.county_yz).post(f"{API}/applications", {
+        "type": "education_proof", "student": body["student"], "certificate": original.number,
+        "second_reason": "原学历证明在搬家中遗失,有派出所证明"}, content_type="application/json")
+    assert second.status_code == 201, second.content.decode()
 
 
 def test_the_lookup_refuses_a_wrong_name_another_school_and_the_auditor(people, moved_on, api_for):
