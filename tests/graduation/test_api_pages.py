@@ -107,7 +107,7 @@ def test_roster_xlsx_masks_ids_and_keeps_text(people, enrolled, clock, api_for):
     assert row["身份证件号"].value != pupil.id_number and "*" in row["身份证件号"].value
     assert row["身份证件号"].number_format == "@"
     assert row["毕业证书编号"].value == Certificate.objects.get(student=pupil).number
-    revealed = api_for(w.county_xd).get(f"{API}/graduation/batches/{batch}/roster?format=xlsx&reason=核对毕业证书")
+    revealed = api_for(w.registrar_a).get(f"{API}/graduation/batches/{batch}/roster?format=xlsx&reason=核对毕业证书")
     sheet = load_workbook(io.BytesIO(revealed.content)).active
     assert pupil.id_number in [c.value for c in sheet[3]]
 

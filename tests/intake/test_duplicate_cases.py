@@ -218,3 +218,17 @@ def test_the_page_reveals_both_numbers_and_marks_the_differing_digits(world, twi
     plain = re.sub(r"</?mark>", "", page)
     assert twin_case.student.id_number in plain and twin_case.existing.id_number in plain
     assert AuditEvent.objects.filter(action="student.unmask_id", reason="核对互换的数字").count() == 2
+
+
+def test_a_merge_ends_the_merged_records_applications_for_whoever_waits_on_them(world, case):
+    """The merge cancels the record's pending applications in one write and tells the engine's decided hook, so
+    a promotion hold (第十六条) waiting on them is released, not left open; the record is 注销, so not promoted."""
+    from xueji.schoolyear.models import Hold
+
+    app = Application.objects.create(type="info_change", student_id=case.student_id, school=world.school_a,
+                                     created_by=world.registrar_a)
+    hold = Hold.objects.create(student_id=case.student_id, school_year=2099, grade=1)
+    services.decide_case(world.county_xd, case.pk, "merge", "核实为同一人")
+    app.refresh_from_db()
+    hold.refresh_from_db()
+    assert app.status == "cancelled" and hold.released_at is not None and hold.promoted is False

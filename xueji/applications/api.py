@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 
 from xueji.api.common import ObjectId, Page, PageNumber, PageSize, errors, json_object, paginate, put_dotted
 from xueji.core.errors import NotFound, malformed
-from xueji.students.selectors import find_student
+from xueji.students.selectors import find_student, resolve_key
 
 from . import bulk, selectors, services, start_forms
 from .engine import change_type, registered
@@ -158,9 +158,22 @@ def submit(request):
                             reason=reason, evidence=files)
         return Status(201, _fresh(application.pk))
     payload, reason = start_forms.api_input(type_code, payload, reason, request.POST)
-    student = find_student(request.user, key, purpose="application", audit_read=False)
+    student = _filed_student(request.user, type_code, key)
     application = services.submit(request.user, type_code, student, payload, reason=reason, evidence=files)
     return Status(201, _fresh(application.pk))
+
+
+def _filed_student(user, type_code: str, key: str):
+    """The student an application names. A type filed at another school than the student's
+    (ChangeType.extra["filing_school"], e.g. a 学历证明 at the graduating school, 第三十八条) is judged by the
+    submit itself, which knows the filing school from the payload; the refusal is the same 404 either way."""
+    if type_code not in registered() or not change_type(type_code).extra.get("filing_school"):
+        return find_student(user, key, purpose="application", audit_read=False)
+    student = resolve_key(key)
+    if student is None:
+        raise NotFound("未找到该学生,或该学生不在您的管辖范围内", actor=user, action="application.submit",
+                       object_type="student", object_id=key[:40])
+    return student
 
 
 def _batch_start(request):

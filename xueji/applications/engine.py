@@ -74,19 +74,33 @@ def registered() -> dict[str, ChangeType]:
 # deciding transaction. A capability that waits for a student's applications to end registers one from its
 # AppConfig.ready() (e.g. the annual promotion of a student held back while his application was pending), so
 # the engine never imports it.
-_ON_DECIDED: list[Callable[[object, object], None]] = []
+_ON_DECIDED: list[tuple[Callable[[object, object], None], Callable[[object, object], None] | None]] = []
 
 
-def on_decided(callback: Callable[[object, object], None]) -> Callable[[object, object], None]:
-    if callback not in _ON_DECIDED:
-        _ON_DECIDED.append(callback)
+def on_decided(callback: Callable[[object, object], None], *,
+               many: Callable[[object, object], None] | None = None) -> Callable[[object, object], None]:
+    """Register `callback(application, actor)`; `many(applications, actor)`, when given, is its set-based form
+    for a queryset of applications ended together (decided_many)."""
+    if all(registered_callback is not callback for registered_callback, _many in _ON_DECIDED):
+        _ON_DECIDED.append((callback, many))
     return callback
 
 
 def decided(application, actor) -> None:
     """Run the callbacks of on_decided for an application that has just ended."""
-    for callback in list(_ON_DECIDED):
+    for callback, _many in list(_ON_DECIDED):
         callback(application, actor)
+
+
+def decided_many(applications, actor) -> None:
+    """Run the callbacks for a queryset of applications ended by one set-based write (e.g. the pending
+    applications of a record merged away, 第十四条): each callback's set-based form, or else one call each."""
+    for callback, many in list(_ON_DECIDED):
+        if many is not None:
+            many(applications, actor)
+            continue
+        for application in applications:
+            callback(application, actor)
 
 
 # The allowed status changes, by change type: (from status) -> to status. A change not in this table cannot

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation
+from xueji.core.jurisdiction import school_scope
 from xueji.orgs.models import School
 from xueji.policy.changes.transitions import finished_refusal
 from xueji.policy.violations import Violation
@@ -32,8 +33,8 @@ def submit(actor, type_code: str, student: Student, payload: dict | None = None,
     if change.extra.get("scoped"):
         raise RuleViolation(Violation(code="scoped_type", field="type",
                                       message=f"{change.label}不针对单个学生,请在其专门的页面或接口提交"))
-    school = _starting_school(actor, change, student)
     payload = payload or {}
+    school = _starting_school(actor, change, student, payload)
     evidence = [item if isinstance(item, tuple) else ("", item) for item in (evidence or [])]
     upload_problems = [p for _kind, f in evidence for p in _evidence_problems(f)]
     with transaction.atomic():
@@ -107,11 +108,18 @@ def _refuse_finished(change, student: Student) -> None:
             raise RuleViolation(problems)
 
 
-def _starting_school(actor, change, student: Student) -> School:
+def _starting_school(actor, change, student: Student, payload: dict | None = None) -> School:
     """The school an application is filed at: the student's own, by one of its starters. A change started at the
     receiving school (ChangeType.extra["receiving"], a transfer, 第十八条) is filed at the actor's school, which
     cannot see the student yet: the caller identified him first (transfers.services.lookup) and the type's
-    check refuses the rest, e.g. a "transfer" to the student's own school."""
+    check refuses the rest, e.g. a "transfer" to the student's own school. A change a type files elsewhere
+    (ChangeType.extra["filing_school"]: (student, payload) -> School or None, e.g. a 学历证明 at the school that
+    issued the lost certificate, 第三十八条) is filed at that school, by its staff or its authorities even when
+    the student has since left it."""
+    filing = change.extra.get("filing_school")
+    elsewhere = filing(student, payload or {}) if filing else None
+    if elsewhere is not None:
+        return _filing_elsewhere(actor, change, student, elsewhere)
     receiving = bool(change.extra.get("receiving"))
     if not receiving and not StudentPolicy.user_can(actor, "view", student):
         raise NotFound("未找到该学生,或该学生不在您的管辖范围内", actor=actor, action="application.submit",
@@ -123,6 +131,18 @@ def _starting_school(actor, change, student: Student) -> School:
     if actor.school_id and actor.school_id != student.school_id:
         raise Forbidden(f"{change.label}申请须由学校学籍管理员发起")
     return student.school
+
+
+def _filing_elsewhere(actor, change, student: Student, school: School) -> School:
+    """The filing school's own staff and its authorities may file there; so may whoever reads the student, and
+    the type's check says who of them may not (e.g. the student's current school, 第三十八条)."""
+    serves = School.objects.filter(school_scope(actor), pk=school.pk).exists()
+    if not serves and not StudentPolicy.user_can(actor, "view", student):
+        raise NotFound("未找到该学生,或该学生不在您的管辖范围内", actor=actor, action="application.submit",
+                       object_type="student", object_id=student.key)
+    if actor.role not in change.starter_roles:
+        raise Forbidden(f"{change.label}申请须由学校学籍管理员发起")
+    return school
 
 
 def _start_next_step(application: Application) -> Step | None:

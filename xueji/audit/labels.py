@@ -168,6 +168,7 @@ ACTION_LABELS = {
     # certificates (第三十四–三十八条)
     "student.certificates": "查看学生证书",
     "certificate.view": "查看证书",
+    "certificate.lookup": "按证书编号和姓名查找持证人",
     "certificate.issue": "发给结业、肄业证书",
     "certificate.seal": "学历证明验印",
     "certificate.print": "打印证书",

@@ -1,6 +1,7 @@
 """JSON and files of certificates (第三十四–三十八条):
 GET /api/v1/students/{key}/certificates, GET /api/v1/certificates/{number}.pdf,
-GET /api/v1/schools/{school_code}/certificates (?format=xlsx) and GET /api/v1/schools/{school_code}/certificates.pdf.
+GET /api/v1/schools/{school_code}/certificates (?format=xlsx), GET /api/v1/schools/{school_code}/certificates.pdf and
+POST /api/v1/certificates/lookup (the graduating school finds a holder who has left it, by number and name).
 结业、肄业 and 学历证明 are filed as applications: POST /api/v1/applications {type: completion | incomplete |
 education_proof, student, …}."""
 
@@ -57,6 +58,27 @@ def student_certificates(request, key: str):
     不在管辖范围内返回 404,每次查阅记入审计日志。"""
     _student, rows = selectors.certificates_of(request.user, key)
     return [certificate_json(c) for c in rows]
+
+
+class LookupIn(Schema):
+    number: str = Field(max_length=40, description="遗失证书的编号")
+    name: str = Field(max_length=50, description="持证人姓名")
+
+
+class HolderOut(Schema):
+    certificate: CertificateOut
+    student: str = Field(description="学生键,作为 POST /api/v1/applications 的 student(type=education_proof)")
+    student_name: str
+
+
+@router.post("/certificates/lookup", response={200: HolderOut, **errors(401, 404, 422)},
+             summary="按证书编号和姓名查找持证人(出具学历证明)")
+def certificate_lookup(request, payload: LookupIn):
+    """毕业学校为已离校(如已升入他校初中)的学生出具学历证明(第三十八条)时,凭本校(本辖区)发出的证书编号和
+    持证人姓名找到该学生,再以 `{"type": "education_proof", "student": <student>, "certificate": <编号>}` 提交申请,
+    申请即在发证学校办理、由其主管部门验印。两项须同时相符,不相符或不在管辖范围内一律返回 404;每次查找记入审计日志。"""
+    c = selectors.holder_of(request.user, payload.number, payload.name)
+    return {"certificate": certificate_json(c), "student": c.student.key, "student_name": c.student.name}
 
 
 @router.get("/certificates/{number}.pdf", response={200: None, **errors(401, 404, 503)}, openapi_extra=PDF_RESPONSE,

@@ -103,9 +103,16 @@ def proof_steps(application) -> list[StepSpec]:
                      step_days())]
 
 
+def proof_school(student, payload):
+    """第三十八条 由毕业学校出具: the proof is filed at the school that issued the lost certificate, wherever the
+    holder studies now (the engine's filing_school hook; it knows no certificate)."""
+    original = _original(student, payload)
+    return original.school if original is not None else None
+
+
 register(ChangeType(
     code="education_proof", label="学历证明", article=A38, steps=proof_steps, check=check_proof,
-    apply=services.seal_proof, starter_roles=("registrar", *OFFICERS),
+    apply=services.seal_proof, starter_roles=("registrar", *OFFICERS), extra={"filing_school": proof_school},
 ))
 
 

@@ -4,8 +4,10 @@ and a school's certificate register (the stubs its archive keeps, 第六条(七)
 from django.db.models import QuerySet
 
 from xueji.audit import services as audit
-from xueji.core.errors import NotFound
+from xueji.core.errors import NotFound, RuleViolation
 from xueji.orgs.models import School
+from xueji.policy.certificates import PROVABLE_KINDS
+from xueji.policy.violations import Violation
 from xueji.students.selectors import find_student
 
 from .models import Certificate
@@ -54,3 +56,25 @@ def register_years(school: School) -> list[int]:
 
 def log_register(user, school: School, action: str, count: int, year: int | None) -> None:
     audit.record(user, action, obj=school, details={"count": count, "year": year})
+
+
+def holder_of(user, number: str, name: str) -> Certificate:
+    """The certificate `number` of the school's own issue when its holder bears `name` (第三十八条).
+
+    The graduating school issues a 学历证明 for a certificate it gave, though the holder may since study
+    elsewhere (a primary graduate now in a junior school) and his record is no longer the school's to read. This
+    is the narrow way back to him: the exact number and the holder's name, for a certificate of the user's own
+    jurisdiction; a mismatch says nothing about which part failed, and every attempt is audited (第四十四条)."""
+    number, name = (number or "").strip().upper()[:40], (name or "").strip()[:50]
+    missing = [Violation(code="required", field=field, message=f"请填写{label}")
+               for field, label, value in (("number", "证书编号", number), ("name", "持证人姓名", name)) if not value]
+    if missing:
+        raise RuleViolation(missing)
+    certificate = (CertificatePolicy.visible_to(user).select_related(*RELATED)
+                   .filter(number=number, kind__in=PROVABLE_KINDS).first())
+    if certificate is None or certificate.student.name != name or user.role == "auditor":
+        raise NotFound("未找到编号与持证人姓名相符的本校(本辖区)证书,请核对证书编号和姓名",
+                       actor=user, action="certificate.lookup", object_type="certificate", object_id=number,
+                       reason="证书编号与姓名不相符或不存在")
+    audit.record(user, "certificate.lookup", obj=certificate, reason="出具学历证明核对持证人(第三十八条)")
+    return certificate

@@ -81,3 +81,31 @@ def second_proof_page(request, number: str):
         return render(request, "certificates/second_proof.html", context, status=exc.status)
     messages.success(request, "已发起学历证明,请在待办审批中验印后生效。")
     return redirect("web:applications:detail", pk=application.pk)
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def proof_by_number_page(request):
+    """The graduating school issues a 学历证明 (第三十八条) for a holder who has since left it: found by the
+    certificate number and his name (selectors.holder_of), shown for confirmation, then filed at this school."""
+    user = request.user
+    require(user.role == "registrar", "学历证明由毕业学校的学籍管理员发起(第三十八条)")
+    number, name = request.POST.get("number", "").strip(), request.POST.get("name", "").strip()
+    context = {"number": number, "name": name, "certificate": None, "error_list": [],
+               "crumbs": org_crumbs(user, school=user.school, tail="出具学历证明")}
+    if request.method == "GET":
+        return render(request, "certificates/proof_lookup.html", context)
+    try:
+        certificate = selectors.holder_of(user, number, name)
+        if request.POST.get("confirm") != "1":
+            context["certificate"] = certificate
+            return render(request, "certificates/proof_lookup.html", context)
+        application = applications.submit(user, "education_proof", certificate.student,
+                                          {"certificate": certificate.number})
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise
+        context["error_list"] = form_errors(exc)[1] or [exc.message]
+        return render(request, "certificates/proof_lookup.html", context, status=exc.status)
+    messages.success(request, "已发起学历证明,经主管教育行政部门验印后生效。")
+    return redirect("web:applications:detail", pk=application.pk)

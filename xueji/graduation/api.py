@@ -7,7 +7,7 @@ registered with the change type); these endpoints call the same services as the 
 from typing import Literal
 
 from django.http import HttpResponse, JsonResponse
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from xueji.api.common import errors
 
@@ -84,9 +84,28 @@ def reject(request, batch: str, payload: DecideIn):
 @router.get("/batches/{batch}/roster", response={200: None, **errors(401, 404, 422)},
             summary="毕业生花名册(附件5):xlsx 或 PDF")
 def download_roster(request, batch: str, format: Literal["xlsx", "pdf"] = "xlsx",
-                    reason: str = Query("", max_length=200, description="查阅事由;填写后显示完整身份证件号(第四十四条)")):
-    data = roster.roster(request.user, batch, reason=reason, fmt=format)
-    if format == "pdf":
+                    reason: str = Query("", max_length=200, description="查阅事由;填写后显示完整身份证件号(第四十四条)。"
+                                        "建议改用 POST,事由放在请求体中")):
+    """身份证件号默认掩码。完整号码:本校人员为日常工作;其他人员须持有效查阅批准,否则 422(第四十四条)。"""
+    return _roster_file(request.user, batch, format, reason)
+
+
+class RosterIn(Schema):
+    format: Literal["xlsx", "pdf"] = "xlsx"
+    reason: str = Field("", max_length=200, description="查阅事由;填写后显示完整身份证件号(第四十四条)")
+
+
+@router.post("/batches/{batch}/roster", response={200: None, **errors(401, 404, 422)},
+             summary="毕业生花名册(附件5),查阅事由放在请求体中")
+def download_roster_post(request, batch: str, payload: RosterIn):
+    """与 GET 相同,事由在 JSON 请求体 `{format, reason}` 中提交,不进入 URL(服务器日志、浏览历史)。
+    完整身份证件号:本校人员为日常工作;其他人员须持有效查阅批准,否则 422(第四十四条),均记入查阅登记。"""
+    return _roster_file(request.user, batch, payload.format, payload.reason)
+
+
+def _roster_file(user, batch: str, fmt: str, reason: str) -> HttpResponse:
+    data = roster.roster(user, batch, reason=reason, fmt=fmt)
+    if fmt == "pdf":
         return _download(roster.pdf_bytes(data), "application/pdf", f"毕业生花名册-{batch}.pdf")
     return _download(roster.xlsx(data), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"毕业生花名册-{batch}.xlsx")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from xueji.access import services as access
 from xueji.audit import services as audit
 from xueji.core.errors import RuleViolation
 from xueji.core.masking import mask_id, mask_student_number
@@ -46,12 +47,23 @@ def rows(apps, *, full: bool) -> list[list[str]]:
     return out
 
 
+WHAT = "毕业生花名册(附件5)"
+
+
 def roster(user, batch: str, *, reason: str = "", fmt: str = "page") -> dict:
-    """The roster's title, columns and rows; the read is logged, with the reason when numbers were revealed."""
+    """The roster's title, columns and rows; the read is logged, with the reason when numbers were revealed.
+
+    With a reason the roster carries every full ID number of the batch: a release of personal data (第四十四条)
+    that the 查阅 gate allows (the school's own staff, daily work) or refuses (anyone else without a live grant),
+    writing it into the consultation register either way. Called outside a transaction, as the gate asks."""
     reason = check_reason(reason)
     apps = selectors.find_batch(user, batch, purpose="roster")
     school = apps[0].school
     year = apps[0].payload.get("school_year") or ""
+    if reason:
+        grades = {app.student.grade for app in apps}
+        access.authorize(user, purpose="export", what=WHAT, school=school,
+                         grade=grades.pop() if len(grades) == 1 else None, count=len(apps))
     audit.record(user, "graduation.roster", object_type="graduation_batch", object_id=batch, reason=reason,
                  details={"count": len(apps), "format": fmt, "full_id": bool(reason)})
     return {"title": "毕业生花名册", "school": school, "school_year": year, "batch": batch,

@@ -104,11 +104,15 @@ def decide(request, batch):
 
 
 @page
+@require_http_methods(["GET", "POST"])
 def roster_page(request, batch):
-    fmt = request.GET.get("format", "page")
+    """Masked on a GET; the full ID numbers only on a POST carrying the reason, so the reason never sits in a URL
+    (server logs, browser history) (第四十四条)."""
+    form = request.POST if request.method == "POST" else request.GET
+    fmt = form.get("format", "page")
+    reason = request.POST.get("reason", "") if request.method == "POST" else ""
     try:
-        data = roster.roster(request.user, batch, reason=request.GET.get("reason", ""),
-                             fmt=fmt if fmt in ("xlsx", "pdf") else "page")
+        data = roster.roster(request.user, batch, reason=reason, fmt=fmt if fmt in ("xlsx", "pdf") else "page")
     except ServiceError as exc:
         if exc.status in (403, 404):
             raise
@@ -120,7 +124,7 @@ def roster_page(request, batch):
     if fmt == "pdf":
         return _download(roster.pdf_bytes(data), "application/pdf", f"毕业生花名册-{batch}.pdf")
     return render(request, "graduation/roster.html", {
-        **data, "reason": request.GET.get("reason", ""),
+        **data, "reason": reason,
         "crumbs": [{"label": "毕业", "url": "/graduation/"}, {"label": "毕业生花名册", "url": None}],
     })
 

@@ -28,7 +28,7 @@ from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from xueji.applications.engine import change_type
+from xueji.applications.engine import change_type, decided_many
 from xueji.applications.models import Application, Step
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation, ServiceError
@@ -678,6 +678,9 @@ def _merge(actor, case: DuplicateCase, comment: str) -> None:
         pending.update(status=Application.Status.CANCELLED, decided_at=timezone.now())
         audit.record(actor, "application.cancel", object_type="application", object_id=",".join(map(str, ids)),
                      reason="重复学籍合并,申请随之撤销", details={"case": case.pk})
+        # They ended as surely as a cancel would end them: whoever waits for a student's applications to end
+        # (a promotion held back while they were pending, 第十六条) is told, as services.cancel tells it.
+        decided_many(Application.objects.filter(pk__in=ids), actor)
 
 
 # ---------------------------------------------------------------------------------------------- registrations

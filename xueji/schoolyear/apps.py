@@ -11,6 +11,6 @@ class SchoolYearConfig(AppConfig):
         # callbacks registered with it and imports nothing of this app.
         from xueji.applications.engine import on_decided
 
-        from .services import release_after_decision
+        from .services import release_after_decision, release_after_decisions
 
-        on_decided(release_after_decision)
+        on_decided(release_after_decision, many=release_after_decisions)

@@ -314,6 +314,17 @@ def release_after_decision(application, actor) -> None:
     _release(application.student_id, actor)
 
 
+def release_after_decisions(applications, actor) -> int:
+    """The set-based form for applications ended together: one query finds the open holds of their students
+    with no application still pending, and only those few students are released (第十六条)."""
+    pending = Application.objects.filter(status=Application.Status.PENDING).values("student_id")
+    held = list(Hold.objects.filter(student_id__in=applications.values("student_id"), released_at__isnull=True)
+                .exclude(student_id__in=pending).values_list("student_id", flat=True).distinct())
+    for student_id in held:
+        _release(student_id, actor)
+    return len(held)
+
+
 def release_settled_holds(year: int, actor) -> int:
     """Holds whose application ended while their chunk was being written (the engine's callback came before the
     hold existed): released when the year is sealed. Holds are the few students with a pending application."""
