@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from xueji.access import services as access
 from xueji.audit import services as audit
 from xueji.core.errors import RuleViolation
 from xueji.core.masking import mask_id, mask_student_number
@@ -52,6 +53,11 @@ def roster(user, batch: str, *, reason: str = "", fmt: str = "page") -> dict:
     apps = selectors.find_batch(user, batch, purpose="roster")
     school = apps[0].school
     year = apps[0].payload.get("school_year") or ""
+    if reason:
+        # Whole numbers are a use of personal data (第四十四条): reading them on the page is the jurisdiction's
+        # daily work, taking them away in a file is the school's own or needs a grant; both are registered.
+        access.authorize(user, purpose="view" if fmt == "page" else "export", what=f"毕业生花名册(附件5)· {batch}",
+                         school=school, students=[a.student for a in apps])
     audit.record(user, "graduation.roster", object_type="graduation_batch", object_id=batch, reason=reason,
                  details={"count": len(apps), "format": fmt, "full_id": bool(reason)})
     return {"title": "毕业生花名册", "school": school, "school_year": year, "batch": batch,
