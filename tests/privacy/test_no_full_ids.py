@@ -7,9 +7,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests import factories as f
+from tests.conftest import login_client
 from xueji.applications import services
+from xueji.guardians import services as guardians
+from xueji.guardians.models import GuardianLink
 from xueji.students import numbers
 from xueji.students.models import FamilyMember, Student
+from xueji.workdays.models import Term
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +25,7 @@ def scan():
 
 
 @pytest.fixture
-def known(world, make_student):
+def known(world, make_student, api_for):
     """An enrolled student with a G number whose ID number was corrected once (the old one stays in the
     history and inside the G number) and a second correction pending, so every place an ID could hide has one."""
     student = make_student(name="王密文", school_class=world.class_a1.pk)
@@ -38,7 +42,19 @@ def known(world, make_student):
     pending = services.submit(world.registrar_a, "info_change", student, {"changes": {"id_number": pending_id}},
                               evidence=[scan()])
     student.refresh_from_db()
+    api_client = api_for
+    # Searches by the whole numbers leave audit rows that the auditor's pages show.
+    for q in (student.id_number, student.student_number):
+        login_client(world.registrar_a).get("/students/", {"q": q})
+        api_client(world.county_xd).get("/api/v1/students", {"q": q})
     guardian = FamilyMember.objects.filter(student=student).first()
+    # His guardian reports the ID number as wrong, quoting his own in the note (the school's work list shows it).
+    reporter = bound_guardian(student)
+    today = datetime.date.today()
+    Term.objects.create(school_year=today.year, number=1, starts_on=today - datetime.timedelta(days=30),
+                        ends_on=today + datetime.timedelta(days=60))
+    guardians.report(reporter, student.key, [{"field": "id_number", "correct_value": pending_id,
+                                              "note": f"户口簿上是{pending_id},我的是{guardian.id_number}"}])
     secrets = {old_id, corrected, pending_id, guardian.id_number, student.student_number}
     return student, pending, app, secrets
 
@@ -58,13 +74,14 @@ def pages(world, student, pending, decided):
         f"/schools/{world.school_a.code}/certificates/", f"/schools/{world.school_a.code}/graduation-conditions/",
         "/transfers/", "/transfers/handovers/", "/visiting/", "/former-students/", "/graduation/",
         f"/guardian/children/{key}/", "/guardian/", f"/api/v1/guardian/children/{key}", "/api/v1/guardian/children",
+        f"/api/v1/schools/{world.school_a.code}/guardian-reports",
     ]
 
 
 def bound_guardian(student):
-    from xueji.guardians import services as guardians
-    from xueji.guardians.models import GuardianLink
-
+    user = GuardianLink.objects.filter(student=student).first()
+    if user is not None:
+        return user.user
     user = f.user("parent_wang", "guardian")
     code, binding = guardians.issue_code(user_of_school(student), student)
     GuardianLink.objects.create(user=user, student=student, code=binding)
@@ -101,3 +118,14 @@ def test_the_scan_would_see_a_revealed_number(world, known, client_for):
                                               {"reason": "核对家长身份证件"}).content.decode()
     assert student.id_number in body
     assert AuditEvent.objects.filter(actor=world.registrar_a, reason="核对家长身份证件").exists()
+
+
+def test_typed_text_is_masked_but_longer_runs_and_hashes_stay():
+    from xueji.core.masking import mask_ids_in, mask_ids_in_text
+
+    assert mask_ids_in_text("查14010520150302311X的记录") == "查1401**********311X的记录"
+    assert mask_ids_in_text("G140105201503023116") == "G1401**********3116"
+    digest = "1401052015030231161a" * 3
+    assert mask_ids_in_text(digest) == digest and mask_ids_in_text("1234567890") == "1234567890"
+    assert mask_ids_in({"q": "140105201503023116", "n": 3, "l": ["140105201503023116"]}) == {
+        "q": "1401**********3116", "n": 3, "l": ["1401**********3116"]}
