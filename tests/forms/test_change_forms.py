@@ -222,6 +222,17 @@ def test_the_application_page_offers_the_form_and_the_web_url_serves_it(world, c
     assert "山西省中小学生休学、复学申请表" in pdf_text(response)
 
 
+def test_the_page_asks_a_reason_for_whole_numbers_and_a_short_one_is_explained(world, client_for, suspension):
+    client = client_for(world.registrar_a)
+    page = client.get(f"/applications/{suspension.pk}/").content.decode()
+    assert "打印含完整证件号的申请表" in page and 'name="reason"' in page
+    short = client.get(f"/applications/{suspension.pk}/form.pdf", {"reason": "x"})
+    assert short.status_code == 422 and "第四十四条" in short.content.decode()
+    require_pdf()
+    whole = pdf_text(client.get(f"/applications/{suspension.pk}/form.pdf", {"reason": "家长到校核对签字"}))
+    assert suspension.student.id_number in whole
+
+
 def test_a_page_without_a_form_offers_no_button_and_the_url_explains(world, client_for, make_student):
     app = services.submit(world.registrar_a, "registration", make_student(), {})
     client = client_for(world.registrar_a)

@@ -118,6 +118,9 @@ def test_the_scan_would_see_a_revealed_number(world, known, client_for):
                                               {"reason": "核对家长身份证件"}).content.decode()
     assert student.id_number in body
     assert AuditEvent.objects.filter(actor=world.registrar_a, reason="核对家长身份证件").exists()
+    # The class page offers the same: 附件6 for the whole class with whole numbers only with a reason.
+    page = client_for(world.registrar_a).get(f"/classes/{student.school_class_id}/").content.decode()
+    assert "打印含完整证件号的学生基本信息表" in page and 'name="reason"' in page
 
 
 def test_typed_text_is_masked_but_longer_runs_and_hashes_stay():
