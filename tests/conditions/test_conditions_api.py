@@ -121,3 +121,13 @@ def test_year_filter(world, senior, api_for):
     assert client.get(url_of(senior)).json()["summary"]["credits_compulsory"] == 116
     earlier = client.get(url_of(senior) + f"?school_year={YEAR - 1}").json()
     assert earlier["summary"]["credits_compulsory"] == 58
+
+
+def test_the_answer_masks_the_g_number(world, senior, api_for):
+    """A G number is the ID number with a letter in front (第十一条): the answer masks it (第四十四条)."""
+    from xueji.core.masking import mask_student_number
+
+    body = api_for(world.registrar_high).get(url_of(senior))
+    assert body.status_code == 200 and senior.student_number.startswith("G")
+    assert body.json()["student_number"] == mask_student_number(senior.student_number)
+    assert senior.student_number not in body.content.decode() and senior.id_number not in body.content.decode()

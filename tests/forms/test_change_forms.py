@@ -15,7 +15,7 @@ from tests.forms.conftest import page_text, read_pdf, require_pdf
 from xueji.applications import services
 from xueji.applications.models import Step
 from xueji.audit.models import AuditEvent
-from xueji.core.masking import mask_id, mask_phone
+from xueji.core.masking import mask_id, mask_phone, mask_student_number
 from xueji.policy.changes import reasons
 from xueji.students import numbers
 from xueji.students.models import Student
@@ -73,7 +73,7 @@ def test_suspension_prints_annex_7_with_the_rare_name_reason_and_the_decided_ste
     text = pdf_text(api_for(world.registrar_a).get(url(suspension)))
     student = suspension.student
     assert "附件7" in text and "山西省中小学生休学、复学申请表" in text
-    assert student.name in text and student.student_number in text
+    assert student.name in text and mask_student_number(student.student_number) in text
     assert squeeze(reasons.SUSPENSION_REASONS["illness"].label) in text
     assert f"{TODAY.year}年{TODAY.month}月{TODAY.day}日" in text and "住院治疗" in text
     leader, county = suspension.steps.order_by("order")
@@ -81,11 +81,39 @@ def test_suspension_prints_annex_7_with_the_rare_name_reason_and_the_decided_ste
     # The county has not decided: its box is printed with its name and an empty signature line.
     assert county.status == Step.Status.PENDING and squeeze(county.org_name) in text
     assert "经办人签字" in text and "监护人" in text
-    # The starting school's own registrar prints the whole ID number for the guardian to check.
-    assert f"身份证件号{student.id_number}" in text
+    # Without a reason even the school's own copy masks the ID number (第四十四条).
+    assert f"身份证件号{mask_id(student.id_number)}" in text and student.id_number not in text
     row = AuditEvent.objects.get(action=ACTION, actor=world.registrar_a)
-    assert row.object_id == str(suspension.pk)
-    assert row.details == {"annex": "附件7", "type": "suspension", "full_id": True}
+    assert row.object_id == str(suspension.pk) and row.reason == ""
+    assert row.details == {"annex": "附件7", "type": "suspension", "full_id": False}
+
+
+def test_a_reason_prints_the_whole_id_and_lands_in_the_audit_row_and_the_register(world, api_for, suspension):
+    from xueji.access.models import ConsultationEntry
+
+    require_pdf()
+    text = pdf_text(api_for(world.registrar_a).get(url(suspension), {"reason": "家长到校核对签字"}))
+    student = suspension.student
+    assert f"身份证件号{student.id_number}" in text and student.student_number in text
+    row = AuditEvent.objects.get(action=ACTION, actor=world.registrar_a)
+    assert row.reason == "家长到校核对签字" and row.details["full_id"] is True
+    entry = ConsultationEntry.objects.get(username=world.registrar_a.username)
+    assert (entry.outcome, entry.basis, entry.use) == ("ok", "daily", "export") and "附件7" in entry.what
+
+
+def test_a_too_short_reason_is_refused_naming_article_44(world, api_for, suspension):
+    assert_error(api_for(world.registrar_a).get(url(suspension), {"reason": "x"}), 422, article="第四十四条")
+    assert not AuditEvent.objects.filter(action=ACTION).exists()
+
+
+def test_a_bureau_reason_without_a_grant_is_refused_and_registered(world, api_for, suspension):
+    from xueji.access.models import ConsultationEntry
+
+    refused = api_for(world.county_xd).get(url(suspension), {"reason": "县局核对申请材料"})
+    assert_error(refused, 422, article="第四十四条")
+    entry = ConsultationEntry.objects.get(username=world.county_xd.username)
+    assert (entry.outcome, entry.basis) == ("denied", "none")
+    assert not AuditEvent.objects.filter(action=ACTION).exists()
 
 
 def test_the_bureau_copy_masks_the_id_number(world, api_for, suspension):
@@ -109,7 +137,7 @@ def test_transfer_prints_annex_8_with_both_schools_and_the_decided_steps(world, 
         reason="家长工作调动", evidence=[proof("transfer_form"), proof("work_change")])
     services.approve(world.leader_b, app.pk, comment="同意接收")
     services.approve(world.county_yz, app.pk)
-    text = pdf_text(api_for(world.registrar_b).get(url(app)))
+    text = pdf_text(api_for(world.registrar_b).get(url(app), {"reason": "家长到校核对签字"}))
     assert "附件8" in text and "山西省中小学生转学申请表" in text and student.name in text
     assert squeeze(reasons.TRANSFER_REASONS["work_move"].label) in text
     assert world.school_a.name in text and world.school_b.name in text
@@ -118,10 +146,12 @@ def test_transfer_prints_annex_8_with_both_schools_and_the_decided_steps(world, 
     for step in steps:
         assert squeeze(step.org_name) in text, step.org_name
     assert "同意接收" in text
-    # The receiving school started it and prints the whole number; the sending side reads a masked copy.
+    # The receiving school started it and, with a reason, prints the whole number; without one a copy is masked.
     assert f"身份证件号{student.id_number}" in text
     sending = pdf_text(api_for(world.registrar_a).get(url(app)))
     assert f"身份证件号{mask_id(student.id_number)}" in sending
+    # The sending school handles the transfer too: its reasoned print is daily work, not a release (第四十四条).
+    assert student.id_number in pdf_text(api_for(world.registrar_a).get(url(app), {"reason": "转出核对签字"}))
 
 
 def test_withdrawal_prints_annex_10_after_both_approvals(world, api_for, make_student):
@@ -192,6 +222,17 @@ def test_the_application_page_offers_the_form_and_the_web_url_serves_it(world, c
     assert "山西省中小学生休学、复学申请表" in pdf_text(response)
 
 
+def test_the_page_asks_a_reason_for_whole_numbers_and_a_short_one_is_explained(world, client_for, suspension):
+    client = client_for(world.registrar_a)
+    page = client.get(f"/applications/{suspension.pk}/").content.decode()
+    assert "打印含完整证件号的申请表" in page and 'name="reason"' in page
+    short = client.get(f"/applications/{suspension.pk}/form.pdf", {"reason": "x"})
+    assert short.status_code == 422 and "第四十四条" in short.content.decode()
+    require_pdf()
+    whole = pdf_text(client.get(f"/applications/{suspension.pk}/form.pdf", {"reason": "家长到校核对签字"}))
+    assert suspension.student.id_number in whole
+
+
 def test_a_page_without_a_form_offers_no_button_and_the_url_explains(world, client_for, make_student):
     app = services.submit(world.registrar_a, "registration", make_student(), {})
     client = client_for(world.registrar_a)
@@ -235,13 +276,14 @@ def test_annex_8_fits_one_page_and_keeps_numbers_whole(world, api_for, long_tran
     """附件8 is one A4 sheet for the stamp and the signatures, whatever the names; the student number, the ID
     number and the phone numbers are never broken across lines (a digit on the next line is misread)."""
     require_pdf()
-    response = api_for(getattr(world, reader)).get(url(long_transfer))
+    full = reader == "registrar_b"
+    # The receiving school's registrar handles the transfer (daily work): with a reason he prints it whole.
+    response = api_for(getattr(world, reader)).get(url(long_transfer), {"reason": "家长到校核对签字"} if full else {})
     assert response.status_code == 200
     pdf = read_pdf(response.content)
     assert len(pdf.pages) == 1
     lines = pdf.pages[0].extract_text().splitlines()
     student = long_transfer.student
-    full = reader == "registrar_b"
     id_number = student.id_number if full else mask_id(student.id_number)
     phones = [m.phone for m in student.family.all()]
     # The student number as this reader may see it ("G" + the ID number, masked like the ID where that is).
@@ -261,6 +303,6 @@ def test_annex_8_fits_one_page_with_every_text_at_its_longest(world, api_for, lo
 
     Application.objects.filter(pk=long_transfer.pk).update(reason="理由" * 250)
     Step.objects.filter(application=long_transfer).update(comment="意见" * 250)
-    pdf = read_pdf(api_for(world.registrar_b).get(url(long_transfer)).content)
+    pdf = read_pdf(api_for(world.registrar_b).get(url(long_transfer), {"reason": "家长到校核对签字"}).content)
     assert len(pdf.pages) == 1
     assert long_transfer.student.student_number in pdf.pages[0].extract_text()

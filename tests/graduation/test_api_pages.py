@@ -112,6 +112,26 @@ def test_roster_xlsx_masks_ids_and_keeps_text(people, enrolled, clock, api_for):
     assert pupil.id_number in [c.value for c in sheet[3]]
 
 
+def test_whole_numbers_in_a_roster_file_outside_the_school_need_a_grant(people, enrolled, clock, api_for,
+                                                                        client_for):
+    """第四十四条: the county reads whole numbers on the page (daily work) but a file of them needs a grant; the
+    refusal and both uses land in the consultation register."""
+    from xueji.access.models import ConsultationEntry
+
+    w = people
+    pupil = enrolled(grade=6)
+    batch = services.propose(w.registrar_a, w.school_a.pk, [pupil.student_number])
+    services.decide(w.leader_a, batch, approve=True)
+    refused = api_for(w.county_xd).get(f"{API}/graduation/batches/{batch}/roster?format=xlsx&reason=核对毕业证书")
+    assert refused.status_code == 422 and refused.json()["errors"][0]["article"] == "第四十四条"
+    page = client_for(w.county_xd).get(f"/graduation/batches/{batch}/roster/?reason=核对毕业证书")
+    assert page.status_code == 200 and pupil.id_number in page.content.decode()
+    masked = client_for(w.county_xd).get(f"/graduation/batches/{batch}/roster/")
+    assert pupil.id_number not in masked.content.decode()
+    entries = ConsultationEntry.objects.filter(username=w.county_xd.username, what__contains="毕业生花名册")
+    assert sorted(entries.values_list("use", "outcome")) == [("export", "denied"), ("view", "ok")]
+
+
 def test_formula_looking_cells_are_neutralised():
     assert roster.safe_text("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert roster.safe_text("@x") == "'@x" and roster.safe_text("王") == "王"

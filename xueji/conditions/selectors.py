@@ -10,6 +10,7 @@ from xueji.archive.models import Discipline
 from xueji.archive.selectors import in_force
 from xueji.audit import services as audit
 from xueji.core.errors import NotFound
+from xueji.core.masking import mask_student_number
 from xueji.policy import graduation_conditions as rules
 from xueji.policy.province import get_policy
 from xueji.students.selectors import find_student
@@ -98,7 +99,8 @@ def overview(student, school_year: int) -> dict:
     summary = summary_of(student, school_year)
     unmet = rules.unmet_conditions(summary)
     return {
-        "student_number": student.student_number, "name": student.name, "grade": student.grade,
+        # A G number is the ID with a letter in front: masked like every answer's (第四十四条).
+        "student_number": mask_student_number(student.student_number), "name": student.name, "grade": student.grade,
         "school": student.school_id, "status": student.status, "school_year": school_year,
         "met": not unmet, "unmet": [v.as_dict() for v in unmet],
         "summary": {"quality_result": summary.quality_result, "credits_total": summary.credits_total,

@@ -41,6 +41,26 @@ def mask_numbers_in_text(text):
     return _G_IN_TEXT.sub(lambda m: m.group(1) + mask_id(m.group(2)), text)
 
 
+# A bare ID number (18 characters, the last may be X) inside free text, not part of a longer run.
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
+
+
+def mask_ids_in_text(text):
+    """Free text someone typed (a search, a reason) with its G numbers and its bare ID numbers masked."""
+    if not text or not isinstance(text, str):
+        return text
+    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(1)), mask_numbers_in_text(text))
+
+
+def mask_ids_in(value):
+    """A JSON-like value (an audit row's details) with every string in it passed through mask_ids_in_text."""
+    if isinstance(value, dict):
+        return {k: mask_ids_in(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [mask_ids_in(v) for v in value]
+    return mask_ids_in_text(value)
+
+
 # What the OpenAPI says of every student_number an answer carries.
 STUDENT_NUMBER_DOC = ("学籍号;G字头学籍号由G和身份证件号组成,与身份证件号一样以掩码显示(如 G1401**********1234),"
                       "完整号码须填写事由查看(第四十四条);J、L 字头完整显示")

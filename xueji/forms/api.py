@@ -58,9 +58,12 @@ def class_basic_info(request, school_code: str, class_id: ObjectId,
 @router.get("/applications/{application_id}/form.pdf", response={200: None, **errors(401, 404, 422, 503)},
             openapi_extra=PDF_RESPONSE, url_name="application_form_pdf",
             summary="打印学籍异动申请表(附件7–10,PDF)")
-def application_form(request, application_id: str):
+def application_form(request, application_id: str,
+                     reason: str = Query("", max_length=200, description=REASON)):  # noqa: B008
     """申请对应的纸质申请表:休学、延长休学、复学为附件7,转学(含跨省转入转出)为附件8,借读为附件9,
     退学和自动退学为附件10。表中填入学生基本信息、申请事项、监护人签字栏,以及每个审批环节的意见栏
     (已办理的环节填入单位、同意或不同意、意见、经办人和日期,未办理的留空供签字盖章)。
+    学生身份证件号、G字头学籍号和监护人电话默认部分隐去;填写 reason(查阅事由)后完整打印,事由记入审计日志,
+    并登记查阅(第四十四条),事由过短返回 422。
     看不到该申请的用户返回 404;该类申请没有对应表格时返回 422;服务器缺少字体或 PDF 组件时返回 503。"""
-    return pdf_response(change_forms.change_form(request.user, application_id))
+    return pdf_response(change_forms.change_form(request.user, application_id, reason))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from xueji.access import services as access
 from xueji.applications.models import Application, Step
 from xueji.applications.permissions import ApplicationPolicy
 from xueji.audit import services as audit
@@ -31,7 +32,7 @@ from xueji.policy.violations import Violation
 
 from . import pdf
 from .basic_info import _province_name
-from .permissions import FormPolicy
+from .permissions import FormPolicy, checked_reason
 from .selectors import Printout
 
 ACTION = "forms.change_form"
@@ -276,17 +277,25 @@ def find_application(user, application_id) -> Application:
     return app
 
 
-def change_form(user, application_id) -> Printout:
-    """The printed form of an application (附件7–10), audited once produced."""
+def change_form(user, application_id, reason: str = "") -> Printout:
+    """The printed form of an application (附件7–10), audited once produced. ID numbers, the G student number and
+    the guardians' phones are masked unless the one printing gave a reason (第四十四条), as on 附件6."""
     app = find_application(user, application_id)
+    reason = checked_reason(reason)
     form = form_for(app.type)
     if form is None:
         raise RuleViolation(Violation(
             code="no_form_for_type", field="type",
             message=f"该类申请无对应表格:“{app.type_label}”申请没有附件7至附件10中的纸质申请表,无需打印"))
-    full_id = FormPolicy.school_copy_full_id(user, app.school)
+    full_id = FormPolicy.prints_full_id(user, app.school, reason)
+    if full_id:
+        # Full numbers on paper are a release of personal data: daily work for the school and its authorities,
+        # a grant for anyone else; either way a row of the consultation register (第四十四条).
+        access.authorize(user, purpose="export", what=f"{form.title}({form.annex})",
+                         school=FormPolicy.handling_school(user, app), students=[app.student])
     content = pdf.render(form.template, context(app, form, full_id=full_id))
-    audit.record(user, ACTION, obj=app, details={"annex": form.annex, "type": app.type, "full_id": full_id})
+    audit.record(user, ACTION, obj=app, reason=reason,
+                 details={"annex": form.annex, "type": app.type, "full_id": full_id})
     label = re.sub(r'[\\/:*?"<>|\s]+', "", app.student.name)
     filename = f"{form.title}-{label}-{app.pk}-{timezone.localdate():%Y%m%d}.pdf"
     return Printout(filename, content, 1)

@@ -15,14 +15,18 @@ class FormPolicy:
         """Every copy masks the ID numbers (the student's and the guardians') and the G student number unless
         the one printing wrote why he needs them whole (第四十四条): the guardian checking every digit at the
         school's desk (第十一条) is such a reason, and it is written into the audit row with the print. Anyone
-        who may read the record may give one, as on the record page."""
+        who may read the record may give one, as on the record page. 附件7–10 follow the same rule, the
+        starting school's own copy included."""
         return bool(checked_reason(reason))
 
     @staticmethod
-    def school_copy_full_id(user, school) -> bool:
-        """The 附件7–10 change forms: the starting school's own copy shows the whole number (the guardian signs
-        under it); the bureaus' copies are masked. (附件6 follows prints_full_id: a reason for every copy.)"""
-        return user.role in ("registrar", "leader") and user.school_id == school.pk
+    def handling_school(user, app):
+        """Whose daily work a change form is (第四十四条): both the starting school (for a transfer, the receiving
+        one) and the student's present school handle the application; for anyone else it is the student's school,
+        and his print needs a grant."""
+        if user.school_id is not None and user.school_id in (app.school_id, app.student.school_id):
+            return user.school
+        return app.student.school
 
 
 def checked_reason(reason: str | None) -> str:

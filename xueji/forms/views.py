@@ -35,4 +35,5 @@ def class_basic_info(request, pk: int):
 
 @page
 def change_form(request, pk: int):
-    return _pdf_or_explanation(request, lambda: change_forms.change_form(request.user, pk))
+    reason = request.GET.get("reason", "")
+    return _pdf_or_explanation(request, lambda: change_forms.change_form(request.user, pk, reason))

@@ -61,9 +61,10 @@ def roster(user, batch: str, *, reason: str = "", fmt: str = "page") -> dict:
     school = apps[0].school
     year = apps[0].payload.get("school_year") or ""
     if reason:
-        grades = {app.student.grade for app in apps}
-        access.authorize(user, purpose="export", what=WHAT, school=school,
-                         grade=grades.pop() if len(grades) == 1 else None, count=len(apps))
+        # Whole numbers are a use of personal data (第四十四条): reading them on the page is the jurisdiction's
+        # daily work, taking them away in a file is the school's own or needs a grant; both are registered.
+        access.authorize(user, purpose="view" if fmt == "page" else "export", what=f"{WHAT}· {batch}",
+                         school=school, students=[a.student for a in apps])
     audit.record(user, "graduation.roster", object_type="graduation_batch", object_id=batch, reason=reason,
                  details={"count": len(apps), "format": fmt, "full_id": bool(reason)})
     return {"title": "毕业生花名册", "school": school, "school_year": year, "batch": batch,

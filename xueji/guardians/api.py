@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from xueji.api.common import ObjectId, errors
 from xueji.core.errors import Forbidden
-from xueji.core.masking import STUDENT_NUMBER_DOC, mask_student_number
+from xueji.core.masking import STUDENT_NUMBER_DOC, mask_id, mask_ids_in_text, mask_student_number
 from xueji.orgs.selectors import find_school
 from xueji.policy import guardians as rules
 from xueji.policy.fields import GRADE_LABELS
@@ -252,11 +252,17 @@ def revoke_link(request, key: str, link_id: ObjectId, payload: RevokeIn):
     return {"id": link.pk, "guardian": str(link.user), "since": link.since, "revoked_on": link.revoked_on}
 
 
+def _shown(field: str, value: str) -> str:
+    # A reported ID number is the child's whole number: masked like the record's own (第四十四条).
+    return mask_id(value) if field == "id_number" else mask_ids_in_text(value)
+
+
 def _report(r) -> dict:
     klass = r.student.school_class
     return {"id": r.pk, "student": r.student_id, "student_name": r.student.name,
             "class_name": str(klass) if klass else "", "field": r.field, "field_label": rules.field_label(r.field),
-            "info_change": rules.needs_info_change(r.field), "correct_value": r.correct_value, "note": r.note,
+            "info_change": rules.needs_info_change(r.field), "correct_value": _shown(r.field, r.correct_value),
+            "note": mask_ids_in_text(r.note),
             "reported_at": r.reported_at, "reported_by": str(r.term_check.user), "handled_at": r.handled_at,
             "handled_note": r.handled_note, "application": r.application_id}
 

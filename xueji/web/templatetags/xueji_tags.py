@@ -1,14 +1,19 @@
 """Display filters for Chinese pages: grade names, masked numbers, division names, dates."""
 
 import datetime
-import re
 
 from django import template
 from django.utils import timezone
 
 from xueji.audit import labels as audit_labels
 from xueji.core.inputs import is_digits
-from xueji.core.masking import mask_id, mask_numbers_in_text, mask_phone, mask_student_number
+from xueji.core.masking import (
+    mask_id,
+    mask_ids_in_text,
+    mask_numbers_in_text,
+    mask_phone,
+    mask_student_number,
+)
 from xueji.policy import codes
 from xueji.policy.areas import area_name
 from xueji.policy.fields import GRADE_LABELS
@@ -46,15 +51,11 @@ def masked_text(text) -> str:
     return mask_numbers_in_text(text)
 
 
-# A bare ID number (18 characters, the last may be X) inside free text, not part of a longer run.
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
-
-
 @register.filter
 def masked_query(text) -> str:
-    """A search the officer typed, echoed in a sentence: its G numbers and ID numbers masked like the results
-    below it (第四十四条); the search box itself keeps what he typed so he can refine it."""
-    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(1)), mask_numbers_in_text(text) or "")
+    """A search the officer typed, echoed in a sentence (or a reason, an audit row's object): its G numbers and
+    ID numbers masked like the results below it (第四十四条); the search box itself keeps what he typed."""
+    return mask_ids_in_text(text) or ""
 
 
 @register.filter
