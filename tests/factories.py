@@ -109,3 +109,16 @@ def user(username: str, role: str, *, division: Division | None = None, school: 
 
 def school_class(school: School, grade: int = 1, name: str | None = None, entry_year: int = 2026) -> SchoolClass:
     return SchoolClass.objects.create(school=school, grade=grade, name=name or f"{next(_seq)}班", entry_year=entry_year)
+
+
+def registered(student, kind: str = "G"):
+    """A record as the registry holds it once its registration was approved: 在籍 with a student number, without
+    walking the approvals (tests of registration itself walk them)."""
+    from xueji.students import numbers
+    from xueji.students.models import Student
+
+    Student.objects.filter(pk=student.pk).update(status="在籍")
+    student.refresh_from_db()
+    numbers.issue_number(student, kind)
+    student.refresh_from_db()
+    return student

@@ -4,18 +4,8 @@ import pytest
 
 from tests import factories as f
 from xueji.policy.graduation_conditions import school_year_of
-from xueji.students import numbers
-from xueji.students.models import Student
 
 YEAR = school_year_of(datetime.date.today())
-
-
-def registered(student):
-    Student.objects.filter(pk=student.pk).update(status="在籍")
-    student.refresh_from_db()
-    numbers.issue_number(student)
-    student.refresh_from_db()
-    return student
 
 
 @pytest.fixture
@@ -25,13 +15,13 @@ def senior(world):
 
     student = create_student(world.registrar_high, world.high,
                              f.student_payload(grade=12, birth=datetime.date(2008, 3, 2), entry_mode="21"))
-    return registered(student)
+    return f.registered(student)
 
 
 @pytest.fixture
 def pupil(make_student):
     """A registered 六年级 pupil of school A (primary): no 第三十五条 conditions."""
-    return registered(make_student(grade=6))
+    return f.registered(make_student(grade=6))
 
 
 @pytest.fixture

@@ -5,9 +5,8 @@ import json
 import pytest
 from django.test import Client
 
+from tests import factories as f
 from xueji.lookup.services import blocked_addresses
-from xueji.students.models import Status, Student
-from xueji.students.numbers import issue_number
 
 LOOKUP = "/api/v1/public/lookup"
 
@@ -26,11 +25,7 @@ def limits(settings):
     blocked_addresses.forget_all()
 
 
-def registered(student, kind: str = "G") -> Student:
-    issue_number(student, kind)
-    Student.objects.filter(pk=student.pk).update(status=Status.ENROLLED)
-    student.refresh_from_db()
-    return student
+registered = f.registered
 
 
 @pytest.fixture

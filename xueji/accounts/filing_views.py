@@ -101,38 +101,35 @@ def confirm_page(request, filing_id: str):
     return redirect("web:accounts:filings")
 
 
-@page
-@require_POST
-def close_page(request, username: str):
+def _act(request, username: str, action, done: str):
+    """Run one of the account's lifecycle actions; a refusal goes back to its page with the reason, never a 500."""
     try:
-        close_account(request.user, username, reason=request.POST.get("reason", ""),
-                      closed_on=_date(request.POST.get("closed_on")))
+        action()
     except (RuleViolation, Conflict) as exc:
         errors, error_list = form_errors(exc)
         return _detail(request, username, errors=errors, error_list=error_list, status=exc.status)
-    messages.success(request, f"账号“{username}”已注销;其历史记录保留。")
+    messages.success(request, done)
     return redirect("web:accounts:detail", username)
+
+
+@page
+@require_POST
+def close_page(request, username: str):
+    return _act(request, username,
+                lambda: close_account(request.user, username, reason=request.POST.get("reason", ""),
+                                      closed_on=_date(request.POST.get("closed_on"))),
+                f"账号“{username}”已注销;其历史记录保留。")
 
 
 @page
 @require_POST
 def reopen_page(request, username: str):
-    try:
-        reopen_account(request.user, username)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"账号“{username}”已启封,可以登录。")
-    return redirect("web:accounts:detail", username)
+    return _act(request, username, lambda: reopen_account(request.user, username),
+                f"账号“{username}”已启封,可以登录。")
 
 
 @page
 @require_POST
 def totp_reset_page(request, username: str):
-    try:
-        reset_totp(request.user, username)
-    except Conflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已重置“{username}”的动态口令;该账号下次登录时重新绑定。")
-    return redirect("web:accounts:detail", username)
+    return _act(request, username, lambda: reset_totp(request.user, username),
+                f"已重置“{username}”的动态口令;该账号下次登录时重新绑定。")

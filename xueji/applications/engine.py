@@ -88,15 +88,15 @@ def on_decided(callback: Callable[[object, object], None], *,
 
 def decided(application, actor) -> None:
     """Run the callbacks of on_decided for an application that has just ended."""
-    for callback, _many in list(_ON_DECIDED):
-        callback(application, actor)
+    decided_many([application], actor, set_based=False)
 
 
-def decided_many(applications, actor) -> None:
+def decided_many(applications, actor, *, set_based: bool = True) -> None:
     """Run the callbacks for a queryset of applications ended by one set-based write (e.g. the pending
-    applications of a record merged away, 第十四条): each callback's set-based form, or else one call each."""
+    applications of a record merged away, 第十四条): each callback's set-based form, or else one call each.
+    `decided` passes a one-item list with set_based=False, so a single application takes the plain callback."""
     for callback, many in list(_ON_DECIDED):
-        if many is not None:
+        if set_based and many is not None:
             many(applications, actor)
             continue
         for application in applications:
@@ -133,14 +133,20 @@ TRANSITIONS: dict[str, dict[str, str | None]] = {
 }
 
 
+def _not_allowed(change: str, who: str) -> RuleViolation:
+    """The refusal of a status change the table does not allow, naming the article of the change type."""
+    kind = change_type(change)
+    basis = f"({kind.article})" if kind.article else ""
+    return RuleViolation(Violation(code="transition_not_allowed", field="status", article=kind.article,
+                                   message=f"{who}不能办理{kind.label}{basis}"))
+
+
 def transition(student: Student, change: str, *, actor, note: str = "", changes: dict | None = None,
                application=None) -> Student:
     """Move the record as `change` allows, appending its status event and audit row in the caller's transaction."""
     allowed = TRANSITIONS.get(change, {})
     if student.status not in allowed:
-        raise RuleViolation(Violation(
-            code="transition_not_allowed", field="status",
-            message=f"学籍状态为“{student.status}”的学生不能办理{change_type(change).label}"))
+        raise _not_allowed(change, f"学籍状态为“{student.status}”的学生")
     before = student.status
     target = allowed[student.status] or before
     student.status = target
@@ -174,9 +180,7 @@ def transition_many(rows: list[tuple[int, str, str]], change: str, *, actor, det
         before.update(Student.objects.select_for_update(of=("self",)).filter(pk__in=chunk).values_list("pk", "status"))
     refused = [pk for pk in ids if before.get(pk) not in allowed]
     if refused:
-        raise RuleViolation(Violation(
-            code="transition_not_allowed", field="status",
-            message=f"有{len(refused)}名学生的学籍状态不能办理{change_type(change).label}"))
+        raise _not_allowed(change, f"有{len(refused)}名学生的学籍状态")
     now = timezone.now()
     for source, target in allowed.items():
         if target is None:
