@@ -1,0 +1,178 @@
+"""学生增减情况登记表 (附件4, 第六条(五)、第七条): a school's students in and out over a term or a date range.
+
+Who counts: the school's students 在籍 (on its roll and attending). Every change that puts a student on that roll
+is an increase (registration of a newcomer, continuation from the stage below, a transfer in, a resumption, a
+return after dropping out); every change that takes one off is a decrease (a transfer out, a suspension, a
+withdrawal, a death, dropping out, graduation …). The changes are read from the record's status history
+(StatusEvent), which every change appends to; an event that moves a record between schools names both schools
+in its `changes["school"]`.
+
+The counts are anchored on the present: the end count is today's direct count of 在籍 students less the net of
+the changes after the range, and the start count is the end count less the net of the changes within it. So
+期初 + 增加 − 减少 = 期末 holds by construction, and a range ending today ends on exactly what a count of the
+records says, even for a registry whose oldest records predate their history.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from xueji.core.masking import mask_numbers_in_text, mask_student_number
+from xueji.policy import codes
+from xueji.policy.fields import GRADE_LABELS
+from xueji.students.models import Enrolment, StatusEvent, Student
+
+ON_ROLL = ("在籍",)
+IN, OUT = "增加", "减少"
+
+# The categories in the form's order: increases, then decreases.
+INCREASES = ("新生入学", "转入", "复学", "返校复课", "其他增加")
+DECREASES = ("转出", "休学", "退学", "死亡", "辍学", "开除", "毕业(结业、肄业)", "失踪或其他离校", "注销", "其他减少")
+SUMMARY_HEADERS = ("期初人数", *INCREASES, "增加合计", *DECREASES, "减少合计", "期末人数")
+DETAIL_HEADERS = ("序号", "日期", "增减", "变动类别", "姓名", "性别", "学籍号", "年级", "原学籍状态", "新学籍状态",
+                  "来源或去向", "事项", "说明")
+DETAIL_TEXT_COLUMNS = (6,)  # 学籍号
+
+# A decrease named by the status the record leaves for.
+_OUT_BY_STATUS = {
+    "休学": "休学", "转出": "转出", "退学": "退学", "死亡": "死亡", "辍学": "辍学", "开除": "开除",
+    "毕业": "毕业(结业、肄业)", "结业": "毕业(结业、肄业)", "肄业": "毕业(结业、肄业)", "失踪": "失踪或其他离校",
+    "注销": "注销",
+}
+# An increase named by the status the record comes from.
+_IN_BY_STATUS = {"待注册": "新生入学", "休学": "复学", "辍学": "返校复课", "失踪": "返校复课"}
+# Events that bring a record in from another school, though they keep one school on the event: the cross-province
+# arrival (a new record awaiting approval at the receiving school) and the stage-to-stage continuation.
+_TRANSFER_IN_KINDS = ("跨省转入",)
+_CONTINUATION_KINDS = ("接续",)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One event seen from one school: which way it moves the roll, and under which heading."""
+
+    direction: str
+    category: str
+    other_school: str  # where the student came from or went to, when the event names it
+
+
+def _schools(event: StatusEvent) -> tuple[str, str]:
+    """(the school before, the school after) the event."""
+    pair = (event.changes or {}).get("school") if isinstance(event.changes, dict) else None
+    if isinstance(pair, list) and len(pair) == 2:
+        return str(pair[0] or ""), str(pair[1] or "")
+    return event.school_id, event.school_id
+
+
+def _other_name(event: StatusEvent, direction: str) -> str:
+    names = (event.changes or {}).get("school_name") if isinstance(event.changes, dict) else None
+    if isinstance(names, list) and len(names) == 2:
+        return str((names[0] if direction == IN else names[1]) or "")
+    return ""
+
+
+def classify(event: StatusEvent, school_code: str) -> Move | None:
+    """How `event` moves the roll of `school_code`; None when it does not (a change within the roll, or elsewhere)."""
+    before_school, after_school = _schools(event)
+    was_on = before_school == school_code and event.from_status in ON_ROLL
+    is_on = after_school == school_code and event.to_status in ON_ROLL
+    if was_on == is_on:
+        return None
+    moved = before_school != after_school
+    if is_on:
+        if event.kind in _CONTINUATION_KINDS:
+            category = "新生入学"
+        elif moved or event.kind in _TRANSFER_IN_KINDS:
+            category = "转入"
+        else:
+            category = _IN_BY_STATUS.get(event.from_status, "其他增加")
+        return Move(IN, category, _other_name(event, IN) if (moved or category == "转入") else "")
+    category = "转出" if moved else _OUT_BY_STATUS.get(event.to_status, "其他减少")
+    return Move(OUT, category, _other_name(event, OUT) if category == "转出" else "")
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _candidates(school, since: datetime.date):
+    """Ids of every student who may have been on the school's roll since `since`: its students now, and those whose
+    stay there was open on or after that day (a stay is written for every arrival, closed at every departure)."""
+    stays = Enrolment.objects.filter(school=school).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
+    return Student.objects.filter(Q(school=school) | Q(pk__in=stays.values("student_id"))).values("pk")
+
+
+def _events_since(school, start: datetime.date):
+    return (StatusEvent.objects.filter(student_id__in=_candidates(school, start), at__gte=day_start(start))
+            .select_related("student").order_by("at", "id"))
+
+
+def on_roll_now(school) -> int:
+    return Student.objects.filter(school=school, status__in=ON_ROLL).count()
+
+
+@dataclass
+class Ledger:
+    start: datetime.date
+    end: datetime.date
+    start_count: int
+    end_count: int
+    counts: Counter
+    rows: list  # (event, move) of the range, in time order
+
+    @property
+    def increase(self) -> int:
+        return sum(self.counts[c] for c in INCREASES)
+
+    @property
+    def decrease(self) -> int:
+        return sum(self.counts[c] for c in DECREASES)
+
+    def summary_row(self) -> list[int]:
+        return [self.start_count, *(self.counts[c] for c in INCREASES), self.increase,
+                *(self.counts[c] for c in DECREASES), self.decrease, self.end_count]
+
+
+def ledger(school, start: datetime.date, end: datetime.date) -> Ledger:
+    """The school's changes from the first moment of `start` to the last of `end`, with the counts at both ends."""
+    until = day_start(end + datetime.timedelta(days=1))
+    net_after, counts, rows = 0, Counter(), []
+    for event in _events_since(school, start).iterator(chunk_size=2000):
+        move = classify(event, school.pk)
+        if move is None:
+            continue
+        sign = 1 if move.direction == IN else -1
+        if event.at >= until:
+            net_after += sign
+            continue
+        counts[move.category] += 1
+        rows.append((event, move))
+    end_count = on_roll_now(school) - net_after
+    net = sum(1 if m.direction == IN else -1 for _e, m in rows)
+    return Ledger(start, end, end_count - net, end_count, counts, rows)
+
+
+def detail_rows(book: Ledger, *, full: bool) -> list[list]:
+    out = []
+    for i, (event, move) in enumerate(book.rows, start=1):
+        s = event.student
+        number = s.student_number or ""
+        out.append([
+            i, timezone.localtime(event.at).date().isoformat(), move.direction, move.category, s.name,
+            codes.label(codes.GENDER, s.gender, s.gender), number if full else (mask_student_number(number) or ""),
+            GRADE_LABELS.get(s.grade, str(s.grade)), event.from_status or "—", event.to_status or "—",
+            move.other_school, event.kind, event.note if full else mask_numbers_in_text(event.note),
+        ])
+    return out
+
+
+def students_of(book: Ledger) -> list[Student]:
+    seen = {}
+    for event, _move in book.rows:
+        seen.setdefault(event.student_id, event.student)
+    return list(seen.values())
