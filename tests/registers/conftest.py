@@ -51,10 +51,17 @@ def transfer(student, receiving, actor) -> None:
                changes={"school": [sending.pk, receiving.pk], "school_name": [sending.name, receiving.name]})
 
 
-def sheet_rows(response, sheet=0) -> list[list]:
-    book = load_workbook(io.BytesIO(response.content))
-    return [[c.value for c in row] for row in book.worksheets[sheet].iter_rows()]
+def body(response) -> bytes:
+    if getattr(response, "streaming", False):
+        data = b"".join(response.streaming_content)
+        response.close()
+        return data
+    return response.content
 
 
-def sheet_cells(response, sheet=0):
-    return load_workbook(io.BytesIO(response.content)).worksheets[sheet]
+def sheet_cells(response):
+    return load_workbook(io.BytesIO(body(response))).active
+
+
+def sheet_rows(response) -> list[list]:
+    return [[c.value for c in row] for row in sheet_cells(response).iter_rows()]

@@ -55,10 +55,13 @@ def test_the_api_gives_the_summary_and_the_detail_in_the_forms_order(world, regi
     assert row["期初人数"] + row["增加合计"] - row["减少合计"] == row["期末人数"] == on_roll(world.school_a)
     assert [(d["增减"], d["变动类别"]) for d in detail["rows"]] == [("增加", "新生入学"), ("减少", "休学")]
     # The spreadsheet has the same columns in the same order, and the G number is masked.
-    book = api_for(world.county_xd).get(f"{API}/schools/{world.school_a.pk}/registers/movements?format=xlsx")
-    rows = sheet_rows(book, 1)
-    assert rows[1] == list(movements.DETAIL_HEADERS)
+    client = api_for(world.county_xd)
+    rows = sheet_rows(client.get(f"{API}/schools/{world.school_a.pk}/registers/movements?format=xlsx"))
+    assert rows[1] == list(movements.DETAIL_HEADERS) and "期末人数" in rows[0][0]
     assert pupil.student_number not in str(rows) and pupil.id_number not in str(rows)
+    summary_rows = sheet_rows(client.get(f"{API}/schools/{world.school_a.pk}/registers/movements?format=xlsx"
+                                         "&table=summary"))
+    assert summary_rows[1] == list(movements.SUMMARY_HEADERS) and summary_rows[2] == list(row.values())
 
 
 def test_a_malformed_period_is_refused_with_the_field_and_the_fix(world, api_for):

@@ -28,9 +28,9 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
     return response
 
 
-def answer(doc, fmt: str):
+def answer(doc, fmt: str, table: str = ""):
     if fmt == "xlsx":
-        return _download(sheets.workbook(doc), sheets.CONTENT_TYPE, sheets.filename(doc, "xlsx"))
+        return sheets.response(doc, table)
     if fmt == "pdf":
         return _download(printing.pdf_bytes(doc), "application/pdf", sheets.filename(doc, "pdf"))
     return doc.as_json()
@@ -51,11 +51,12 @@ def read(request, school_code: Code, kind: Slug, format: Format = "json",
          term: str = Query("", max_length=7, description="附件4:学期,如 2026-1(第一学期)、2026-2(第二学期)"),
          start: str = Query("", max_length=10, description="附件4:起始日期 YYYY-MM-DD(与 end 同用,代替 term)"),
          end: str = Query("", max_length=10, description="附件4:截止日期 YYYY-MM-DD"),
-         year: str = Query("", max_length=4, description="新生入学名册:学年,如 2026(2026—2027学年)")):
+         year: str = Query("", max_length=4, description="新生入学名册:学年,如 2026(2026—2027学年)"),
+         table: Literal["", "summary"] = Query("", description="附件4 的 xlsx:summary 为汇总表,默认为增减学生明细")):
     """身份证件号与G字头学籍号以掩码显示;完整号码须用 POST 并写明查阅事由(第四十四条)。本校、所属县、市、省可读,
     其他账号返回 404。"""
     params = {"term": term, "start": start, "end": end, "year": year}
-    return answer(documents.build(request.user, school_code, kind, params, fmt=format), format)
+    return answer(documents.build(request.user, school_code, kind, params, fmt=format), format, table)
 
 
 class RevealIn(Schema):
@@ -65,6 +66,7 @@ class RevealIn(Schema):
     start: str = Field("", max_length=10)
     end: str = Field("", max_length=10)
     year: str = Field("", max_length=4)
+    table: Literal["", "summary"] = ""
 
 
 @router.post("/schools/{school_code}/registers/{kind}",
@@ -77,7 +79,7 @@ def reveal(request, school_code: Code, kind: Slug, payload: RevealIn):
     fmt = payload.format
     doc = documents.build(request.user, school_code, kind, params, reason=payload.reason,
                           fmt="page" if fmt == "json" else fmt)
-    return answer(doc, fmt)
+    return answer(doc, fmt, payload.table)
 
 
 class SchoolInfoIn(Schema):

@@ -1,50 +1,46 @@
-"""The registers as .xlsx: one sheet per table, a heading line, the national column order, every identity and code
-column stored as text (an ID typed as a number loses its last digits) and any text a spreadsheet would read as a
-formula neutralised (access.spreadsheet.safe). Written in openpyxl's write-only mode: rows stream to the file."""
+"""The registers as .xlsx through the registry's one writer (xueji.core.spreadsheets): a heading line, the national
+column order, identity and code columns as text, formula-like text kept as text, rows streamed from a temp file.
+
+A register of two tables (附件4: the summary and the list of students in and out) gives one sheet per download:
+the list by default, its summary written into the heading line; ?table=summary gives the summary as its own sheet.
+"""
 
 from __future__ import annotations
 
-import io
+from xueji.core import spreadsheets
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-
-from xueji.access.spreadsheet import XLSX, safe
-
-CONTENT_TYPE = XLSX
+CONTENT_TYPE = spreadsheets.XLSX_TYPE
 
 
-def _cells(sheet, values, text_columns=(), *, bold=False):
-    out = []
-    for i, value in enumerate(values):
-        value = safe("" if value is None else value)
-        if i in text_columns:
-            value = str(value)
-        cell = WriteOnlyCell(sheet, value=value)
-        if i in text_columns:
-            cell.number_format = "@"
-        if bold:
-            cell.font = Font(bold=True)
-        out.append(cell)
-    return out
-
-
-def workbook(doc) -> bytes:
-    book = Workbook(write_only=True)
-    heading = f"{doc.title}({doc.register.annex})· {doc.school.name}({doc.school.code})"
+def _heading(doc, table) -> str:
+    parts = [f"{doc.title}({doc.register.annex})", f"{doc.school.name}({doc.school.code})"]
     if doc.period:
-        heading += f"· {doc.period}"
-    heading += f"· 导出日期 {doc.printed_on:%Y-%m-%d}"
-    for table in doc.tables:
-        sheet = book.create_sheet(title=table.caption[:31])
-        sheet.append(_cells(sheet, [heading], bold=True))
-        sheet.append(_cells(sheet, table.headers, bold=True))
-        for row in table.rows:
-            sheet.append(_cells(sheet, row, table.text_columns))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        parts.append(doc.period)
+    if len(doc.tables) > 1 and table is not doc.tables[0]:
+        first = doc.tables[0]
+        parts.append(",".join(f"{h}{v}" for h, v in zip(first.headers, first.rows[0], strict=True)
+                              if h in ("期初人数", "增加合计", "减少合计", "期末人数")))
+    parts.append(f"导出日期 {doc.printed_on:%Y-%m-%d}")
+    return "· ".join(parts)
+
+
+def pick(doc, which: str = ""):
+    """The table a download carries: the named one (summary), else the register's main list (its last table)."""
+    if which == "summary":
+        return doc.tables[0]
+    return doc.tables[-1]
+
+
+def response(doc, which: str = ""):
+    table = pick(doc, which)
+    return spreadsheets.xlsx_response(filename(doc, "xlsx"), table.caption, table.headers, table.rows,
+                                      text_columns=table.text_columns, heading=_heading(doc, table))
+
+
+def workbook(doc, which: str = "") -> bytes:
+    table = pick(doc, which)
+    return spreadsheets.xlsx_bytes(table.caption, table.headers, table.rows, text_columns=table.text_columns,
+                                   heading=_heading(doc, table))
 
 
 def filename(doc, ext: str) -> str:

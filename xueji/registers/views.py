@@ -64,7 +64,7 @@ def register_page(request, code, slug):
             "crumbs": _crumbs(request.user, school, register.title if register else "学籍档案"),
         }, status=exc.status)
     if fmt != "page":
-        return answer(doc, fmt)
+        return answer(doc, fmt, form.get("table", ""))
     return render(request, "registers/register.html", {
         "school": doc.school, "register": doc.register, "doc": doc, "reason": reason, "params": params,
         "query": urlencode({k: v for k, v in params.items() if v}),
