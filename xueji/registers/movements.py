@@ -28,6 +28,7 @@ from xueji.policy.fields import GRADE_LABELS
 from xueji.students.models import Enrolment, StatusEvent, Student
 
 ON_ROLL = ("在籍",)
+CHUNK = 2000
 IN, OUT = "增加", "减少"
 
 # The categories in the form's order: increases, then decreases.
@@ -100,16 +101,22 @@ def day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _candidates(school, since: datetime.date):
+def _candidates(school, since: datetime.date) -> list[int]:
     """Ids of every student who may have been on the school's roll since `since`: its students now, and those whose
-    stay there was open on or after that day (a stay is written for every arrival, closed at every departure)."""
+    stay there was open on or after that day (a stay is written for every arrival, closed at every departure).
+    Two index reads of one school's size ((school, status, grade) and (school, ended_on)), joined here."""
     stays = Enrolment.objects.filter(school=school).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=since))
-    return Student.objects.filter(Q(school=school) | Q(pk__in=stays.values("student_id"))).values("pk")
+    ids = set(Student.objects.filter(school=school).values_list("pk", flat=True))
+    ids.update(stays.values_list("student_id", flat=True))
+    return sorted(ids)
 
 
 def _events_since(school, start: datetime.date):
-    return (StatusEvent.objects.filter(student_id__in=_candidates(school, start), at__gte=day_start(start))
-            .select_related("student").order_by("at", "id"))
+    """The events of those students from `start` on, read by student (the events' own index), a chunk at a time."""
+    ids = _candidates(school, start)
+    for first in range(0, len(ids), CHUNK):
+        yield from (StatusEvent.objects.filter(student_id__in=ids[first:first + CHUNK], at__gte=day_start(start))
+                    .select_related("student").order_by())
 
 
 def on_roll_now(school) -> int:
@@ -142,16 +149,16 @@ def ledger(school, start: datetime.date, end: datetime.date) -> Ledger:
     """The school's changes from the first moment of `start` to the last of `end`, with the counts at both ends."""
     until = day_start(end + datetime.timedelta(days=1))
     net_after, counts, rows = 0, Counter(), []
-    for event in _events_since(school, start).iterator(chunk_size=2000):
+    for event in _events_since(school, start):
         move = classify(event, school.pk)
         if move is None:
             continue
-        sign = 1 if move.direction == IN else -1
         if event.at >= until:
-            net_after += sign
+            net_after += 1 if move.direction == IN else -1
             continue
         counts[move.category] += 1
         rows.append((event, move))
+    rows.sort(key=lambda pair: (pair[0].at, pair[0].pk))
     end_count = on_roll_now(school) - net_after
     net = sum(1 if m.direction == IN else -1 for _e, m in rows)
     return Ledger(start, end, end_count - net, end_count, counts, rows)
