@@ -67,6 +67,7 @@ def register_page(request, code, slug):
         return answer(doc, fmt, form.get("table", ""))
     return render(request, "registers/register.html", {
         "school": doc.school, "register": doc.register, "doc": doc, "reason": reason, "params": params,
+        "may_edit": selectors.may_edit(request.user, doc.school),
         "query": urlencode({k: v for k, v in params.items() if v}),
         "crumbs": _crumbs(request.user, doc.school, doc.title),
     })
