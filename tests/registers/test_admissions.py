@@ -15,12 +15,14 @@ def url(world, **query):
 def test_this_years_first_graders_are_listed_and_transfers_are_not(world, registered, api_for):
     pupil = registered(name="李一")
     registered(name="张三", grade=3)  # a new record, but not in an entry grade: not an admission
-    rows = api_for(world.registrar_a).get(url(world)).json()["tables"][0]["rows"]
+    tables = api_for(world.registrar_a).get(url(world)).json()["tables"]
+    assert tables[0]["rows"][-1] == {"年级": "合计", "班级": "", "男": 1, "女": 0, "合计": 1}
+    rows = tables[1]["rows"]
     assert [(r["姓名"], r["年级"]) for r in rows] == [("李一", "一年级")]
     assert rows[0]["身份证件号"] != pupil.id_number and rows[0]["身份证件号"].endswith(pupil.id_number[-4:])
     assert list(rows[0]) == list(admissions.HEADERS)
     # Another school year has none of them.
-    assert api_for(world.registrar_a).get(url(world, year=2025)).json()["tables"][0]["rows"] == []
+    assert api_for(world.registrar_a).get(url(world, year=2025)).json()["tables"][1]["rows"] == []
 
 
 def test_the_spreadsheet_keeps_ids_as_text_and_formulas_as_text(world, registered, api_for):
@@ -40,7 +42,7 @@ def test_a_county_officer_reads_whole_numbers_on_screen_but_a_file_needs_a_grant
     pupil = registered()
     county = api_for(world.county_xd)
     shown = county.post(url(world), {"reason": "核对新生名单"}, content_type="application/json")
-    assert shown.status_code == 200 and shown.json()["tables"][0]["rows"][0]["身份证件号"] == pupil.id_number
+    assert shown.status_code == 200 and shown.json()["tables"][1]["rows"][0]["身份证件号"] == pupil.id_number
     refused = county.post(url(world), {"format": "xlsx", "reason": "核对新生名单"}, content_type="application/json")
     assert refused.status_code == 422 and refused.json()["errors"][0]["article"] == "第四十四条"
     short = county.post(url(world), {"reason": "查"}, content_type="application/json")

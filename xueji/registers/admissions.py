@@ -76,3 +76,17 @@ def rows(school, year: int, *, full: bool) -> tuple[list[list], list]:
         ])
         students.append(s)
     return table, students
+
+
+CLASS_HEADERS = ("年级", "班级", "男", "女", "合计")
+
+
+def by_class(table: list[list]) -> list[list]:
+    """Newcomers per grade and class (男, 女, 合计) from the roster's own rows, with a total line."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for row in table:
+        tally = counts.setdefault((row[1], row[2]), [0, 0])
+        tally[0 if row[4] == "男" else 1] += 1
+    out = [[grade, name, boys, girls, boys + girls] for (grade, name), (boys, girls) in counts.items()]
+    boys, girls = sum(r[2] for r in out), sum(r[3] for r in out)
+    return [*out, ["合计", "", boys, girls, boys + girls]]

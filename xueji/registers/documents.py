@@ -162,8 +162,9 @@ def _movements_doc(school, params, full):
 def _admissions_doc(school, params, full):
     year = year_of(params)
     rows, students = admissions.rows(school, year, full=full)
-    return (f"{year}—{year + 1}学年", [Table("新生入学名册", admissions.HEADERS, rows, admissions.TEXT_COLUMNS)],
-            students, {"year": year})
+    tables = [Table("各班新生人数", admissions.CLASS_HEADERS, admissions.by_class(rows)),
+              Table("新生入学名册", admissions.HEADERS, rows, admissions.TEXT_COLUMNS)]
+    return f"{year}—{year + 1}学年", tables, students, {"year": year}
 
 
 BUILDERS = {"school": _school_doc, "campuses": _campus_doc, "movements": _movements_doc, "admissions": _admissions_doc}

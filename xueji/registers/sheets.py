@@ -1,8 +1,9 @@
 """The registers as .xlsx through the registry's one writer (xueji.core.spreadsheets): a heading line, the national
 column order, identity and code columns as text, formula-like text kept as text, rows streamed from a temp file.
 
-A register of two tables (附件4: the summary and the list of students in and out) gives one sheet per download:
-the list by default, its summary written into the heading line; ?table=summary gives the summary as its own sheet.
+A register of two tables (附件4: the summary and the list of students in and out; the admission roster: the count
+per class and the list) gives one sheet per download: the list by default (附件4's summary written into its
+heading line); ?table=summary gives the first table as its own sheet.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ def _heading(doc, table) -> str:
     parts = [f"{doc.title}({doc.register.annex})", f"{doc.school.name}({doc.school.code})"]
     if doc.period:
         parts.append(doc.period)
-    if len(doc.tables) > 1 and table is not doc.tables[0]:
+    if doc.register.slug == "movements" and table is not doc.tables[0]:
         first = doc.tables[0]
         parts.append(",".join(f"{h}{v}" for h, v in zip(first.headers, first.rows[0], strict=True)
                               if h in ("期初人数", "增加合计", "减少合计", "期末人数")))
