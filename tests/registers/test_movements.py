@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from xueji.applications.engine import transition
 from xueji.registers import movements
-from xueji.students.models import Student
+from xueji.students.models import StatusEvent, Student
 
 from .conftest import API, backdate, sheet_rows, transfer
 
@@ -49,11 +49,12 @@ def test_the_api_gives_the_summary_and_the_detail_in_the_forms_order(world, regi
     transition(pupil, "suspension", actor=world.county_xd)
     response = api_for(world.county_xd).get(f"{API}/schools/{world.school_a.pk}/registers/movements")
     assert response.status_code == 200, response.content.decode()
-    summary, detail = response.json()["tables"]
+    summary, grades, detail = response.json()["tables"]
     assert list(summary["headers"]) == list(movements.SUMMARY_HEADERS)
     row = summary["rows"][0]
     assert row["期初人数"] + row["增加合计"] - row["减少合计"] == row["期末人数"] == on_roll(world.school_a)
     assert [(d["增减"], d["变动类别"]) for d in detail["rows"]] == [("增加", "新生入学"), ("减少", "休学")]
+    assert grades["rows"][-1]["期末人数"] == row["期末人数"]
     # The spreadsheet has the same columns in the same order, and the G number is masked.
     client = api_for(world.county_xd)
     rows = sheet_rows(client.get(f"{API}/schools/{world.school_a.pk}/registers/movements?format=xlsx"))
@@ -81,3 +82,22 @@ def test_an_old_record_without_history_still_counts_at_both_ends(world, register
     backdate(pupil, datetime.date(2020, 9, 1))
     book = movements.ledger(world.school_a, datetime.date(2026, 8, 1), timezone.localdate())
     assert (book.start_count, book.end_count, book.increase, book.decrease) == (1, 1, 0, 0)
+
+
+def test_a_promotion_moves_a_student_between_grades_not_off_the_roll(world, registered):
+    """By grade: 期初 + 增加 + 升入 − 减少 − 升出 = 期末 for each, and today's end equals a count per grade."""
+    pupil = registered(on=SUMMER)
+    # What the rollover writes (schoolyear/sql.py): the grade moves, one 升级 event names both grades.
+    Student.objects.filter(pk=pupil.pk).update(grade=2)
+    StatusEvent.objects.create(student=pupil, kind="升级", from_status="在籍", to_status="在籍",
+                               school=world.school_a, changes={"grade": [1, 2]})
+    registered()  # a newcomer of 一年级 this term
+    book = movements.ledger(world.school_a, datetime.date(2026, 8, 1), timezone.localdate())
+    rows = {r[0]: dict(zip(movements.GRADE_HEADERS, r, strict=True)) for r in book.grade_rows()}
+    assert (rows["一年级"]["期初人数"], rows["一年级"]["增加"], rows["一年级"]["升出本年级"], rows["一年级"]["期末人数"]) == (
+        1, 1, 1, 1)
+    assert (rows["二年级"]["期初人数"], rows["二年级"]["升入本年级"], rows["二年级"]["期末人数"]) == (0, 1, 1)
+    assert rows["合计"]["期初人数"] == book.start_count == 1 and rows["合计"]["期末人数"] == book.end_count == 2
+    for grade in (1, 2):
+        assert Student.objects.filter(school=world.school_a, status="在籍", grade=grade).count() == 1
+    assert book.counts["新生入学"] == 1 and book.decrease == 0

@@ -52,7 +52,7 @@ def read(request, school_code: Code, kind: Slug, format: Format = "json",
          start: str = Query("", max_length=10, description="附件4:起始日期 YYYY-MM-DD(与 end 同用,代替 term)"),
          end: str = Query("", max_length=10, description="附件4:截止日期 YYYY-MM-DD"),
          year: str = Query("", max_length=4, description="新生入学名册:学年,如 2026(2026—2027学年)"),
-         table: Literal["", "summary"] = Query("", description="xlsx 的工作表:summary 为附件4汇总表或各班新生人数,默认为学生名单")):
+         table: Literal["", "summary", "grades"] = Query("", description="xlsx 的工作表:summary 为附件4汇总表或各班新生人数,grades 为附件4各年级增减,默认为学生名单")):
     """身份证件号与G字头学籍号以掩码显示;完整号码须用 POST 并写明查阅事由(第四十四条)。本校、所属县、市、省可读,
     其他账号返回 404。"""
     params = {"term": term, "start": start, "end": end, "year": year}
@@ -66,7 +66,7 @@ class RevealIn(Schema):
     start: str = Field("", max_length=10)
     end: str = Field("", max_length=10)
     year: str = Field("", max_length=4)
-    table: Literal["", "summary"] = ""
+    table: Literal["", "summary", "grades"] = ""
 
 
 @router.post("/schools/{school_code}/registers/{kind}",

@@ -38,6 +38,7 @@ class Table:
     headers: tuple[str, ...]
     rows: list[list]
     text_columns: tuple[int, ...] = ()
+    key: str = ""  # how ?table= names it for a download: summary (the first table), grades, or the list (last)
 
     @property
     def pairs(self) -> list[tuple[str, object]]:
@@ -153,6 +154,7 @@ def _movements_doc(school, params, full):
     book = movements.ledger(school, start, end)
     tables = [
         Table("增减情况汇总(在籍学生)", movements.SUMMARY_HEADERS, [book.summary_row()]),
+        Table("各年级增减情况", movements.GRADE_HEADERS, book.grade_rows(), key="grades"),
         Table("增减学生明细", movements.DETAIL_HEADERS, movements.detail_rows(book, full=full),
               movements.DETAIL_TEXT_COLUMNS),
     ]

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from xueji.core.masking import mask_numbers_in_text, mask_student_number
@@ -119,8 +119,26 @@ def _events_since(school, start: datetime.date):
                     .select_related("student").order_by())
 
 
-def on_roll_now(school) -> int:
-    return Student.objects.filter(school=school, status__in=ON_ROLL).count()
+def on_roll_now(school) -> dict[int, int]:
+    """Today's 在籍 students of the school by grade: the direct count the ledger is anchored on."""
+    rows = (Student.objects.filter(school=school, status__in=ON_ROLL).order_by().values("grade")
+            .annotate(n=Count("pk")))
+    return {row["grade"]: row["n"] for row in rows}
+
+
+def _grades(events: list[StatusEvent]) -> dict[int, tuple[int, int]]:
+    """(grade before, grade after) of each event of one student: walked back from his grade today, an event that
+    changed the grade (升级, 接续, a correction) naming both in its changes["grade"]."""
+    grade = events[0].student.grade if events else 0
+    found = {}
+    for event in sorted(events, key=lambda e: (e.at, e.pk), reverse=True):
+        pair = (event.changes or {}).get("grade") if isinstance(event.changes, dict) else None
+        before = grade
+        if isinstance(pair, list) and len(pair) == 2 and str(pair[0]).isdigit():
+            before = int(pair[0])
+        found[event.pk] = (before, grade)
+        grade = before
+    return found
 
 
 @dataclass
@@ -130,7 +148,8 @@ class Ledger:
     start_count: int
     end_count: int
     counts: Counter
-    rows: list  # (event, move) of the range, in time order
+    rows: list  # (event, move, grade) of the range, in time order
+    grades: dict = field(default_factory=dict)  # grade -> Counter(start, 增加, 升入, 减少, 升出, end)
 
     @property
     def increase(self) -> int:
@@ -144,35 +163,74 @@ class Ledger:
         return [self.start_count, *(self.counts[c] for c in INCREASES), self.increase,
                 *(self.counts[c] for c in DECREASES), self.decrease, self.end_count]
 
+    def grade_rows(self) -> list[list]:
+        out = [[GRADE_LABELS.get(g, str(g)), *(self.grades[g][k] for k in GRADE_KEYS)] for g in sorted(self.grades)]
+        totals = [sum(self.grades[g][k] for g in self.grades) for k in GRADE_KEYS]
+        return [*out, ["合计", *totals]]
+
+
+GRADE_KEYS = ("期初人数", "增加", "升入本年级", "减少", "升出本年级", "期末人数")
+GRADE_HEADERS = ("年级", *GRADE_KEYS)
+
+
+def _steps(event, move, grades, school_code) -> list[tuple[int, str]]:
+    """The per-grade entries of one event: (grade, key) with key 增加, 减少, 升入本年级 or 升出本年级."""
+    before, after = grades
+    if move is not None:
+        return [(after, "增加")] if move.direction == IN else [(before, "减少")]
+    before_school, after_school = _schools(event)
+    stays_on = (before_school == after_school == school_code and event.from_status in ON_ROLL
+                and event.to_status in ON_ROLL)
+    if stays_on and before != after:
+        return [(before, "升出本年级"), (after, "升入本年级")]
+    return []
+
 
 def ledger(school, start: datetime.date, end: datetime.date) -> Ledger:
-    """The school's changes from the first moment of `start` to the last of `end`, with the counts at both ends."""
+    """The school's changes from the first moment of `start` to the last of `end`, with the counts at both ends,
+    for the school and for each grade (a promotion moves a student between grades, not off the roll)."""
     until = day_start(end + datetime.timedelta(days=1))
-    net_after, counts, rows = 0, Counter(), []
+    by_student: dict[int, list[StatusEvent]] = {}
     for event in _events_since(school, start):
-        move = classify(event, school.pk)
-        if move is None:
-            continue
-        if event.at >= until:
-            net_after += 1 if move.direction == IN else -1
-            continue
-        counts[move.category] += 1
-        rows.append((event, move))
-    rows.sort(key=lambda pair: (pair[0].at, pair[0].pk))
-    end_count = on_roll_now(school) - net_after
-    net = sum(1 if m.direction == IN else -1 for _e, m in rows)
-    return Ledger(start, end, end_count - net, end_count, counts, rows)
+        by_student.setdefault(event.student_id, []).append(event)
+    now = on_roll_now(school)
+    grades: dict[int, Counter] = {g: Counter() for g in now}
+    counts, rows = Counter(), []
+    for events in by_student.values():
+        grade_of = _grades(events)
+        for event in events:
+            move = classify(event, school.pk)
+            steps = _steps(event, move, grade_of[event.pk], school.pk)
+            if not steps:
+                continue
+            after_range = event.at >= until
+            for grade, key in steps:
+                grades.setdefault(grade, Counter())[("后" if after_range else "") + key] += 1
+            if move is None or after_range:
+                continue
+            counts[move.category] += 1
+            rows.append((event, move, steps[0][0]))
+    rows.sort(key=lambda row: (row[0].at, row[0].pk))
+    for grade, tally in grades.items():
+        net_after = tally["后增加"] + tally["后升入本年级"] - tally["后减少"] - tally["后升出本年级"]
+        tally["期末人数"] = now.get(grade, 0) - net_after
+        tally["期初人数"] = (tally["期末人数"] - tally["增加"] - tally["升入本年级"] + tally["减少"]
+                         + tally["升出本年级"])
+    end_count = sum(t["期末人数"] for t in grades.values())
+    net = sum(1 if m.direction == IN else -1 for _e, m, _g in rows)
+    kept = {g: t for g, t in grades.items() if any(t[k] for k in GRADE_KEYS)}
+    return Ledger(start, end, end_count - net, end_count, counts, rows, kept)
 
 
 def detail_rows(book: Ledger, *, full: bool) -> list[list]:
     out = []
-    for i, (event, move) in enumerate(book.rows, start=1):
+    for i, (event, move, grade) in enumerate(book.rows, start=1):
         s = event.student
         number = s.student_number or ""
         out.append([
             i, timezone.localtime(event.at).date().isoformat(), move.direction, move.category, s.name,
             codes.label(codes.GENDER, s.gender, s.gender), number if full else (mask_student_number(number) or ""),
-            GRADE_LABELS.get(s.grade, str(s.grade)), event.from_status or "—", event.to_status or "—",
+            GRADE_LABELS.get(grade, str(grade)), event.from_status or "—", event.to_status or "—",
             move.other_school, event.kind, event.note if full else mask_numbers_in_text(event.note),
         ])
     return out
@@ -180,6 +238,6 @@ def detail_rows(book: Ledger, *, full: bool) -> list[list]:
 
 def students_of(book: Ledger) -> list[Student]:
     seen = {}
-    for event, _move in book.rows:
+    for event, _move, _grade in book.rows:
         seen.setdefault(event.student_id, event.student)
     return list(seen.values())

@@ -29,7 +29,8 @@ def pick(doc, which: str = ""):
     """The table a download carries: the named one (summary), else the register's main list (its last table)."""
     if which == "summary":
         return doc.tables[0]
-    return doc.tables[-1]
+    named = [t for t in doc.tables if which and t.key == which]
+    return named[0] if named else doc.tables[-1]
 
 
 def response(doc, which: str = ""):
