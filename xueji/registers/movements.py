@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from xueji.core.masking import mask_numbers_in_text, mask_student_number
+from xueji.core.masking import mask_ids_in_text, mask_student_number
 from xueji.policy import codes
 from xueji.policy.fields import GRADE_LABELS
 from xueji.students.models import Enrolment, StatusEvent, Student
@@ -231,7 +231,7 @@ def detail_rows(book: Ledger, *, full: bool) -> list[list]:
             i, timezone.localtime(event.at).date().isoformat(), move.direction, move.category, s.name,
             codes.label(codes.GENDER, s.gender, s.gender), number if full else (mask_student_number(number) or ""),
             GRADE_LABELS.get(grade, str(grade)), event.from_status or "—", event.to_status or "—",
-            move.other_school, event.kind, event.note if full else mask_numbers_in_text(event.note),
+            move.other_school, event.kind, event.note if full else mask_ids_in_text(event.note),
         ])
     return out
 
