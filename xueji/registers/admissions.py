@@ -36,15 +36,15 @@ def stays(school, year: int):
     return (Enrolment.objects.filter(school=school, entry_reason__in=NEW_ENTRY_REASONS, grade__in=entry_grades(school),
                                      started_on__gte=first, started_on__lte=last)
             .exclude(student__status="注销")
-            .select_related("student", "student__school_class", "school_class"))
+            .select_related("student", "student__school_class", "school_class").order_by())
 
 
 def _earlier_schools(student_ids: list[int], school) -> dict[int, str]:
     """The school each continued newcomer came from: his latest stay elsewhere before this one (one query)."""
     earlier = {}
-    for stay in (Enrolment.objects.filter(student_id__in=student_ids).exclude(school=school)
-                 .select_related("school").order_by("student_id", "started_on", "id")):
-        earlier[stay.student_id] = stay.school.name
+    for student_id, name in (Enrolment.objects.filter(student_id__in=student_ids).exclude(school=school)
+                             .order_by("student_id", "started_on", "id").values_list("student_id", "school__name")):
+        earlier[student_id] = name
     return earlier
 
 
