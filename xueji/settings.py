@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "xueji.schoolyear",
     "xueji.graduation",
     "xueji.conditions",
+    "xueji.registers",
     "xueji.notices",
     "xueji.web",
     "xueji.demo",

@@ -75,6 +75,9 @@ def pages(world, student, pending, decided):
         "/transfers/", "/transfers/handovers/", "/visiting/", "/former-students/", "/graduation/",
         f"/guardian/children/{key}/", "/guardian/", f"/api/v1/guardian/children/{key}", "/api/v1/guardian/children",
         f"/api/v1/schools/{world.school_a.code}/guardian-reports",
+        f"/schools/{world.school_a.code}/registers/admissions/", f"/schools/{world.school_a.code}/registers/movements/",
+        f"/api/v1/schools/{world.school_a.code}/registers/admissions",
+        f"/api/v1/schools/{world.school_a.code}/registers/movements",
     ]
 
 

@@ -157,6 +157,10 @@ ACTION_LABELS = {
     "access.register": "查看查阅登记",
     "access.register_export": "导出查阅登记",
     "roster.export": "导出在校生分班名册",
+    # the school's registers (第六条): 附件1, 附件2, 附件4, 新生入学名册
+    "registers.read": "查看或导出学校学籍档案(附件4、新生入学名册)",
+    "registers.school_info": "维护学校基本信息(附件1)",
+    "registers.campus_info": "维护校区基本信息(附件2)",
     # graduation (第三十四–三十六条)
     "graduation.propose": "提交毕业生名单",
     "graduation.approve": "同意一批毕业申请",

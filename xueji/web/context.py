@@ -17,6 +17,7 @@ def _items(user) -> list[tuple[str, str]]:
     if role in ("registrar", "leader"):
         items.append(("本校", reverse("web:orgs:school", args=[user.school_id])))
         items.append(("证书存根", reverse("web:certificates:register", args=[user.school_id])))
+        items.append(("学籍档案", reverse("web:registers:index", args=[user.school_id])))
     if role in OFFICERS:
         items.append(("辖区", reverse("web:orgs:division", args=[user.division_id])))
     if role != "auditor":
