@@ -23,9 +23,15 @@ def discipline_section(context, student):
         levels = rules.COMPULSORY_LEVELS
     return {
         "student": student,
-        "rows": [{"item": d, "in_force": selectors.is_in_force(d, today)} for d in items],
+        "rows": [{"item": d, "in_force": selectors.is_in_force(d, today), "due": _due(d, today)} for d in items],
         "may_record": may_record,
         "levels": levels,
         "today": today,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def _due(item, today) -> bool:
+    """A 留校察看 at its end with no decision yet: the school lifts it or proposes expulsion (第四十条)."""
+    return (item.level == rules.PROBATION and item.revoked_on is None and item.lifted_on is None
+            and item.ends_on is not None and item.ends_on <= today)
