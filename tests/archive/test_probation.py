@@ -44,11 +44,14 @@ def test_a_probation_past_one_year_is_on_the_schools_list(world, senior, expired
     # The city watches the list but does not act on it.
     city = client_for(world.city_ty).get(f"/schools/{world.high.pk}/probation/").content.decode()
     assert senior.name in city and "解除留校察看" not in city
+    record = client_for(world.registrar_high).get(f"/students/{senior.key}/").content.decode()
+    assert "期满待处理" in record and f"/schools/{world.high.pk}/probation/#p{expired.pk}" in record
 
 
 def test_lifting_records_it_and_it_leaves_the_list(world, senior, expired, api_for):
     lifted = post(api_for(world.registrar_high), f"/api/v1/discipline/{expired.pk}/lift", {"note": "一年来表现良好"})
     assert lifted.status_code == 200, lifted.content
+    assert lifted.json()["lifted_on"] == TODAY.isoformat() and lifted.json()["lift_note"] == "一年来表现良好"
     assert due_ids(world.high) == [] and not under_discipline(senior, TODAY)
     assert senior.events.filter(kind="解除处分:留校察看").exists()
     assert api_for(world.registrar_high).get("/api/v1/todo", {"kind": "probation_due"}).json()["items"] == []

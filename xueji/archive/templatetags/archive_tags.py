@@ -18,14 +18,14 @@ def discipline_section(context, student):
     today = timezone.localdate()
     items = list(selectors.disciplines_of(student))
     may_record = StudentPolicy.user_can(user, "edit", student)
-    levels = rules.LEVELS[:-1]
-    if get_policy().is_compulsory(student.grade):
-        levels = rules.COMPULSORY_LEVELS
+    compulsory = get_policy().is_compulsory(student.grade)
+    levels = rules.COMPULSORY_LEVELS if compulsory else rules.LEVELS[:-1]
     return {
         "student": student,
         "rows": [{"item": d, "in_force": selectors.is_in_force(d, today), "due": _due(d, today)} for d in items],
         "may_record": may_record,
         "levels": levels,
+        "compulsory": compulsory,
         "today": today,
         "csrf_token": context.get("csrf_token"),
     }
