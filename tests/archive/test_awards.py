@@ -106,3 +106,14 @@ def test_the_page_form_records_with_its_scan(world, pupil, client_for):
     assert client.post(f"/awards/{item.pk}/revoke/", {"reason": "误记"}).status_code == 302
     item.refresh_from_db()
     assert item.revoked_by == world.registrar_a
+
+
+def test_the_printed_form_shows_the_awards_on_one_page(world, make_student, client_for):
+    from tests.forms.conftest import page_text, read_pdf, require_pdf
+
+    require_pdf()
+    student = make_student(school_class=world.class_a1.pk)
+    awards.record_award(world.registrar_a, student, **{**SANHAO, "awarded_on": datetime.date(2026, 6, 1)})
+    response = client_for(world.leader_a).get(f"/classes/{world.class_a1.pk}/basic-info.pdf")
+    reader = read_pdf(response.content)
+    assert len(reader.pages) == 1 and "奖励情况2026年6月市级三好学生(太原市教育局)" in page_text(reader, 0)
