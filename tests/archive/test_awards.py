@@ -94,6 +94,22 @@ def test_outsiders_and_other_roles_are_refused(world, pupil, api_for, client_for
     assert client_for(world.registrar_b).post(f"/awards/{item.pk}/revoke/", {"reason": "撤销"}).status_code == 404
     county = client_for(world.county_xd).get(f"/students/{pupil.key}/").content.decode()
     assert "三好学生" in county and 'data-testid="award-form"' not in county
+    # The pupil's own guardian reads his report through the guardians' pages, never the school's archive routes.
+    parent = api_for(_guardian_of(pupil, world.registrar_a))
+    assert parent.get(url).status_code in (403, 404)
+    assert parent.get(f"/api/v1/awards/{item.pk}/scan").status_code in (403, 404)
+    assert post(parent, f"/api/v1/awards/{item.pk}/revoke", {"reason": "家长撤销"}).status_code in (403, 404)
+
+
+def _guardian_of(student, registrar):
+    from tests import factories as f
+    from xueji.guardians import services as guardians
+    from xueji.guardians.models import GuardianLink
+
+    user = f.user("parent_wang", "guardian")
+    code, _ = guardians.issue_code(registrar, student)
+    GuardianLink.objects.create(user=user, student=student, code=guardians._usable(code, student.name))
+    return user
 
 
 def test_the_page_form_records_with_its_scan(world, pupil, client_for):
