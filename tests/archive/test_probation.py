@@ -41,6 +41,8 @@ def test_a_probation_past_one_year_is_on_the_schools_list(world, senior, expired
     assert 'data-testid="probation-row"' in page and "解除留校察看" in page and senior.name in page
     todo = api_for(world.registrar_high).get("/api/v1/todo", {"kind": "probation_due"}).json()
     assert [(i["kind"], i["id"]) for i in todo["items"]] == [("probation_due", expired.pk)]
+    home = client_for(world.registrar_high).get("/").content.decode()
+    assert f"{senior.name}·留校察看期满" in home
     # The city watches the list but does not act on it.
     city = client_for(world.city_ty).get(f"/schools/{world.high.pk}/probation/").content.decode()
     assert senior.name in city and "解除留校察看" not in city
