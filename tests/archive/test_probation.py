@@ -72,6 +72,8 @@ def test_proposing_expulsion_starts_the_application_and_it_leaves_the_list(world
     assert application.payload == {"misconduct": "一年内仍多次打架", "probation": expired.pk}
     assert due_ids(world.high) == []
     leader = f.user("lead_high", "leader", school=world.high)
+    detail = client_for(leader).get(f"/applications/{application.pk}/").content.decode()
+    assert "违纪事实" in detail and "一年内仍多次打架" in detail
     applications.approve(leader, application.pk)
     applications.approve(world.city_ty, application.pk)
     senior.refresh_from_db()
