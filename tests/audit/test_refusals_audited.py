@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 ABSENT = "999999"
 PATH_VALUES = {"key": ABSENT, "school_code": "1199999999", "code": "1199999999", "batch_id": ABSENT,
                "case_id": ABSENT, "plan_id": ABSENT, "application_id": ABSENT, "evidence_id": "999998",
-               "class_id": ABSENT, "discipline_id": ABSENT, "handover_id": ABSENT, "stay_id": ABSENT,
+               "class_id": ABSENT, "discipline_id": ABSENT, "award_id": ABSENT, "handover_id": ABSENT, "stay_id": ABSENT,
                "enrolment_id": ABSENT, "reminder_id": ABSENT, "username": "reg_a", "token_id": ABSENT,
                "grant_id": ABSENT, "student_key": ABSENT, "report_id": ABSENT, "link_id": ABSENT,
                "batch": ABSENT, "filing_id": ABSENT, "kind": "movements", "campus_id": ABSENT,
@@ -43,6 +43,11 @@ BODIES = {
     ("post", "/api/v1/applications/{application_id}/reject"): {"comment": "材料不全"},
     ("post", "/api/v1/students/{key}/discipline"): {"level": "警告", "reason": "课堂打闹", "decided_on": "2026-09-10"},
     ("post", "/api/v1/discipline/{discipline_id}/revoke"): {"reason": "表现良好,予以撤销"},
+    ("post", "/api/v1/discipline/{discipline_id}/lift"): {"note": "一年来表现良好"},
+    ("post", "/api/v1/discipline/{discipline_id}/propose-expulsion"): {"misconduct": "一年内仍多次打架"},
+    ("post", "/api/v1/students/{key}/awards"): {"level": "市级", "title": "三好学生", "awarding_body": "太原市教育局",
+                                               "awarded_on": "2026-06-01"},
+    ("post", "/api/v1/awards/{award_id}/revoke"): {"reason": "误记,予以撤销"},
     ("post", "/api/v1/visiting/{stay_id}/end"): {"end_reason": "returned"},
     ("post", "/api/v1/access/applications/{application_id}/reject"): {"comment": "材料不全"},
     ("post", "/api/v1/access/grants/{grant_id}/revoke"): {"reason": "研究已结束"},
@@ -57,7 +62,7 @@ BODIES = {
 }
 QUERIES = {("get", "/api/v1/placement/schools/{school_code}/unplaced"): {"grade": 1},
            ("get", "/api/v1/schools/{school_code}/certificates.pdf"): {"year": 2026}}
-UPLOADS = {("put", "/api/v1/students/{key}/photo"), ("post", "/api/v1/applications/{application_id}/evidence"),
+UPLOADS = {("put", "/api/v1/students/{key}/photo"), ("post", "/api/v1/awards/{award_id}/scan"), ("post", "/api/v1/applications/{application_id}/evidence"),
            ("post", "/api/v1/access/applications/{application_id}/approve"),
            ("post", "/api/v1/schools/{code}/graduation-conditions/import")}
 # The duplicate cases belong to the county officers; a school's account is refused by role (403) first.

@@ -112,6 +112,8 @@ def _mount() -> None:
     from xueji.applications.api import router as applications_router
     from xueji.applications.api_start import router as changes_router
     from xueji.archive.api import router as archive_router
+    from xueji.archive.award_api import router as award_router
+    from xueji.archive.probation_api import router as probation_router
     from xueji.audit.api import router as audit_router
     from xueji.certificates.api import router as certificates_router
     from xueji.conditions.api import router as conditions_router
@@ -143,6 +145,8 @@ def _mount() -> None:
     api.add_router("/", forms_router)
     api.add_router("/calendar", calendar_router)
     api.add_router("/", archive_router)
+    api.add_router("/", award_router)
+    api.add_router("/", probation_router)
     api.add_router("/", certificates_router)
     api.add_router("/transfers", transfers_router)
     api.add_router("/visiting", visiting_router)

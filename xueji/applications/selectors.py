@@ -54,6 +54,8 @@ PAYLOAD_LABELS = {
     "starts_on": "开始日期",
     "ends_on": "结束日期",
     "host_class": "借读班级",
+    "misconduct": "违纪事实",
+    "probation": "所涉留校察看处分(编号)",
 }
 REPORT_RECIPIENTS = {"township": "乡镇人民政府", "county": "县级教育行政部门", "city": "市级教育行政部门"}
 

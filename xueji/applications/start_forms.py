@@ -241,6 +241,15 @@ SPECS: dict[str, FormSpec] = {spec.code: spec for spec in (
              "义务教育阶段新生无故逾期未报到、经多方联系无果的,视为辍学,报乡镇人民政府和县级教育行政部门(第十二、三十三条)。",
              applies=_compulsory),
     FormSpec("dropout_return", "辍学学生回校的,恢复学籍并补录、更新学籍信息(第十二条)。"),
+    # The type is the archive's (xueji/archive/change_types.py); registered() leaves it out when that app is absent.
+    FormSpec(
+        "expulsion",
+        "普通高中学生严重违反日常行为规范、学校规章制度或治安管理规定的,可给予开除学籍处分;留校察看一年内仍无改正表现者,"
+        "应开除学籍。开除学籍须经学校审核后报市级教育主管部门批准;义务教育阶段学生不能开除学籍(第四十条)。",
+        inputs=(Input("misconduct", "违纪事实", "text", "写明违纪事实及学校已给予的处分,供市级教育主管部门审批(第四十条)",
+                      True),),
+        generic_files=True, applies=_senior,
+    ),
     FormSpec(
         "admission_cancel",
         "普通高中新生开学后10个工作日内未报到且未办理延期的,或以舞弊等手段骗取入学资格的,取消入学资格(第十二条)。",

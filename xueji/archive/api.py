@@ -43,6 +43,8 @@ class DisciplineOut(Schema):
     school_name: str
     revoked_on: date | None = None
     revoke_reason: str = ""
+    lifted_on: date | None = Field(None, description="留校察看的解除日期(第四十条)")
+    lift_note: str = Field("", description="解除说明")
     recorded_by: str
     created_at: datetime
 
@@ -52,7 +54,8 @@ def discipline_json(item: Discipline) -> dict:
         "id": item.pk, "level": item.level, "reason": item.reason, "decided_on": item.decided_on,
         "ends_on": item.ends_on, "in_archive": item.in_archive, "in_force": selectors.is_in_force(item),
         "school": item.school_id, "school_name": item.school.name, "revoked_on": item.revoked_on,
-        "revoke_reason": item.revoke_reason, "recorded_by": item.recorded_by.username,
+        "revoke_reason": item.revoke_reason, "lifted_on": item.lifted_on, "lift_note": item.lift_note,
+        "recorded_by": item.recorded_by.username,
         "created_at": item.created_at,
     }
 
@@ -69,7 +72,8 @@ def list_discipline(request, key: str):
              summary="记录处分")
 def record_discipline(request, key: str, payload: DisciplineIn):
     """由学生所在学校的学籍管理员记录。义务教育阶段只能给予警告、严重警告、记过;留校察看最长一年;
-    开除学籍须报市级批准,不能在此直接记录(422,第四十条)。记过以上记入学籍档案。"""
+    开除学籍须报市级批准,不能在此直接记录(422,第四十条):发起 expulsion 申请(POST /api/v1/applications)。
+    记过以上记入学籍档案。"""
     student = find_student(request.user, key, purpose="discipline", audit_read=False)
     item = services.record_discipline(request.user, student, level=payload.level, reason=payload.reason,
                                       decided_on=payload.decided_on, ends_on=payload.ends_on)

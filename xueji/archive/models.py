@@ -34,6 +34,12 @@ class Discipline(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT,
                                     related_name="+")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    # 留校察看 only: the school lifts it (解除) when the student has mended his ways; otherwise it proposes
+    # expulsion (第四十条 一年内仍无改正表现者,应开除学籍). Lifting is not revoking: the measure stands as decided.
+    lifted_on = models.DateField("解除日期", null=True, blank=True)
+    lift_note = models.CharField("解除说明", max_length=500, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="解除人", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["student", "decided_on", "id"]
@@ -43,3 +49,7 @@ class Discipline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}·{self.student.name}"
+
+
+# Awards (第三十九条) live in their own module; imported here so Django registers them with the app.
+from .models_awards import Award  # noqa: E402, F401

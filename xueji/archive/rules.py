@@ -52,7 +52,8 @@ def check_discipline(
     elif level == EXPULSION:
         found.append(Violation(
             "discipline_expulsion_needs_city",
-            f"开除普通高中学生学籍须报市级教育主管部门批准,学校不能直接记录({A40})", A40, "level"))
+            f"开除普通高中学生学籍须报市级教育主管部门批准,学校不能直接记录:请发起开除学籍申请({A40})",
+            A40, "level"))
     if decided_on > today:
         found.append(Violation("discipline_future", "处分决定日期不能晚于今天", None, "decided_on"))
     if ends_on is not None and ends_on < decided_on:
@@ -62,4 +63,45 @@ def check_discipline(
             "discipline_probation_too_long",
             f"留校察看时间最长不超过{policy.probation_max_years}年,期满日最晚为"
             f"{probation_end(decided_on, policy):%Y年%m月%d日}({A40})", A40, "ends_on"))
+    return found
+
+
+def check_expulsion(*, grade: int, misconduct: str, policy: ProvincePolicy | None = None) -> list[Violation]:
+    """Whether the school may propose to expel (开除学籍) a student: only in high school (第四十条), and the
+    misconduct must be written down for the city to judge."""
+    policy = policy or get_policy()
+    if policy.is_compulsory(grade):
+        return [Violation(
+            "expulsion_compulsory",
+            f"义务教育阶段({grade_label(grade)})学生不能开除学籍,处分只有{'、'.join(COMPULSORY_LEVELS)}({A40})",
+            A40, "student")]
+    if len((misconduct or "").strip()) < 2:
+        return [Violation("required", "请填写违纪事实(misconduct),供市级教育主管部门审批", None, "misconduct")]
+    return []
+
+
+# ---------------------------------------------------------------- 奖励 第三十九条
+
+A39 = "第三十九条"
+# 凡受到校级以上的奖励,应记入学生的学籍档案: the five levels the archive keeps, lowest first.
+AWARD_LEVELS = ("校级", "县级", "市级", "省级", "国家级")
+
+
+def check_award(
+    level: str, *, title: str, awarding_body: str, awarded_on: datetime.date | None, today: datetime.date
+) -> list[Violation]:
+    """Every reason an award cannot enter the archive as given."""
+    found = []
+    if level not in AWARD_LEVELS:
+        found.append(Violation(
+            "award_level_unknown",
+            f"奖励级别须为{'、'.join(AWARD_LEVELS)}之一;校级以上的奖励记入学籍档案({A39})", A39, "level"))
+    if len((title or "").strip()) < 2:
+        found.append(Violation("required", "请填写奖励名称,如“三好学生”", None, "title"))
+    if len((awarding_body or "").strip()) < 2:
+        found.append(Violation("required", "请填写授奖单位,如“太原市教育局”", None, "awarding_body"))
+    if awarded_on is None:
+        found.append(Violation("required", "请填写获奖日期,格式 YYYY-MM-DD", None, "awarded_on"))
+    elif awarded_on > today:
+        found.append(Violation("award_future", "获奖日期不能晚于今天", None, "awarded_on"))
     return found

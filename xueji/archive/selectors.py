@@ -22,7 +22,7 @@ def disciplines_of(student) -> QuerySet[Discipline]:
 def is_in_force(item: Discipline, on: datetime.date | None = None) -> bool:
     on = on or timezone.localdate()
     return (item.decided_on <= on and (item.ends_on is None or item.ends_on >= on)
-            and (item.revoked_on is None or item.revoked_on > on))
+            and (item.revoked_on is None or item.revoked_on > on) and (item.lifted_on is None or item.lifted_on > on))
 
 
 def find_discipline(user, discipline_id, *, purpose: str = "view") -> Discipline:

@@ -18,11 +18,11 @@ from .models import Discipline
 ACTIVE = ("在籍", "休学")
 
 
-def _may_edit(actor, student: Student, action: str) -> None:
+def _may_edit(actor, student: Student, action: str, what: str = "处分") -> None:
     if StudentPolicy.user_can(actor, "edit", student):
         return
     if StudentPolicy.user_can(actor, "view", student):
-        raise Forbidden("处分由学生所在学校的学籍管理员记录")
+        raise Forbidden(f"{what}由学生所在学校的学籍管理员记录")
     raise NotFound("未找到该学生,或该学生不在您的管辖范围内", actor=actor, action=action, object_type="student",
                    object_id=student.key)
 

@@ -126,6 +126,17 @@ ACTION_LABELS = {
     # discipline
     "discipline.record": "登记处分",
     "discipline.revoke": "撤销处分",
+    "discipline.lift": "解除留校察看",
+    "discipline.expel": "据留校察看提议开除学籍",
+    "discipline.probation_list": "查看留校察看期满名单",
+    "school.probation": "查看留校察看期满名单",
+    # awards (第三十九条)
+    "student.awards": "查看或登记奖励",
+    "award.view": "查看奖励",
+    "award.record": "登记奖励",
+    "award.revoke": "撤销奖励",
+    "award.scan": "上传获奖证书扫描件",
+    "award.scan_view": "查看获奖证书扫描件",
     # high-school graduation conditions (第三十五条)
     "student.graduation_conditions": "查看毕业条件",
     "school.graduation_conditions": "查看或导入学校毕业条件",
@@ -207,6 +218,7 @@ OBJECT_LABELS = {
     "duplicatecase": "疑似重复",
     "placementplan": "编班方案",
     "discipline": "处分",
+    "award": "奖励",
     "archivehandover": "档案移交",
     "transferpackage": "转学数据包",
     "graduation_batch": "毕业申请批次",

@@ -31,6 +31,7 @@ SECTIONS = (
     ("上下学交通", range(46, 49)),
 )
 FAMILY_TITLE = "家庭成员或监护人"
+AWARDS_TITLE = "奖励情况"
 # Items whose values are long enough to take a whole row (addresses run to 200 characters).
 WIDE = frozenset({"specialty", "current_address", "mailing_address", "home_address", "homepage"})
 PAIRS_PER_ROW = 3
@@ -151,6 +152,13 @@ def photo_data_uri(student) -> str | None:
     return f"data:image/{kind};base64," + base64.b64encode(data).decode()
 
 
+def awards_text(student) -> str:
+    """The awards in the student's archive (第三十九条), oldest first, withdrawn ones left out; the class print
+    prefetches them."""
+    kept = sorted((a for a in student.awards.all() if a.revoked_on is None), key=lambda a: (a.awarded_on, a.pk))
+    return ";".join(a.text for a in kept)
+
+
 def sheet(student, *, full_id: bool) -> dict:
     """Everything one student's page of the form shows."""
     sections = []
@@ -166,6 +174,8 @@ def sheet(student, *, full_id: bool) -> dict:
         "grade": GRADE_LABELS.get(student.grade, str(student.grade)),
         "class_name": student.school_class.name if student.school_class else "",
         "sections": sections,
+        "awards_title": AWARDS_TITLE,
+        "awards": awards_text(student),
         "family_title": FAMILY_TITLE,
         "family": family_rows(student, full_id=full_id),
         "family_blocks": list(range(1, FAMILY_BLOCKS + 1)),

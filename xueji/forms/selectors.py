@@ -79,7 +79,7 @@ def class_students(user, school_class: SchoolClass) -> list[Student]:
     """The students seated in the class that the user may read, in seat order."""
     qs = (StudentPolicy.visible_to(user)
           .filter(school_class=school_class, school=school_class.school, status__in=SEATED)
-          .select_related("school", "school_class").prefetch_related("family"))
+          .select_related("school", "school_class").prefetch_related("family", "awards"))
     return sorted(qs, key=_seat_order)
 
 

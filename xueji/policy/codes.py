@@ -610,6 +610,7 @@ CHANGE_TYPE: CodeTable = {
     "missing": "失踪或被羁押离校",
     "missing_return": "离校学生回校就读",
     "graduation": "毕业",
+    "expulsion": "开除学籍",
 }
 
 # The four kinds of 中等职业教育学校 第二十条 names; their records live outside this registry (第二条).

@@ -12,10 +12,11 @@ from xueji.policy.changes.common import StudentFacts
 
 
 def discipline_in_force(on: datetime.date) -> Q:
-    """Measures decided by `on`, not yet expired and not revoked by then."""
+    """Measures decided by `on`, not yet expired and neither revoked nor (留校察看) lifted by then."""
     return (Q(decided_on__lte=on)
             & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-            & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=on)))
+            & (Q(revoked_on__isnull=True) | Q(revoked_on__gt=on))
+            & (Q(lifted_on__isnull=True) | Q(lifted_on__gt=on)))
 
 
 def student_facts(student, on: datetime.date) -> StudentFacts:

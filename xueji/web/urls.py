@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("xueji.forms.urls")),
     path("", include("xueji.intake.urls")),
     path("", include("xueji.archive.urls")),
+    path("", include("xueji.archive.urls_awards")),
+    path("", include("xueji.archive.urls_probation")),
     path("", include("xueji.certificates.urls")),
     path("", include("xueji.transfers.urls")),
     path("", include("xueji.visiting.urls")),

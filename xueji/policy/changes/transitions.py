@@ -24,6 +24,7 @@ ENROLLED, SUSPENDED, DROPPED_OUT, WITHDRAWN, DECEASED, MISSING = (
     "死亡",
     "失踪",
 )
+EXPELLED = "开除"
 SENDING_ENROLMENT_EXIT = "转出"
 GRADUATED, COMPLETED, LEFT_UNFINISHED = "毕业", "结业", "肄业"
 
@@ -55,6 +56,8 @@ TRANSITIONS: Mapping[str, Mapping[str, str]] = MappingProxyType(
         "missing": {ENROLLED: MISSING},  # 第四十一条
         "missing_return": {MISSING: ENROLLED},  # 第四十一条
         "graduation": {ENROLLED: GRADUATED},  # 第三十四–三十六条
+        # A high-school student's record closes as 开除 once the city approves (第四十条).
+        "expulsion": {ENROLLED: EXPELLED, SUSPENDED: EXPELLED},  # 第四十条
     }
 )
 
@@ -74,6 +77,7 @@ ARTICLES: Mapping[str, str] = MappingProxyType(
         "missing": "第四十一条",
         "missing_return": "第四十一条",
         "graduation": "第三十四条",
+        "expulsion": "第四十条",
     }
 )
 
