@@ -1,4 +1,4 @@
-"""The semester report (第七条), the term-end re-check (第四十三条) and the correction list (第四十五、四十六条):
+"""The semester report (第七条), the term-end re-check (第四十三条) and the correction list (第四十五条、第四十六条):
 who reports to whom, and what each kind of listed offence cites. Pure data and small functions."""
 
 from xueji.policy.province import CITY, SENIOR, ProvincePolicy, authority_level, get_policy
@@ -62,6 +62,6 @@ def check_return_reason(reason: str) -> list[Violation]:
 
 def check_mark_note(note: str) -> list[Violation]:
     if not (note or "").strip():
-        return [Violation("note_required", "标记已整改须填写整改说明:做了什么、何时完成(第四十五、四十六条)",
+        return [Violation("note_required", "标记已整改须填写整改说明:做了什么、何时完成(第四十五条、第四十六条)",
                           ART_SCHOOL, "note")]
     return []

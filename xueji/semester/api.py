@@ -1,5 +1,5 @@
 """/api/v1/semester: the school's term-end re-check (第四十三条), the semester report going up the tiers (第七条)
-and the correction list (第四十五、四十六条). The pages call the same selectors and services."""
+and the correction list (第四十五条、第四十六条). The pages call the same selectors and services."""
 
 from datetime import datetime
 
@@ -284,7 +284,7 @@ def corrections(request, school_year: int | None = TermYear, term: int | None = 
 @router.post("/corrections", response={201: list[CorrectionOut], **errors(400, 401, 403, 422)},
              summary="列入整改清单")
 def list_corrections(request, payload: ListIn):
-    """责令所辖单位改正(第四十五、四十六条):把本学期的违规事项(全部或 refs 所列)列入整改清单,学校的待办中出现“待整改”。"""
+    """责令所辖单位改正(第四十五条、第四十六条):把本学期的违规事项(全部或 refs 所列)列入整改清单,学校的待办中出现“待整改”。"""
     year, number = selectors.pick_term(payload.school_year, payload.term)
     created = services.list_for_correction(request.user, year, number, payload.refs or None)
     ids = [c.pk for c in Correction.objects.filter(school_year=year, term=number,

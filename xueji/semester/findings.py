@@ -1,4 +1,4 @@
-"""The correction list's findings (第四十五、四十六条): the offences of the units an authority governs, found in the
+"""The correction list's findings (第四十五条、第四十六条): the offences of the units an authority governs, found in the
 database one query per kind and cut at ROWS_MAX. An authority lists a finding for correction (a Correction row)
 and later marks it corrected; the findings themselves are never stored."""
 

@@ -1,4 +1,4 @@
-"""The semester report (第七条) and the correction list (第四十五、四十六条).
+"""The semester report (第七条) and the correction list (第四十五条、第四十六条).
 
 A report's figures are frozen into its row when it is submitted. A returned report stays as it was and the unit
 submits a new version; a correction item marked 已整改 gets a new mark row. Nothing here is updated away or deleted

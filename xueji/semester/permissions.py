@@ -1,5 +1,5 @@
 """Who reports to whom (第三条、第七条) and who may see, submit and review a semester report or list a unit for
-correction (第四十五、四十六条). Every selector and service of the app narrows through here."""
+correction (第四十五条、第四十六条). Every selector and service of the app narrows through here."""
 
 from django.db.models import Q
 

@@ -155,7 +155,7 @@ def term_changes(school, start: datetime.date, end: datetime.date) -> tuple[list
     events = StatusEvent.objects.filter(school=school, at__date__gte=start, at__date__lte=end)
     by_kind = list(events.values("kind").annotate(count=Count("id")).order_by("-count", "kind"))
     latest = (events.select_related("student").only("at", "kind", "from_status", "to_status", "student__name",
-                                                     "student__student_number", "student__pk")
+                                                     "student__student_number", "student__id")
               .order_by("-at", "-id")[:ROWS])
     rows = [{"at": e.at, "kind": e.kind, "change": f"{e.from_status or '—'} → {e.to_status or '—'}",
              "title": e.student.name, "url": reverse("web:students:detail", args=[e.student.key])} for e in latest]

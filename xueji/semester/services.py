@@ -1,4 +1,4 @@
-"""Writes of the semester report (第七条) and the correction list (第四十五、四十六条). Each takes the acting user
+"""Writes of the semester report (第七条) and the correction list (第四十五条、第四十六条). Each takes the acting user
 and writes its audit row in the same transaction; nothing is deleted."""
 
 import datetime
@@ -106,7 +106,7 @@ def return_report(user, report: SemesterReport, reason: str) -> SemesterReport:
 
 def _authority(user):
     if user.role not in OFFICERS or user.division is None or user.division.level != user.role:
-        raise _forbidden("只有学籍主管部门可以责令改正(第四十五、四十六条)", rules.ART_SCHOOL)
+        raise _forbidden("只有学籍主管部门可以责令改正(第四十五条、第四十六条)", rules.ART_SCHOOL)
     return user.division
 
 
@@ -140,7 +140,7 @@ def mark_corrected(user, item: Correction, note: str) -> CorrectionMark:
     if not CorrectionPolicy.user_can(user, "mark", item):
         audit.record_refusal(user, "semester.corrected", object_type="correction", object_id=str(item.pk),
                              reason="不是责令改正的部门")
-        raise _forbidden("整改完成由责令改正的学籍主管部门确认(第四十五、四十六条)", rules.ART_SCHOOL)
+        raise _forbidden("整改完成由责令改正的学籍主管部门确认(第四十五条、第四十六条)", rules.ART_SCHOOL)
     problems = rules.check_mark_note(note)
     if problems:
         raise RuleViolation(problems)
