@@ -185,7 +185,7 @@ def review_json(user, school, school_year: int, term: int) -> dict:
     start, end = selectors.window(school_year, term)
     sections = quality.review(school, school_year, term)
     by_kind, total, rows = quality.term_changes(school, start, end)
-    selectors.audit_list(user, "review", sum(s.count for s in sections) + total, school=school.pk,
+    selectors.record_list_read(user, "review", sum(s.count for s in sections) + total, school=school.pk,
                          school_year=school_year, term=term)
     return {"school": school.pk, "school_name": school.name, "school_year": school_year, "term": term,
             "term_label": term_label(school_year, term), "window": [start.isoformat(), end.isoformat()],
@@ -277,7 +277,7 @@ def corrections(request, school_year: int | None = TermYear, term: int | None = 
     year, number = selectors.pick_term(school_year, term)
     found = _findings_json(user, year, number)
     items = [correction_json(c) for c in selectors.corrections_for(user, school_year=year, term=number)]
-    selectors.audit_list(user, "findings", len(found) + len(items), school_year=year, term=number)
+    selectors.record_list_read(user, "findings", len(found) + len(items), school_year=year, term=number)
     return {"school_year": year, "term": number, "findings": found, "items": items}
 
 

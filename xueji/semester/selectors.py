@@ -109,6 +109,6 @@ def corrections_for(user, *, school_year: int | None = None, term: int | None = 
     return qs.order_by("unit_code", "kind", "id")
 
 
-def audit_list(user, what: str, count: int, **details) -> None:
+def record_list_read(user, what: str, count: int, **details) -> None:
     # Lists name children: reading them is recorded like a search.
     audit.record(user, f"semester.{what}", object_type="student", details={**details, "count": count})

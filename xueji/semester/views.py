@@ -74,7 +74,7 @@ def review_page(request, code: str):
     start, end = selectors.window(year, number)
     sections = quality.review(school, year, number)
     by_kind, total, changes = quality.term_changes(school, start, end)
-    selectors.audit_list(user, "review", sum(s.count for s in sections) + total, school=school.pk,
+    selectors.record_list_read(user, "review", sum(s.count for s in sections) + total, school=school.pk,
                          school_year=year, term=number)
     return render(request, "semester/review.html", {
         "school": school, "year": year, "term": number, "term_label": term_label(year, number),
@@ -170,7 +170,7 @@ def corrections_page(request, error_list=None, status=200):
         found = [{"f": f, "listed": f.key in listed} for f in findings(user.division, start, end,
                                                                         timezone.localdate())]
     items = paginate(request, selectors.corrections_for(user, school_year=year, term=number))
-    selectors.audit_list(user, "findings", len(found) + items.paginator.count, school_year=year, term=number)
+    selectors.record_list_read(user, "findings", len(found) + items.paginator.count, school_year=year, term=number)
     return render(request, "semester/corrections.html", {
         "year": year, "term": number, "term_label": term_label(year, number), "terms": _terms_around(year),
         "found": found, "unlisted": sum(1 for f in found if not f["listed"]), "page_obj": items,
