@@ -132,3 +132,12 @@ def test_pages_submit_review_and_list(world, client_for, term):
     assert refused.status_code == 422 and "第七条" in refused.content.decode()
     assert county.post(f"/semester/reports/{report.pk}/confirm/", {"comment": ""}).status_code == 302
     assert "已确认" in county.get(f"/semester/reports/{report.pk}/").content.decode()
+
+
+def test_units_past_the_due_date_are_listed_as_late_but_may_still_report(world, api_for):
+    last_year = {"school_year": YEAR - 1, "term": 1}
+    units = api_for(world.county_xd).get("/api/v1/semester/units", last_year).json()
+    assert units and all(u["late"] for u in units)
+    assert post(api_for(world.registrar_a), "/api/v1/semester/reports", last_year).status_code == 201
+    late = {u["code"]: u["late"] for u in api_for(world.county_xd).get("/api/v1/semester/units", last_year).json()}
+    assert late[world.school_a.pk] is False and late[world.school_a2.pk] is True

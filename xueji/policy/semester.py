@@ -1,6 +1,8 @@
 """The semester report (第七条), the term-end re-check (第四十三条) and the correction list (第四十五条、第四十六条):
 who reports to whom, and what each kind of listed offence cites. Pure data and small functions."""
 
+import datetime
+
 from xueji.policy.province import CITY, SENIOR, ProvincePolicy, authority_level, get_policy
 from xueji.policy.violations import Violation
 
@@ -12,6 +14,15 @@ ART_SCHOOL = "第四十六条"
 # Levels of the reporting units, bottom up. The province receives; it reports to no one in this registry.
 SCHOOL, COUNTY_LEVEL, CITY_LEVEL, PROVINCE_LEVEL = "school", "county", "city", "province"
 UPWARD = {COUNTY_LEVEL: CITY_LEVEL, CITY_LEVEL: PROVINCE_LEVEL}
+
+# 第七条 "每学期末向上级呈报": the registry shows a report as late this many days after the term ends. Shown,
+# never enforced: a late unit can still report.
+REPORT_DAYS_AFTER_TERM = 15
+
+
+def report_due(term_end: datetime.date) -> datetime.date:
+    return term_end + datetime.timedelta(days=REPORT_DAYS_AFTER_TERM)
+
 
 # Report states: a returned report stays as it was and the unit submits a new version.
 SUBMITTED, CONFIRMED, RETURNED = "submitted", "confirmed", "returned"

@@ -8,8 +8,10 @@ from ninja import Field, Query, Router, Schema
 
 from xueji.api.common import ObjectId, Page, PageNumber, PageSize, Year, errors, paginate
 from xueji.audit import services as audit
+from xueji.core.errors import RuleViolation
 from xueji.orgs.selectors import find_school
 from xueji.policy.terms import term_label
+from xueji.policy.violations import Violation
 
 from . import quality, selectors, services
 from .findings import findings
@@ -107,6 +109,7 @@ class UnitOut(Schema):
     name: str
     status: str = Field(description="空串:未报送 · returned · submitted · confirmed")
     status_label: str
+    late: bool = Field(description="已过报送期限(学期结束后若干日)仍未报送或退回未重报;仅提示,不限制报送")
 
 
 class FindingOut(Schema):
@@ -201,7 +204,9 @@ def review(request, school: str | None = Query(None, description="学校标识�
     user = request.user
     selectors.refuse_outsider(user)
     code = school or (user.school_id if user.role in SCHOOL_ROLES else "")
-    found = find_school(user, code or "", purpose="semester_review")
+    if not code:
+        raise RuleViolation(Violation("school_required", "请用 school 参数指定学校标识码(10位数字)", None, "school"))
+    found = find_school(user, code, purpose="semester_review")
     year, number = selectors.pick_term(school_year, term)
     return review_json(user, found, year, number)
 

@@ -48,6 +48,11 @@ def window(school_year: int, term: int) -> tuple[datetime.date, datetime.date]:
     return term_window(school_year, term)
 
 
+def report_due(school_year: int, term: int) -> datetime.date:
+    """When the term's report is due (shown and used to list the late, never enforced)."""
+    return rules.report_due(window(school_year, term)[1])
+
+
 def find_report(user, report_id, *, purpose: str = "view") -> SemesterReport:
     pk = parse_id(report_id)
     report = (ReportPolicy.visible_to(user).select_related("school", "division", "reviewer", "submitted_by",
@@ -83,8 +88,10 @@ def units_below(user, school_year: int, term: int) -> list[dict]:
         raise Forbidden(Violation("forbidden", "只有县、市、省级学籍主管部门查看下级报送情况(第七条)", rules.ART_REPORT))
     order = {"": 0, rules.RETURNED: 1, rules.SUBMITTED: 2, rules.CONFIRMED: 3}
     units = figures.below(user.division, school_year, term)
+    past_due = timezone.localdate() > report_due(school_year, term)
     for unit in units:
         unit["status_label"] = rules.STATUS_LABELS[unit["status"]]
+        unit["late"] = past_due and unit["status"] in ("", rules.RETURNED)
     return sorted(units, key=lambda u: (order[u["status"]], u["code"]))
 
 

@@ -1,7 +1,7 @@
 """Semester reports awaiting the bureau's review (第七条) and a school's items awaiting correction (第四十六条), as
 items of the to-do list."""
 
-from django.db.models import Value
+from django.db.models import CharField, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -14,7 +14,7 @@ def review_rows(user):
     # Narrowed by the (reviewer, …, status) index: reports sent to this bureau, not yet decided.
     reports = SemesterReport.objects.filter(reviewer_id=user.division_id or "", status=SemesterReport.Status.SUBMITTED)
     # A county's or city's report has no school: its column is empty, never null (the list's schema wants text).
-    return shape(reports, "semester_report", due=None, school=Coalesce("school_id", Value("")), grade=None)
+    return shape(reports, "semester_report", due=None, school=Coalesce("school_id", Value(""), output_field=CharField()), grade=None)
 
 
 def describe_reports(user, ids: list[int]) -> dict[int, Described]:

@@ -50,7 +50,7 @@ def index(request, error_list=None, status=200):
                     .order_by("-version"))
     context = {
         "year": year, "term": number, "term_label": term_label(year, number), "terms": _terms_around(year),
-        "unit": unit, "mine": mine, "current": mine[0] if mine else None,
+        "due": selectors.report_due(year, number), "days_after": rules.REPORT_DAYS_AFTER_TERM, "unit": unit, "mine": mine, "current": mine[0] if mine else None,
         "may_submit": unit is not None and (not mine or mine[0].status == rules.RETURNED),
         "awaiting": list(selectors.reports_for(user, school_year=year, term=number, awaiting=True)[:200])
         if user.role in OFFICERS else [],
