@@ -4,6 +4,7 @@ term's changes by kind, and for a bureau the state of the reports of the units b
 import datetime
 
 from django.db.models import Count, OuterRef, Subquery
+from django.utils import timezone
 
 from xueji.students.models import StatusEvent, Student
 
@@ -17,8 +18,16 @@ def student_counts(schools) -> list[dict]:
     return [dict(r) for r in rows]
 
 
+def term_events(schools, start: datetime.date, end: datetime.date):
+    """Status events of the schools in the term, bounded by moments (not dates) so the (school, at) index serves."""
+    zone = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return StatusEvent.objects.filter(school__in=schools, at__gte=since, at__lt=until)
+
+
 def change_counts(schools, start: datetime.date, end: datetime.date) -> list[dict]:
-    rows = (StatusEvent.objects.filter(school__in=schools, at__date__gte=start, at__date__lte=end)
+    rows = (term_events(schools, start, end)
             .values("kind").annotate(count=Count("id")).order_by("kind"))
     return [dict(r) for r in rows]
 

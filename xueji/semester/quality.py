@@ -17,9 +17,10 @@ from xueji.intake.models import DuplicateCase
 from xueji.orgs.models import SchoolClass
 from xueji.policy import codes
 from xueji.policy.fields import GRADE_LABELS, STUDENT_FIELDS
-from xueji.students.models import StatusEvent, Student
+from xueji.students.models import Student
 
 from .caps import over_cap_classes
+from .figures import term_events
 
 ROWS = 50
 ACTIVE = ("待注册", "在籍", "休学")
@@ -152,7 +153,7 @@ def review(school, school_year: int, term: int, today: datetime.date | None = No
 
 def term_changes(school, start: datetime.date, end: datetime.date) -> tuple[list[dict], int, list[dict]]:
     """(count by kind, total, the latest ROWS events) of the school's status events in the term."""
-    events = StatusEvent.objects.filter(school=school, at__date__gte=start, at__date__lte=end)
+    events = term_events([school.pk], start, end)
     by_kind = list(events.values("kind").annotate(count=Count("id")).order_by("-count", "kind"))
     latest = (events.select_related("student").only("at", "kind", "from_status", "to_status", "student__name",
                                                      "student__student_number", "student__id")
