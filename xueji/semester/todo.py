@@ -30,7 +30,8 @@ def correction_rows(user):
 
 def describe_corrections(user, ids: list[int]) -> dict[int, Described]:
     items = Correction.objects.filter(pk__in=ids).order_by()
-    return {c.pk: Described(title=f"待整改·{c.kind_label}", url=reverse("web:semester:corrections"),
+    return {c.pk: Described(title=f"待整改·{c.kind_label}", url=reverse("web:semester:corrections")
+                            + f"?school_year={c.school_year}&term={c.term}",
                             detail=f"{c.detail}({c.articles})") for c in items}
 
 
