@@ -132,6 +132,8 @@ def test_pages_submit_review_and_list(world, client_for, term):
     assert refused.status_code == 422 and "第七条" in refused.content.decode()
     assert county.post(f"/semester/reports/{report.pk}/confirm/", {"comment": ""}).status_code == 302
     assert "已确认" in county.get(f"/semester/reports/{report.pk}/").content.decode()
+    city = client_for(world.city_ty).get("/semester/", term).content.decode()
+    assert "小店区" in city and "未报送" in city and "太原市第五中学" in city
 
 
 def test_units_past_the_due_date_are_listed_as_late_but_may_still_report(world, api_for):
