@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "xueji.workdays",
     "xueji.applications",
     "xueji.placement",
+    "xueji.semester",
     "xueji.intake",
     "xueji.forms",
     "xueji.archive",

@@ -6,10 +6,11 @@ import pytest
 
 from xueji.applications import services
 from xueji.core.errors import RuleViolation
+from xueji.policy.terms import school_year_of
 from xueji.workdays.models import Term
 
 TODAY = datetime.date.today()
-SCHOOL_YEAR = TODAY.year if TODAY.month >= 8 else TODAY.year - 1
+SCHOOL_YEAR = school_year_of(TODAY)
 
 
 def term_starting(start: datetime.date) -> Term:

@@ -26,6 +26,7 @@ PATH_VALUES = {"key": ABSENT, "school_code": "1199999999", "code": "1199999999",
                "enrolment_id": ABSENT, "reminder_id": ABSENT, "username": "reg_a", "token_id": ABSENT,
                "grant_id": ABSENT, "student_key": ABSENT, "report_id": ABSENT, "link_id": ABSENT,
                "batch": ABSENT, "filing_id": ABSENT, "kind": "movements", "campus_id": ABSENT,
+               "correction_id": ABSENT,
                "number": "1199999999" + "2026J000001"}
 # Paths naming no object of anyone's jurisdiction.
 NOT_OBJECTS = {"/api/v1/calendar/years/{year}",
@@ -55,6 +56,8 @@ BODIES = {
     ("post", "/api/v1/guardian-reports/{report_id}/handle"): {"note": "已核对"},
     ("post", "/api/v1/students/{key}/guardians/{link_id}/revoke"): {"reason": "绑定码误交他人"},
     ("post", "/api/v1/graduation/batches/{batch}/reject"): {"comment": "名单有误"},
+    ("post", "/api/v1/semester/reports/{report_id}/return"): {"reason": "数据有误"},
+    ("post", "/api/v1/semester/corrections/{correction_id}/done"): {"note": "已调整编班"},
     ("post", "/api/v1/auth/accounts/{username}/close"): {"reason": "调离学籍管理岗位", "closed_on": "2026-11-30"},
     ("post", "/api/v1/schools/{school_code}/registers/{kind}"): {"reason": "核对增减情况"},
     ("post", "/api/v1/auth/accounts/{username}/filings"): {"holder_name": "王老师", "post": "学籍管理员",

@@ -14,6 +14,7 @@ from xueji.applications import services
 from xueji.applications.models import Step
 from xueji.audit.models import AuditEvent
 from xueji.notices.models import Reminder
+from xueji.policy.terms import school_year_of
 
 pytestmark = pytest.mark.django_db
 
@@ -208,7 +209,7 @@ def test_dropout_list_shows_when_and_to_whom_it_was_reported(world, client_for, 
 def test_dropout_list_counts_this_terms_new_dropouts(world, api_for, pupil):
     from xueji.workdays.models import Term
 
-    year = TODAY.year if TODAY.month >= 8 else TODAY.year - 1
+    year = school_year_of(TODAY)
     Term.objects.create(school_year=year, number=1, starts_on=TODAY - datetime.timedelta(days=30),
                         ends_on=TODAY + datetime.timedelta(days=30))
     app = services.submit(world.registrar_a, "dropout", pupil, {"reported_to": ["township", "county"]},

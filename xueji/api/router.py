@@ -128,6 +128,7 @@ def _mount() -> None:
     from xueji.placement.api import router as placement_router
     from xueji.registers.api import router as registers_router
     from xueji.schoolyear.api import router as schoolyear_router
+    from xueji.semester.api import router as semester_router
     from xueji.students.api import router as students_router
     from xueji.todo.api import router as todo_router
     from xueji.transfers.api import exchange as transfer_exchange_router
@@ -163,6 +164,7 @@ def _mount() -> None:
     api.add_router("/", conditions_router)
     api.add_router("/todo", todo_router)
     api.add_router("/", registers_router)
+    api.add_router("/semester", semester_router)
 
 
 _mount()

@@ -15,7 +15,7 @@ from xueji.policy.fields import GRADE_LABELS
 from xueji.policy.province import get_policy
 from xueji.students.permissions import StudentPolicy
 from xueji.workdays.models import Term
-from xueji.workdays.services import fallback_years, working_days_between
+from xueji.workdays.services import fallback_years, school_year_of, working_days_between
 
 from .models import Application, Step
 from .permissions import ApplicationPolicy
@@ -108,14 +108,6 @@ def expired(user) -> list[dict]:
 
 
 # ---------------------------------------------------------------- dropouts
-
-
-def school_year_of(day: datetime.date) -> int:
-    term = Term.objects.filter(starts_on__lte=day, ends_on__gte=day).first()
-    if term is not None:
-        return term.school_year
-    # Between terms: a school year starts in the autumn.
-    return day.year if day.month >= 8 else day.year - 1
 
 
 def current_term(today: datetime.date):

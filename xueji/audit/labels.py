@@ -117,6 +117,17 @@ ACTION_LABELS = {
     "placement.cancel": "撤回编班方案",
     "placement.class": "批量建班",
     "placement.view": "查看编班方案",
+    # the semester report and the correction list (第七、四十三、四十五、四十六条)
+    "semester.submit": "报送学期报告",
+    "semester.confirm": "确认学期报告",
+    "semester.return": "退回学期报告",
+    "semester.view": "查看学期报告",
+    "semester.review": "查看学期复核清单",
+    "semester.units": "查看下级报送情况",
+    "semester.findings": "查看整改清单",
+    "semester.list_correction": "列入整改清单",
+    "semester.corrected": "标记已整改",
+    "semester.correction": "查看整改事项",
     "placement.edit": "修改编班方案",
     "placement.decide": "审核编班方案",
     "placement.classes": "查看学校班级(编班)",
@@ -200,6 +211,8 @@ CHANGE_PREFIX = "student."
 
 # What an event is about (AuditEvent.object_type): a model's name, or a word of the caller's.
 OBJECT_LABELS = {
+    "semesterreport": "学期报告",
+    "correction": "整改事项",
     "student": "学生",
     "school": "学校",
     "schoolclass": "班级",

@@ -17,6 +17,7 @@ from xueji.api.common import ErrorItem, Year, errors
 from xueji.core.errors import RuleViolation
 from xueji.orgs.selectors import find_school
 from xueji.policy import graduation_conditions as rules
+from xueji.workdays.services import school_year_of
 
 from . import importer, selectors, services
 
@@ -121,7 +122,7 @@ class ImportOut(Schema):
 
 
 def _year(school_year: int | None) -> int:
-    return school_year or rules.school_year_of(timezone.localdate())
+    return school_year or school_year_of(timezone.localdate())
 
 
 @router.get("/students/{key}/graduation-conditions", response={200: ConditionsOut, **errors(401, 404, 422)},

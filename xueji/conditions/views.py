@@ -14,6 +14,7 @@ from xueji.policy import graduation_conditions as rules
 from xueji.policy.province import SENIOR, get_policy
 from xueji.students.models import Student
 from xueji.web.pages import form_errors, org_crumbs, page, paginate
+from xueji.workdays.services import school_year_of
 
 from . import importer, selectors, services
 from .api import template_response
@@ -23,7 +24,7 @@ LISTED_STATUSES = ("在籍", "休学")
 
 
 def _school_year(value) -> int:
-    return parse_int(value, FIRST_YEAR, LAST_YEAR) or rules.school_year_of(timezone.localdate())
+    return parse_int(value, FIRST_YEAR, LAST_YEAR) or school_year_of(timezone.localdate())
 
 
 def _school(request, code: str):

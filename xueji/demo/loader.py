@@ -19,6 +19,7 @@ from xueji.accounts.models import Role, User
 from xueji.audit import services as audit
 from xueji.conditions.demo import seed_demo as seed_conditions
 from xueji.orgs.models import Campus, Division, School, SchoolClass
+from xueji.policy import terms as policy_terms
 from xueji.policy.data.shanxi import SHANXI_DIVISIONS
 from xueji.policy.province import get_policy
 from xueji.students.models import Enrolment, FamilyMember, StatusEvent, Student, StudentNumber
@@ -282,7 +283,7 @@ def _workflow(today: datetime.date) -> dict[str, int]:
     from xueji.applications import services as applications
 
     province = User.objects.get(username="province")
-    year = today.year if today.month >= 8 else today.year - 1
+    year = policy_terms.school_year_of(today)
     set_term(province, school_year=year, number=1, starts_on=datetime.date(year, 9, 1),
              ends_on=datetime.date(year + 1, 1, 22))
     set_term(province, school_year=year, number=2, starts_on=datetime.date(year + 1, 2, 24),

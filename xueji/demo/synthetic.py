@@ -18,6 +18,7 @@ from importlib.resources import files
 from itertools import accumulate
 
 from xueji.core.inputs import is_digits
+from xueji.policy import terms
 from xueji.policy.areas import area_history
 from xueji.policy.data.shanxi import SHANXI_DIVISIONS
 from xueji.policy.idcard import CHECK_CHARS, WEIGHTS
@@ -133,8 +134,8 @@ DAY_STRIDE = 7919  # prime, so it walks every day of a 365- or 366-day span befo
 
 
 def school_year_of(today: datetime.date) -> int:
-    """The school year runs from September; 2026-11 belongs to school year 2026."""
-    return today.year if today.month >= 9 else today.year - 1
+    """The school year of `today` by the calendar (the generator runs before any term is set)."""
+    return terms.school_year_of(today)
 
 
 def cohort_start(grade: int, school_year: int) -> int:

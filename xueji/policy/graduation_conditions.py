@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
+from xueji.policy import terms as _terms
 from xueji.policy.province import ProvincePolicy, get_policy
 from xueji.policy.violations import Violation
 
@@ -88,9 +89,9 @@ def _policy(policy: ProvincePolicy | None) -> ProvincePolicy:
     return policy or get_policy()
 
 
-def school_year_of(day: datetime.date) -> int:
-    """The school year a day belongs to: it starts in the autumn (2026 = 2026–27)."""
-    return day.year if day.month >= 8 else day.year - 1
+def school_year_of(day: datetime.date, terms=()) -> int:
+    """The school year a day belongs to (2026 = 2026–27): the one rule of xueji.policy.terms."""
+    return _terms.school_year_of(day, terms)
 
 
 def best_grade(grades: Iterable[str], policy: ProvincePolicy | None = None) -> str | None:

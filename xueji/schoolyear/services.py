@@ -36,6 +36,7 @@ from xueji.policy.violations import Violation
 from xueji.students.models import StatusEvent, Student
 from xueji.visiting.models import VisitingStay
 from xueji.workdays.models import Term
+from xueji.workdays.services import school_year_of
 
 from . import sql
 from .models import ClassMove, Hold, Promotion, Rollover
@@ -56,11 +57,6 @@ class LeaseLost(Exception):
 
 
 # ---------------------------------------------------------------------------------------------- the year
-
-
-def school_year_of(day) -> int:
-    """The school year a day belongs to when no term says otherwise: it runs from September."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def current_school_year() -> int:

@@ -261,7 +261,8 @@ class StatusEvent(models.Model):
     kind = models.CharField("事项", max_length=30)
     from_status = models.CharField("原状态", max_length=4, blank=True)
     to_status = models.CharField("新状态", max_length=4, blank=True)
-    # Events are read per student (the history); school and actor are never searched by, so not indexed.
+    # Events are read per student (the history) and per school and term (the semester report, 第七条: the
+    # school_at index below); the actor is never searched by, so not indexed.
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+", db_index=False)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                               db_index=False)
@@ -272,3 +273,4 @@ class StatusEvent(models.Model):
         ordering = ["student", "at", "id"]
         verbose_name = "学籍事件"
         verbose_name_plural = "学籍事件"
+        indexes = [models.Index(fields=["school", "at"], name="statusevent_school_at_idx")]

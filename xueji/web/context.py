@@ -42,6 +42,8 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("毕业", reverse("web:graduation:batches")))
     if role != "auditor":
         items.append(("督办", reverse("web:changes:oversight")))
+    if role in ("registrar", "leader", *OFFICERS):
+        items.append(("学期报告", reverse("web:semester:index")))
     if role == "province":
         items.append(("工作日历", reverse("web:calendar:index")))
         items.append(("学年升级", reverse("web:schoolyear:index")))

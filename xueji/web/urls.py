@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("xueji.audit.urls")),
     path("", include("xueji.accounts.urls")),
     path("", include("xueji.placement.urls")),
+    path("", include("xueji.semester.urls")),
     path("", include("xueji.applications.urls")),
     path("", include("xueji.forms.urls")),
     path("", include("xueji.intake.urls")),

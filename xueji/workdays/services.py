@@ -8,6 +8,7 @@ from django.db import transaction
 from xueji.audit import services as audit
 from xueji.core.errors import Forbidden, RuleViolation
 from xueji.core.inputs import FIRST_YEAR, LAST_YEAR
+from xueji.policy import terms
 from xueji.policy.violations import Violation
 
 from .models import CalendarDay, CalendarYear
@@ -145,6 +146,27 @@ def term_on(day: datetime.date):
     from .models import Term
 
     return Term.objects.filter(starts_on__lte=day, ends_on__gte=day).first()
+
+
+def school_year_of(day: datetime.date) -> int:
+    """The school year of `day`: the province's term covering it, else the calendar (xueji.policy.terms)."""
+    from .models import Term
+
+    return terms.school_year_of(day, Term.objects.filter(starts_on__lte=day, ends_on__gte=day)[:1])
+
+
+def term_of(day: datetime.date) -> tuple[int, int]:
+    """(school year, term number) of `day`, term-aware like school_year_of."""
+    from .models import Term
+
+    return terms.term_of(day, Term.objects.filter(starts_on__lte=day, ends_on__gte=day)[:1])
+
+
+def term_window(school_year: int, number: int) -> tuple[datetime.date, datetime.date]:
+    """A term's first and last day: the province's dates when set, else the calendar's."""
+    from .models import Term
+
+    return terms.term_window(school_year, number, Term.objects.filter(school_year=school_year, number=number))
 
 
 def next_term_from(day: datetime.date):

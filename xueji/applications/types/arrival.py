@@ -8,7 +8,7 @@ from django.utils import timezone
 from xueji.policy import arrival as rules
 from xueji.policy.violations import Violation
 from xueji.students import numbers
-from xueji.workdays.services import autumn_term, working_days_between
+from xueji.workdays.services import autumn_term, school_year_of, working_days_between
 
 from ..chains import leader_then_authority, step_days
 from ..engine import ChangeType, StepSpec, register, transition
@@ -39,8 +39,7 @@ def approved_delay_until(student) -> datetime.date | None:
 
 
 def _current_school_year() -> int:
-    today = timezone.localdate()
-    return today.year if today.month >= 8 else today.year - 1
+    return school_year_of(timezone.localdate())
 
 
 def _new_student(student) -> list[Violation]:
