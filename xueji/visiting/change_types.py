@@ -23,8 +23,8 @@ from xueji.core.inputs import parse_id
 from xueji.orgs import facts as org_facts
 from xueji.orgs.models import School, SchoolClass
 from xueji.policy.changes import visiting as rules
-from xueji.policy.violations import Violation
 from xueji.policy.reorganisation import closed_school_problems
+from xueji.policy.violations import Violation
 from xueji.students import facts as student_facts
 
 A25, A26, A27 = rules.A25, rules.A26, rules.A27
