@@ -112,6 +112,7 @@ def _mount() -> None:
     from xueji.applications.api import router as applications_router
     from xueji.applications.api_start import router as changes_router
     from xueji.archive.api import router as archive_router
+    from xueji.archive.item_api import router as archive_items_router
     from xueji.audit.api import router as audit_router
     from xueji.certificates.api import router as certificates_router
     from xueji.conditions.api import router as conditions_router
@@ -124,6 +125,7 @@ def _mount() -> None:
     from xueji.notices.api import router as reminders_router
     from xueji.orgs.api import router as orgs_router
     from xueji.placement.api import router as placement_router
+    from xueji.reorganisation.api import router as reorganisation_router
     from xueji.schoolyear.api import router as schoolyear_router
     from xueji.students.api import router as students_router
     from xueji.todo.api import router as todo_router
@@ -142,6 +144,8 @@ def _mount() -> None:
     api.add_router("/", forms_router)
     api.add_router("/calendar", calendar_router)
     api.add_router("/", archive_router)
+    api.add_router("/", archive_items_router)
+    api.add_router("/", reorganisation_router)
     api.add_router("/", certificates_router)
     api.add_router("/transfers", transfers_router)
     api.add_router("/visiting", visiting_router)

@@ -43,3 +43,7 @@ class Discipline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}·{self.student.name}"
+
+
+# The archive items of 第十一条 and the paper folder's location live in their own module.
+from .item_models import ArchiveItem, ArchiveLocation  # noqa: E402, F401

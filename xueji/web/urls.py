@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("xueji.forms.urls")),
     path("", include("xueji.intake.urls")),
     path("", include("xueji.archive.urls")),
+    path("", include("xueji.reorganisation.urls")),
     path("", include("xueji.certificates.urls")),
     path("", include("xueji.transfers.urls")),
     path("", include("xueji.visiting.urls")),
