@@ -78,15 +78,17 @@ def _events(students_where: str, params: list, *, kind: str, school: School, act
 
 def _continue_enrolments(school: School, target: School, on: datetime.date) -> int:
     """Open stays at A end on the merger's day and continue at B, same grade and class (the class moved too)."""
-    en = Enrolment._meta.db_table
+    en, st = Enrolment._meta.db_table, Student._meta.db_table
     snapshot_value, snapshot_sql = _json({})
     day = connection.ops.adapt_datefield_value(on)
+    # Only the stays of students still at school: a finished record's stay was closed by its own change.
     sql = (f"INSERT INTO {en} (student_id, school_id, grade, school_class_id, started_on, ended_on, entry_reason, "
            f"exit_reason, snapshot) SELECT e.student_id, %s, e.grade, e.school_class_id, %s, NULL, %s, '', "
-           f"{snapshot_sql} FROM {en} e WHERE e.school_id = %s AND e.ended_on IS NULL")
+           f"{snapshot_sql} FROM {en} e JOIN {st} s ON s.id = e.student_id "
+           f"WHERE e.school_id = %s AND e.ended_on IS NULL AND s.status IN (%s, %s, %s)")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [target.pk, day, "学校合并转入", snapshot_value, school.pk])
-    return Enrolment.objects.filter(school=school, ended_on__isnull=True).update(
+        cursor.execute(sql, [target.pk, day, "学校合并转入", snapshot_value, school.pk, *OPEN])
+    return Enrolment.objects.filter(school=school, ended_on__isnull=True, student__status__in=OPEN).update(
         ended_on=on, exit_reason="学校合并")
 
 
@@ -127,8 +129,8 @@ def _refuse(problems: list[Violation]) -> None:
 def merge(actor, code: str, *, into: str, decided_on: datetime.date | None, document: str = "",
           reason: str = "") -> Reorganisation:
     school = find_school(actor, code, purpose="merge")
-    target = find_school(actor, into, purpose="merge")
     _authorise(actor, school)
+    target = find_school(actor, into, purpose="merge")
     with transaction.atomic():
         locked = _lock(school, target)
         school, target = locked[school.pk], locked[target.pk]
@@ -161,8 +163,8 @@ def merge(actor, code: str, *, into: str, decided_on: datetime.date | None, docu
 def close(actor, code: str, *, keeper_school: str | None = None, keeper_authority: bool = False,
           decided_on: datetime.date | None, document: str = "", reason: str = "") -> Reorganisation:
     school = find_school(actor, code, purpose="close")
-    keeper = find_school(actor, keeper_school, purpose="close") if keeper_school else None
     _authorise(actor, school)
+    keeper = find_school(actor, keeper_school, purpose="close") if keeper_school else None
     if bool(keeper) == bool(keeper_authority):
         _refuse([Violation(code="keeper_required", field="keeper_school", article=rules.A8,
                            message=f"请指定学籍档案的接收单位:一所学校,或由主管部门自行保管(二者选一,{rules.A8})")])
