@@ -25,7 +25,7 @@ PATH_VALUES = {"key": ABSENT, "school_code": "1199999999", "code": "1199999999",
                "class_id": ABSENT, "discipline_id": ABSENT, "handover_id": ABSENT, "stay_id": ABSENT,
                "enrolment_id": ABSENT, "reminder_id": ABSENT, "username": "reg_a", "token_id": ABSENT,
                "grant_id": ABSENT, "student_key": ABSENT, "report_id": ABSENT, "link_id": ABSENT,
-               "batch": ABSENT, "filing_id": ABSENT,
+               "batch": ABSENT, "filing_id": ABSENT, "item_id": ABSENT,
                "number": "1199999999" + "2026J000001"}
 # Paths naming no object of anyone's jurisdiction.
 NOT_OBJECTS = {"/api/v1/calendar/years/{year}",
@@ -43,6 +43,8 @@ BODIES = {
     ("post", "/api/v1/applications/{application_id}/reject"): {"comment": "材料不全"},
     ("post", "/api/v1/students/{key}/discipline"): {"level": "警告", "reason": "课堂打闹", "decided_on": "2026-09-10"},
     ("post", "/api/v1/discipline/{discipline_id}/revoke"): {"reason": "表现良好,予以撤销"},
+    ("post", "/api/v1/schools/{code}/merge"): {"into": "1114010601", "decided_on": "2026-09-10"},
+    ("post", "/api/v1/schools/{code}/close"): {"keeper_authority": True, "decided_on": "2026-09-10"},
     ("post", "/api/v1/visiting/{stay_id}/end"): {"end_reason": "returned"},
     ("post", "/api/v1/access/applications/{application_id}/reject"): {"comment": "材料不全"},
     ("post", "/api/v1/access/grants/{grant_id}/revoke"): {"reason": "研究已结束"},
@@ -58,7 +60,8 @@ QUERIES = {("get", "/api/v1/placement/schools/{school_code}/unplaced"): {"grade"
            ("get", "/api/v1/schools/{school_code}/certificates.pdf"): {"year": 2026}}
 UPLOADS = {("put", "/api/v1/students/{key}/photo"), ("post", "/api/v1/applications/{application_id}/evidence"),
            ("post", "/api/v1/access/applications/{application_id}/approve"),
-           ("post", "/api/v1/schools/{code}/graduation-conditions/import")}
+           ("post", "/api/v1/schools/{code}/graduation-conditions/import"),
+           ("post", "/api/v1/students/{key}/archive/items"), ("post", "/api/v1/archive/items/{item_id}/correct")}
 # The duplicate cases belong to the county officers; a school's account is refused by role (403) first.
 ACTORS = {"/api/v1/duplicates/{case_id}": "county_yz", "/api/v1/duplicates/{case_id}/decide": "county_yz",
           "/api/v1/duplicates/{case_id}/reveal-ids": "county_yz",

@@ -61,9 +61,11 @@ def file_item(actor, student: Student, *, kind: str, title: str, dated_on: datet
                            correction_reason=correction_reason, recorded_by=actor)
         item.file.save(getattr(upload, "name", "scan") or "scan", upload, save=False)
         item.save()
-        audit.record(actor, "archive_item.correct" if supersedes else "archive_item.file", obj=student,
-                     reason=correction_reason,
-                     details={"item": item.pk, "kind": code, "supersedes": supersedes.pk if supersedes else None})
+        details = {"item": item.pk, "kind": code, "supersedes": supersedes.pk if supersedes else None}
+        if supersedes is None:
+            audit.record(actor, "archive_item.file", obj=student, details=details)
+        else:
+            audit.record(actor, "archive_item.correct", obj=student, reason=correction_reason, details=details)
     return item
 
 
