@@ -54,6 +54,7 @@ def test_a_merger_moves_every_pupil_with_histories_intact(world, school_a_in_use
     assert response.status_code == 201, response.content.decode()
     counts = response.json()["counts"]
     assert counts["students"] == len(ids) == 4 and counts["classes"] == 1 and counts["archive_items"] == 1
+    assert counts["visiting_and_handovers"] == 0
     assert set(Student.objects.filter(pk__in=ids).values_list("school", flat=True)) == {w.school_b.pk}
     # Every stay open at A ended there and goes on at B; the graduate's earlier stay is untouched history.
     assert Enrolment.objects.count() == enrolments_before + 3

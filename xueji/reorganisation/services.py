@@ -4,7 +4,7 @@ audited with what it moved.
 
 Merger, school A into school B: every record A keeps (whatever its status: A's archive goes to B), every open
 enrolment (ended at A, continued at B in the same grade and class), every class and campus, every archive item and
-every pending application move to B; each student's history gains an event saying where and why; A is closed and
+every pending application, open visiting stay and unfinished archive hand-over move to B; each student's history gains an event saying where and why; A is closed and
 stays readable with its history. Closure: the authority names the keeper of A's archive (a school, or itself); the
 finished records go to a keeping school, the students still at A are listed for transfer.
 """
@@ -29,6 +29,8 @@ from xueji.policy import reorganisation as rules
 from xueji.policy.fields import GRADE_LABELS
 from xueji.policy.violations import Violation
 from xueji.students.models import Enrolment, StatusEvent, Student
+from xueji.transfers.models import ArchiveHandover
+from xueji.visiting.models import VisitingStay
 
 from .models import Reorganisation
 
@@ -121,6 +123,19 @@ def _move_applications(school: School, target: School) -> int:
     return moved
 
 
+def _move_open_business(school: School, target: School) -> int:
+    """Open visiting stays and unfinished archive hand-overs (第二十二条) now concern B in A's place."""
+    stays = VisitingStay.objects.filter(ended_on__isnull=True)
+    moved = stays.filter(host_school=school).update(host_school=target)
+    moved += stays.filter(home_school=school).update(home_school=target)
+    handovers = ArchiveHandover.objects.all()
+    moved += handovers.filter(from_school=school, sent_at__isnull=True).update(
+        from_school=target, from_school_name=target.name)
+    moved += handovers.filter(to_school=school, received_at__isnull=True).update(
+        to_school=target, to_school_name=target.name)
+    return moved
+
+
 def _refuse(problems: list[Violation]) -> None:
     if problems:
         raise RuleViolation(problems)
@@ -150,6 +165,7 @@ def merge(actor, code: str, *, into: str, decided_on: datetime.date | None, docu
         Student.objects.filter(school=school).update(school=target)
         counts["archive_items"] = ArchiveItem.objects.filter(school=school).update(school=target)
         counts["applications"] = _move_applications(school, target)
+        counts["visiting_and_handovers"] = _move_open_business(school, target)
         _close(school, School.Closure.MERGED, decided_on, archive_school=target)
         row = Reorganisation.objects.create(
             kind=Reorganisation.Kind.MERGER, school=school, into=target, decided_on=decided_on,
