@@ -137,7 +137,7 @@ ACTION_LABELS = {
     # schools that merge or close (第八条)
     "school.merge": "登记学校合并",
     "school.close": "登记学校撤销",
-    "school.reorganise": "办理学校撤并",
+    "school.reorganisation": "查看学校撤并情况",
     # high-school graduation conditions (第三十五条)
     "student.graduation_conditions": "查看毕业条件",
     "school.graduation_conditions": "查看或导入学校毕业条件",

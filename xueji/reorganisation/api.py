@@ -84,7 +84,7 @@ def record_json(row: Reorganisation) -> dict:
 def school_state(request, code: str):
     """办学中或已撤并;档案由谁保管;撤销后待转学的学生(学籍号已遮盖)。不在管辖范围内的学校返回 404。"""
     school = find_school(request.user, code, purpose="reorganisation")
-    audit.record(request.user, "school.reorganise", obj=school)
+    audit.record(request.user, "school.reorganisation", obj=school)
     pupils = selectors.open_students(school) if school.is_closed else []
     return {
         "school": school.pk, "name": school.name, "closed_on": school.closed_on, "closure": school.closure,

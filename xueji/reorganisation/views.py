@@ -43,7 +43,7 @@ def _context(request, school: School, **extra) -> dict:
 @page
 def school_page(request, code: str):
     school = find_school(request.user, code, purpose="reorganisation")
-    audit.record(request.user, "school.reorganise", obj=school)
+    audit.record(request.user, "school.reorganisation", obj=school)
     return render(request, "reorganisation/school.html", _context(request, school))
 
 
