@@ -36,6 +36,7 @@ from .models import Reorganisation
 
 # Students still at school: they move with a merger, and are listed for transfer on a closure.
 OPEN = ("待注册", "在籍", "休学")
+OPEN_IN = ", ".join(["%s"] * len(OPEN))
 # Application payload keys naming the school a pending change starts from; they follow the record.
 SCHOOL_KEYS = ("from_school", "home_school")
 
@@ -87,7 +88,7 @@ def _continue_enrolments(school: School, target: School, on: datetime.date) -> i
     sql = (f"INSERT INTO {en} (student_id, school_id, grade, school_class_id, started_on, ended_on, entry_reason, "
            f"exit_reason, snapshot) SELECT e.student_id, %s, e.grade, e.school_class_id, %s, NULL, %s, '', "
            f"{snapshot_sql} FROM {en} e JOIN {st} s ON s.id = e.student_id "
-           f"WHERE e.school_id = %s AND e.ended_on IS NULL AND s.status IN (%s, %s, %s)")
+           f"WHERE e.school_id = %s AND e.ended_on IS NULL AND s.status IN ({OPEN_IN})")
     with connection.cursor() as cursor:
         cursor.execute(sql, [target.pk, day, "学校合并转入", snapshot_value, school.pk, *OPEN])
     return Enrolment.objects.filter(school=school, ended_on__isnull=True, student__status__in=OPEN).update(
@@ -200,11 +201,11 @@ def close(actor, code: str, *, keeper_school: str | None = None, keeper_authorit
         _refuse(problems)
         keeper_name = keeper.name if keeper else f"{actor.division.name}教育行政部门"
         day = f"{decided_on:%Y-%m-%d}"
-        open_sql = "s.school_id = %s AND s.status IN (%s, %s, %s)"
+        open_sql = f"s.school_id = %s AND s.status IN ({OPEN_IN})"
         counts = {"open_students": _events(
             open_sql, [school.pk, *OPEN], kind="学校撤销", school=school, actor=actor,
             note=f"{school.name}于{day}撤销,须转学到其他学校;学籍档案由{keeper_name}保管({rules.A8})", changes={})}
-        finished_sql = "s.school_id = %s AND s.status NOT IN (%s, %s, %s)"
+        finished_sql = f"s.school_id = %s AND s.status NOT IN ({OPEN_IN})"
         counts["finished_students"] = _events(
             finished_sql, [school.pk, *OPEN], kind="学校撤销", school=keeper or school, actor=actor,
             note=f"{school.name}于{day}撤销,学籍档案移交{keeper_name}保管({rules.A8})",
