@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "xueji.intake",
     "xueji.forms",
     "xueji.archive",
+    "xueji.reorganisation",
     "xueji.transfers",
     "xueji.visiting",
     "xueji.certificates",

@@ -26,7 +26,7 @@ PATH_VALUES = {"key": ABSENT, "school_code": "1199999999", "code": "1199999999",
                "enrolment_id": ABSENT, "reminder_id": ABSENT, "username": "reg_a", "token_id": ABSENT,
                "grant_id": ABSENT, "student_key": ABSENT, "report_id": ABSENT, "link_id": ABSENT,
                "batch": ABSENT, "filing_id": ABSENT, "kind": "movements", "campus_id": ABSENT,
-               "correction_id": ABSENT,
+               "correction_id": ABSENT, "item_id": ABSENT,
                "number": "1199999999" + "2026J000001"}
 # Paths naming no object of anyone's jurisdiction.
 NOT_OBJECTS = {"/api/v1/calendar/years/{year}",
@@ -49,6 +49,8 @@ BODIES = {
     ("post", "/api/v1/students/{key}/awards"): {"level": "市级", "title": "三好学生", "awarding_body": "太原市教育局",
                                                "awarded_on": "2026-06-01"},
     ("post", "/api/v1/awards/{award_id}/revoke"): {"reason": "误记,予以撤销"},
+    ("post", "/api/v1/schools/{code}/merge"): {"into": "1114010601", "decided_on": "2026-09-10"},
+    ("post", "/api/v1/schools/{code}/close"): {"keeper_authority": True, "decided_on": "2026-09-10"},
     ("post", "/api/v1/visiting/{stay_id}/end"): {"end_reason": "returned"},
     ("post", "/api/v1/access/applications/{application_id}/reject"): {"comment": "材料不全"},
     ("post", "/api/v1/access/grants/{grant_id}/revoke"): {"reason": "研究已结束"},
@@ -67,7 +69,8 @@ QUERIES = {("get", "/api/v1/placement/schools/{school_code}/unplaced"): {"grade"
            ("get", "/api/v1/schools/{school_code}/certificates.pdf"): {"year": 2026}}
 UPLOADS = {("put", "/api/v1/students/{key}/photo"), ("post", "/api/v1/awards/{award_id}/scan"), ("post", "/api/v1/applications/{application_id}/evidence"),
            ("post", "/api/v1/access/applications/{application_id}/approve"),
-           ("post", "/api/v1/schools/{code}/graduation-conditions/import")}
+           ("post", "/api/v1/schools/{code}/graduation-conditions/import"),
+           ("post", "/api/v1/students/{key}/archive/items"), ("post", "/api/v1/archive/items/{item_id}/correct")}
 # The duplicate cases belong to the county officers; a school's account is refused by role (403) first.
 ACTORS = {"/api/v1/duplicates/{case_id}": "county_yz", "/api/v1/duplicates/{case_id}/decide": "county_yz",
           "/api/v1/duplicates/{case_id}/reveal-ids": "county_yz",

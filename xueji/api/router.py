@@ -113,6 +113,7 @@ def _mount() -> None:
     from xueji.applications.api_start import router as changes_router
     from xueji.archive.api import router as archive_router
     from xueji.archive.award_api import router as award_router
+    from xueji.archive.item_api import router as archive_items_router
     from xueji.archive.probation_api import router as probation_router
     from xueji.audit.api import router as audit_router
     from xueji.certificates.api import router as certificates_router
@@ -127,6 +128,7 @@ def _mount() -> None:
     from xueji.orgs.api import router as orgs_router
     from xueji.placement.api import router as placement_router
     from xueji.registers.api import router as registers_router
+    from xueji.reorganisation.api import router as reorganisation_router
     from xueji.schoolyear.api import router as schoolyear_router
     from xueji.semester.api import router as semester_router
     from xueji.students.api import router as students_router
@@ -148,6 +150,8 @@ def _mount() -> None:
     api.add_router("/", archive_router)
     api.add_router("/", award_router)
     api.add_router("/", probation_router)
+    api.add_router("/", archive_items_router)
+    api.add_router("/", reorganisation_router)
     api.add_router("/", certificates_router)
     api.add_router("/transfers", transfers_router)
     api.add_router("/visiting", visiting_router)

@@ -52,4 +52,6 @@ class Discipline(models.Model):
 
 
 # Awards (第三十九条) live in their own module; imported here so Django registers them with the app.
+# The archive items of 第十一条 and the paper folder's location live in their own module.
+from .item_models import ArchiveItem, ArchiveLocation  # noqa: E402, F401
 from .models_awards import Award  # noqa: E402, F401

@@ -148,6 +148,18 @@ ACTION_LABELS = {
     "award.revoke": "撤销奖励",
     "award.scan": "上传获奖证书扫描件",
     "award.scan_view": "查看获奖证书扫描件",
+    # the student archive (第十一条) and the school archive (第六条)
+    "student.archive": "查看学籍档案材料",
+    "archive_item.file": "归档学籍档案材料",
+    "archive_item.correct": "更正学籍档案材料",
+    "archive_item.scan": "查看档案材料扫描件",
+    "archive_item.view": "查看学籍档案材料",
+    "archive_location.set": "登记纸质档案存放位置",
+    "school.archive": "查看学校学籍档案",
+    # schools that merge or close (第八条)
+    "school.merge": "登记学校合并",
+    "school.close": "登记学校撤销",
+    "school.reorganisation": "查看学校撤并情况",
     # high-school graduation conditions (第三十五条)
     "student.graduation_conditions": "查看毕业条件",
     "school.graduation_conditions": "查看或导入学校毕业条件",
@@ -232,6 +244,9 @@ OBJECT_LABELS = {
     "placementplan": "编班方案",
     "discipline": "处分",
     "award": "奖励",
+    "archiveitem": "学籍档案材料",
+    "archivelocation": "纸质档案存放位置",
+    "reorganisation": "学校撤并",
     "archivehandover": "档案移交",
     "transferpackage": "转学数据包",
     "graduation_batch": "毕业申请批次",

@@ -34,6 +34,7 @@ from xueji.audit import services as audit
 from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation, ServiceError
 from xueji.orgs.models import School
 from xueji.orgs.permissions import SchoolPolicy
+from xueji.policy.reorganisation import closed_school_problems
 from xueji.policy.violations import Violation
 from xueji.students.models import Enrolment, StatusEvent, Student
 from xueji.workdays.services import add_working_days
@@ -93,9 +94,17 @@ def _already_imported(twin: ImportBatch) -> Conflict:
         message=f"该文件已于{when}导入(导入批次#{twin.pk},{twin.rows_ok}行),本次未重复写入任何数据"))
 
 
+def _refuse_closed(school: School) -> None:
+    # 第八条: a merged or closed school takes no one in, by import neither.
+    closed = closed_school_problems(school.name, school.closed_on, school.closure, act="导入新生")
+    if closed:
+        raise RuleViolation(closed)
+
+
 def upload(actor, school: School, upload_file, *, original_name: str | None = None) -> ImportBatch:
     """Store the file and open a batch for it. The same file already committed for the school is refused."""
     _may_import(actor, school)
+    _refuse_closed(school)
     name = (original_name or getattr(upload_file, "name", "") or "students.xlsx")[-200:]
     sha256, size, head = _digest(upload_file)
     if size == 0:
@@ -384,6 +393,7 @@ def request_commit(actor, batch: ImportBatch, *, mode: str, submit_registration:
             raise Conflict(Violation("batch_running", "该批次正在处理中,请等待完成后再操作"))
         if batch.status == Status.FAILED:
             raise Conflict(Violation("batch_failed", "该文件无法导入,请按错误提示修改后重新上传"))
+        _refuse_closed(batch.school)
         twin = committed_twin(batch.school, batch.sha256, exclude=batch.pk)
         if twin is not None:
             raise _already_imported(twin)

@@ -1,6 +1,6 @@
 """/api/v1/orgs and /api/v1/schools: the org tree as the caller's jurisdiction shows it."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Query, Router, Schema, Status
@@ -50,6 +50,9 @@ class SchoolOut(Schema):
     city_name: str = Field(description="所在市名称")
     address: str = Field(description="地址")
     created_at: datetime = Field(description="建立时间")
+    closed_on: date | None = Field(None, description="撤并日期;为空表示办学中(第八条)")
+    closure: str = Field("", description="merged 已合并、closed 已撤销,或空")
+    archive_school: str | None = Field(None, description="保管其学籍档案的学校(合并或撤销后)")
 
 
 class CampusOut(Schema):
@@ -118,7 +121,8 @@ def school_json(school: School) -> dict:
         "ownership_label": School.Ownership(school.ownership).label, "provincial_model": school.provincial_model,
         "city_run": school.city_run, "county": school.county_id, "county_name": school.county.name,
         "city": school.city_id, "city_name": school.city.name, "address": school.address,
-        "created_at": school.created_at,
+        "created_at": school.created_at, "closed_on": school.closed_on, "closure": school.closure,
+        "archive_school": school.archive_school_id,
     }
 
 

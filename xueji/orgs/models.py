@@ -43,6 +43,10 @@ class School(models.Model):
         PUBLIC = "public", "公办"
         PRIVATE = "private", "民办"
 
+    class Closure(models.TextChoices):
+        MERGED = "merged", "合并"
+        CLOSED = "closed", "撤销"
+
     code = models.CharField("学校标识码", max_length=10, primary_key=True)
     name = models.CharField("学校名称", max_length=100)
     school_type = models.CharField("办学类型", max_length=4, choices=list(codes.SCHOOL_TYPE.items()))
@@ -55,6 +59,14 @@ class School(models.Model):
     city = models.ForeignKey(Division, verbose_name="所在市", on_delete=models.PROTECT, related_name="+")
     address = models.CharField("地址", max_length=200, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    # A merged or closed school stays in the tree, readable with its history (第八条); it takes no one in.
+    closed_on = models.DateField("撤并日期", null=True, blank=True)
+    closure = models.CharField("撤并方式", max_length=8, choices=Closure.choices, blank=True)
+    # Who keeps its archive now: the absorbing school (合并), or the school or bureau the authority named (撤销).
+    archive_school = models.ForeignKey("self", verbose_name="档案接收学校", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="archives_received")
+    archive_division = models.ForeignKey(Division, verbose_name="档案接收单位", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["code"]
@@ -72,6 +84,10 @@ class School(models.Model):
     @property
     def tree_parent(self) -> Division:
         return self.city if self.city_run else self.county
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
     @property
     def type_label(self) -> str:

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, Forbidden, NotFound, RuleViolation
 from xueji.policy import codes
+from xueji.policy.reorganisation import closed_school_problems
 from xueji.policy.violations import Violation
 
 from .models import Campus, Division, School, SchoolClass
@@ -55,7 +56,8 @@ def create_class(actor, school: School, *, grade: int, name: str, entry_year: in
                        object_type="school", object_id=school.pk)
     if not SchoolPolicy.user_can(actor, "manage_classes", school):
         raise Forbidden("只有学校学籍管理员或主管部门可以建立班级")
-    problems = []
+    # 第八条: a merged or closed school forms no new class.
+    problems = closed_school_problems(school.name, school.closed_on, school.closure, act="新建班级")
     if grade not in school.grades:
         problems.append(Violation(code="grade_not_offered", field="grade",
                                   message=f"{school.name}不设该年级,请选择{school.grades.start}–{school.grades.stop - 1}年级"))

@@ -13,6 +13,7 @@ from xueji.policy import continuation, province
 from xueji.policy import record as record_rules
 from xueji.policy.changes.withdrawal import returning_intake
 from xueji.policy.fields import FAMILY_FIELDS, STUDENT_FIELDS
+from xueji.policy.reorganisation import closed_school_problems
 from xueji.policy.violations import Violation
 
 from . import readmission, seats
@@ -108,6 +109,10 @@ def create_student(actor, school: School, raw: dict, *, keys: str = "name", clas
             # The school is in his jurisdiction, his role just does not type records (第三条): say so.
             raise Forbidden("只有本校学籍管理员可以录入学生")
         raise NotFound("未找到该学校,或您无权为该学校录入学生")
+    # 第八条: a merged or closed school takes no new record.
+    closed = closed_school_problems(school.name, school.closed_on, school.closure, act="录入新生")
+    if closed:
+        raise RuleViolation(closed)
     data, violations = record_rules.normalize(raw, keys=keys)
     violations += record_rules.validate_student(data, school_type=school.school_type, today=date.today())
     violations += _grade_violations(school, data.get("grade"))

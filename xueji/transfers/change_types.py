@@ -30,6 +30,7 @@ from xueji.orgs.models import School, SchoolClass
 from xueji.policy import codes
 from xueji.policy.changes import transfer as rules
 from xueji.policy.province import get_policy
+from xueji.policy.reorganisation import closed_school_problems
 from xueji.policy.violations import Violation
 from xueji.workdays.services import term_on
 
@@ -141,6 +142,8 @@ def check_internal(ctx) -> list[Violation]:
     if payload.get("from_school") and payload["from_school"] != source.pk:
         return [Violation(code="transfer_source_changed", field="student", article=A18,
                           message="申请提交后该学生的学籍已转到其他学校,请驳回本申请后重新申请")]
+    # 第八条: a merged or closed school takes no transfer in.
+    found += closed_school_problems(destination.name, destination.closed_on, destination.closure, act="转入学生")
     has_private = facts.has_private_school_for(destination, student.grade, besides=source)
     found += rules.check_transfer(
         facts.student_facts(student, timezone.localdate()), facts.school_facts(source),
@@ -239,9 +242,10 @@ def check_incoming(ctx) -> list[Violation]:
         return found
     destination = ctx.application.school if ctx.application is not None else ctx.actor.school
     source = facts.outside_facts(package.body.get("source_school") or {})
+    closed = closed_school_problems(destination.name, destination.closed_on, destination.closure, act="转入学生")
     has_private = facts.has_private_school_for(destination, student.grade)
-    return rules.check_transfer(package_student_facts(package.body), source, facts.school_facts(destination),
-                                **rule_arguments(ctx, has_private))
+    return closed + rules.check_transfer(package_student_facts(package.body), source,
+                                         facts.school_facts(destination), **rule_arguments(ctx, has_private))
 
 
 def apply_incoming(application, actor) -> None:

@@ -23,6 +23,7 @@ from xueji.core.inputs import parse_id
 from xueji.orgs import facts as org_facts
 from xueji.orgs.models import School, SchoolClass
 from xueji.policy.changes import visiting as rules
+from xueji.policy.reorganisation import closed_school_problems
 from xueji.policy.violations import Violation
 from xueji.students import facts as student_facts
 
@@ -114,7 +115,9 @@ def check_visiting(ctx) -> list[Violation]:
     if stay is not None:
         return [Violation(code="visiting_already_open", field="student", article=A27,
                           message=f"该学生正在{stay.host_school.name}借读,须先结束该借读再申请")]
-    found = _period_problems(payload)
+    # 第八条: a merged or closed school takes no visiting student either.
+    found = closed_school_problems(host.name, host.closed_on, host.closure, act="接收借读学生")
+    found += _period_problems(payload)
     school_class, problems = host_class_of(payload, host)
     found += problems
     if school_class is None:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("xueji.archive.urls")),
     path("", include("xueji.archive.urls_awards")),
     path("", include("xueji.archive.urls_probation")),
+    path("", include("xueji.reorganisation.urls")),
     path("", include("xueji.certificates.urls")),
     path("", include("xueji.transfers.urls")),
     path("", include("xueji.visiting.urls")),

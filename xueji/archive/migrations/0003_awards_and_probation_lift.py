@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0001_initial'),
+        ('archive', '0002_archive_items'),
         ('orgs', '0001_initial'),
         ('students', '0006_family_student_index_in_unique'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
