@@ -222,6 +222,15 @@ XUEJI_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("XUEJI_AUDIT_CHECKPOINT_EVERY"
 # Every checkpoint is also appended to this file, outside the database (ship it to another host or WORM storage):
 # whoever can rewrite the tables cannot then hide that the newest rows were deleted.
 XUEJI_AUDIT_ANCHOR_FILE = os.environ.get("XUEJI_AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit" / "checkpoints.log"))
+# Audit rows are inserted unsealed and sealed into the hash chain afterwards (xueji/audit/chain.py): "inline"
+# seals in the writer's own transaction (the default on SQLite, which serialises writers anyway), "deferred"
+# after its commit and by `xueji audit seal --loop` (the default on PostgreSQL: writers never wait for each other).
+XUEJI_AUDIT_SEAL = os.environ.get("XUEJI_AUDIT_SEAL", "")
+# Rows sealed per transaction of the sealer.
+XUEJI_AUDIT_SEAL_BATCH = int(os.environ.get("XUEJI_AUDIT_SEAL_BATCH", 2000))
+# In deferred mode each process also tries to seal after a commit, at most once per this many seconds
+# (negative: never, leave it to `xueji audit seal --loop`).
+XUEJI_AUDIT_SEAL_AFTER_COMMIT_SECONDS = float(os.environ.get("XUEJI_AUDIT_SEAL_AFTER_COMMIT_SECONDS", 0.5))
 
 LOGGING = {
     "version": 1,

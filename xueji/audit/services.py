@@ -95,19 +95,28 @@ def write_refusal(refusal, request=None) -> None:
                reason=getattr(refusal, "reason", "") or REFUSED_REASON, outcome="denied", details=details)
 
 
+def seal_before_reading() -> None:
+    """Give waiting rows their place before a reader looks at the log, unless a sealer is at it right now."""
+    chain.seal(wait=False)
+
+
 def verify_chain() -> tuple[bool, int, int | None]:
-    """(intact, events checked, id of the first broken event): the short answer of `verify`."""
+    """(intact, events checked, id of the first broken event): the short answer of `verify`, after sealing."""
+    chain.seal_all()
     verdict = chain.verify()
     return verdict.intact, verdict.checked, verdict.broken_at
 
 
 def verify(actor) -> "chain.Verdict":
-    """Check the chain, log the check, and sign the head when the chain held: the next check then also
-    sees a deletion of the rows written before this one."""
+    """Seal what waits, check the chain, log the check, and sign the head when the chain held: the next check
+    then also sees a deletion of the rows written before this one (this check's own row included)."""
+    chain.seal_all()
     verdict = chain.verify()
     with transaction.atomic():
         record(actor, "audit.verify", object_type="audit", outcome="ok" if verdict.intact else "failed",
                details=verdict.as_dict())
-        if verdict.intact:
+    if verdict.intact:
+        chain.seal_all()
+        with transaction.atomic():
             chain.checkpoint()
     return verdict
