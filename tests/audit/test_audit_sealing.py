@@ -152,12 +152,11 @@ def test_concurrent_writers_do_not_wait_and_a_late_commit_is_sealed_after(sealer
 @pytest.mark.django_db(transaction=True)
 def test_a_second_sealer_skips_instead_of_waiting(sealer_only):
     _write(2)
-    AuditChainHead.objects.get_or_create(id=1)
     locked, release = threading.Event(), threading.Event()
 
     def busy_sealer():
         with transaction.atomic():
-            AuditChainHead.objects.select_for_update().get(id=1)
+            chain._sealer_lock(wait=True)
             locked.set()
             release.wait(10)
 

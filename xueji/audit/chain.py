@@ -105,27 +105,45 @@ def append(event: AuditEvent) -> AuditEvent:
     return event
 
 
-def _head(wait: bool) -> AuditChainHead | None:
-    """The head row, locked for this transaction; None when another sealer holds it and `wait` is False."""
-    rows = AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(id=1)
-    head = rows.first()
-    if head is None and not AuditChainHead.objects.filter(id=1).exists():
+SEALER_LOCK = 0x58554A49  # the advisory lock key sealers share on PostgreSQL ("XUJI")
+
+
+def _sealer_lock(wait: bool) -> bool:
+    """Become the one sealer for this transaction: a transaction-scoped advisory lock on PostgreSQL (trying it
+    takes no transaction id and writes nothing, so a writer's attempt after its commit costs one round trip);
+    elsewhere the database's single writer already is. False when another sealer holds it and `wait` is False."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEALER_LOCK])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEALER_LOCK])
+        return bool(cursor.fetchone()[0])
+
+
+def _head() -> AuditChainHead:
+    """The head row, read under the sealer's lock (and locked itself, for databases without advisory locks)."""
+    _sealer_lock(wait=True)
+    head = AuditChainHead.objects.select_for_update().filter(id=1).first()
+    if head is None:
         AuditChainHead.objects.get_or_create(id=1)  # the very first sealing
-        head = rows.first()
+        head = AuditChainHead.objects.select_for_update().get(id=1)
     return head
 
 
 def seal(batch: int | None = None, wait: bool = True) -> int:
     """Seal up to `batch` committed rows in id order after the head, in one transaction; the number sealed.
-    With wait=False a sealer already at work makes this return 0 at once."""
+    With wait=False a sealer already at work makes this return 0 at once. The rows are read after the lock is
+    taken: each statement of a READ COMMITTED transaction sees what the previous sealer committed."""
     batch = batch or settings.XUEJI_AUDIT_SEAL_BATCH
     with transaction.atomic():
-        head = _head(wait)
-        if head is None:
+        if not _sealer_lock(wait):
             return 0
         rows = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:batch])
         if not rows:
-            return 0
+            return 0  # nothing written: the transaction commits without a transaction id
+        head = _head()
         every = max(1, settings.XUEJI_AUDIT_CHECKPOINT_EVERY)
         prev, seq, points = head.last_hash or GENESIS, head.last_seq, []
         for event in rows:
@@ -219,7 +237,7 @@ def _sign(seq: int, event_id: int, head_hash: str) -> AuditCheckpoint:
 def checkpoint() -> AuditCheckpoint | None:
     """Sign the current head now (by `xueji audit checkpoint` and after each verification). The caller holds a
     transaction and has sealed what it wants covered. None when nothing was sealed since the last checkpoint."""
-    head = _head(wait=True)
+    head = _head()
     if head.last_seq == 0 or head.last_seq == head.checkpoint_seq:
         return None
     point = _sign(head.last_seq, head.last_event_id, head.last_hash)
