@@ -125,7 +125,7 @@ def run_cell(mode: str, writers: int, seconds: float) -> dict:
     results, stop, barrier = ctx.Queue(), ctx.Event(), ctx.Barrier(writers)
     helper = None
     if mode == "deferred":
-        helper = ctx.Process(target=sealer, args=(stop, 0.05))
+        helper = ctx.Process(target=sealer, args=(stop, 0.2))  # `audit seal --loop`'s default
         helper.start()
     procs = [ctx.Process(target=writer, args=(mode, i, barrier, seconds, results)) for i in range(writers)]
     for p in procs:

@@ -230,7 +230,7 @@ XUEJI_AUDIT_SEAL = os.environ.get("XUEJI_AUDIT_SEAL", "")
 XUEJI_AUDIT_SEAL_BATCH = int(os.environ.get("XUEJI_AUDIT_SEAL_BATCH", 2000))
 # In deferred mode each process also tries to seal after a commit, at most once per this many seconds
 # (negative: never, leave it to `xueji audit seal --loop`).
-XUEJI_AUDIT_SEAL_AFTER_COMMIT_SECONDS = float(os.environ.get("XUEJI_AUDIT_SEAL_AFTER_COMMIT_SECONDS", 0.5))
+XUEJI_AUDIT_SEAL_AFTER_COMMIT_SECONDS = float(os.environ.get("XUEJI_AUDIT_SEAL_AFTER_COMMIT_SECONDS", 1.0))
 
 LOGGING = {
     "version": 1,

@@ -28,7 +28,8 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(getattr(obj, "key", None) or obj.pk)
-    with transaction.atomic():
+    # No savepoint of its own: an audit row that cannot be written fails the caller's whole action.
+    with transaction.atomic(savepoint=False):
         event = AuditEvent(
             at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,
