@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "xueji.core.sessions.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # A NUL character is refused before any view: PostgreSQL cannot store one (400, not 500).
@@ -114,7 +115,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "xueji.wsgi.application"
 
 DEFAULT_SQLITE = f"sqlite:///{DATA_DIR / 'xueji.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
+# One persistent connection per server thread (xueji serve runs threads), checked before it is reused.
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60,
+                                              conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -142,8 +145,11 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 
 # Sessions end after two working hours of inactivity and with the browser: shared office computers are common.
+# A session is saved only when it changed; the inactivity clock is moved on at most every
+# XUEJI_SESSION_REFRESH_SECONDS (xueji/core/sessions.py), not by a database write on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("XUEJI_SESSION_SECONDS", 2 * 3600))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+XUEJI_SESSION_REFRESH_SECONDS = int(os.environ.get("XUEJI_SESSION_REFRESH_SECONDS", 300))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
