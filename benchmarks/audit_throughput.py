@@ -154,6 +154,27 @@ def run_cell(mode: str, writers: int, seconds: float) -> dict:
             "p99": latencies[int(len(latencies) * 0.99)] * 1000 if latencies else 0, "lag": lag}
 
 
+def sealing_rate(backlog: int) -> tuple[float, int]:
+    """Rows sealed per second from a backlog of `backlog` unsealed rows written at once (set-based), by one
+    sealer: how far ahead of the writers it stays. Returns (rows/s, batches)."""
+    from django.conf import settings
+    from django.db import connection
+
+    from xueji.audit import chain
+
+    chain.seal_all()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_auditevent (at, actor_username, org_code, action, object_type, object_id, "
+            "source_ip, reason, outcome, details, prev_hash, hash) "
+            "SELECT now(), 'bench', '140105', 'bench.backlog', 'student', 'G' || n, '10.0.0.1', '', 'ok', "
+            "jsonb_build_object('n', n, 'fields', jsonb_build_array('name', 'address')), '', '' "
+            "FROM generate_series(1, %s) AS n", [backlog])
+    began = time.perf_counter()
+    done = chain.seal_all()
+    return done / (time.perf_counter() - began), -(-done // settings.XUEJI_AUDIT_SEAL_BATCH)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
@@ -161,6 +182,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each run (default %(default)s)")
     parser.add_argument("--modes", default="plain,deferred,inline", help="which of plain,deferred,inline")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each cell, the median is kept")
+    parser.add_argument("--backlog", type=int, default=20000,
+                        help="then seal a backlog of this many rows and print the sealer's rate (0: skip)")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         parser.error("请用 DATABASE_URL=postgres://… 指向一个基准测试用的 PostgreSQL 数据库(SQLite 本就串行写入)")
@@ -198,6 +221,9 @@ def main() -> None:
                             for m in modes if m != "plain")
         lag = cells.get("deferred", {}).get("lag")
         print(f"| {writers} | {rates} | {shares} | {f'{lag:.2f} s' if lag is not None else '–'} |")
+    if args.backlog:
+        rate, batches = sealing_rate(args.backlog)
+        print(f"\none sealer: {args.backlog:,} waiting rows sealed at {rate:,.0f} rows/s ({batches} batches)")
     verdict = chain.verify()
     print(f"\nchain after the runs: intact={verdict.intact}, checked={verdict.checked}, unsealed={verdict.unsealed}")
 
