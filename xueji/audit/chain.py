@@ -98,8 +98,9 @@ def append(event: AuditEvent) -> AuditEvent:
     event.seq, event.prev_hash, event.hash = None, "", ""
     event.save()
     if sealed_inline():
-        seal(wait=True)
-        event.refresh_from_db(fields=["seq", "prev_hash", "hash"])
+        for sealed in _seal(None, wait=True):
+            if sealed.pk == event.pk:
+                event.seq, event.prev_hash, event.hash = sealed.seq, sealed.prev_hash, sealed.hash
     else:
         transaction.on_commit(seal_soon, robust=True)
     return event
@@ -136,14 +137,18 @@ def seal(batch: int | None = None, wait: bool = True) -> int:
     """Seal up to `batch` committed rows in id order after the head, in one transaction; the number sealed.
     With wait=False a sealer already at work makes this return 0 at once. The rows are read after the lock is
     taken: each statement of a READ COMMITTED transaction sees what the previous sealer committed."""
+    return len(_seal(batch, wait))
+
+
+def _seal(batch: int | None, wait: bool) -> list[AuditEvent]:
     batch = batch or settings.XUEJI_AUDIT_SEAL_BATCH
     own_transaction = not connection.in_atomic_block  # inline, the writer's commit must stay durable
     with transaction.atomic():
         if not _sealer_lock(wait):
-            return 0
+            return []
         rows = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id")[:batch])
         if not rows:
-            return 0  # nothing written: the transaction commits without a transaction id
+            return []  # nothing written: the transaction commits without a transaction id
         head = _head()
         every = max(1, settings.XUEJI_AUDIT_CHECKPOINT_EVERY)
         prev, seq, points = head.last_hash or GENESIS, head.last_seq, []
@@ -162,7 +167,7 @@ def seal(batch: int | None = None, wait: bool = True) -> int:
         head.save(update_fields=["last_hash", "last_event_id", "last_seq", "checkpoint_seq"])
         for event in points:
             _sign(event.seq, event.pk, event.hash)
-    return len(rows)
+    return rows
 
 
 def _lazy_commit() -> None:
