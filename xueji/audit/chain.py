@@ -5,10 +5,12 @@ Two steps, so that no audited action waits for another (第四十四条 asks for
   - `append` inserts the row in the caller's transaction with its content only (`seq`, `prev_hash` and `hash`
     empty). An action that rolls back takes its row with it; one that commits always has its row. Inserting
     takes no lock that another writer could hold: concurrent writers only share the id sequence.
-  - `seal` gives the committed rows their place: under a lock on the one head row (taken by sealers only, never
-    by writers), it reads the unsealed rows its snapshot sees, in id order, gives each the next `seq`, links it to
-    the previous row's hash and writes the three chain columns in one statement per batch. Every
-    XUEJI_AUDIT_CHECKPOINT_EVERY positions it signs the row reached into AuditCheckpoint (and the anchor file).
+  - `seal` gives the committed rows their place: holding the sealers' lock (a transaction-scoped advisory lock on
+    PostgreSQL, then the head row; taken by sealers only, never by writers), it reads the unsealed rows its
+    snapshot sees, in id order, gives each the next `seq`, links it to the previous row's hash and writes the
+    three chain columns in one statement per batch. Every XUEJI_AUDIT_CHECKPOINT_EVERY positions it signs the row
+    reached into AuditCheckpoint (and the anchor file). A batch that signs nothing commits without waiting for
+    its WAL flush: a crash can only undo it, and the rows are sealed again by the next sealer.
 
 Why the chain's order is the order of sealing and not of ids: ids are taken at INSERT but rows become visible
 at COMMIT, so a row with a lower id can commit after a higher one was sealed (a long import writes its audit row
@@ -18,8 +20,8 @@ sealer does not need that: it seals what its snapshot shows as committed, and a 
 free `seq` in a later batch. `seq` stays gapless and `verify` walks the chain by `seq`, so every guarantee of the
 single chain holds: a row edited, deleted (a hole in `seq` or a broken link), the newest rows deleted (the chain
 ends below the head or a signed checkpoint) and a chain recomputed (no longer matches a signed checkpoint).
-Sealers exclude one another through the head row; a second sealer, or a writer trying to seal after its commit,
-skips the locked row (SKIP LOCKED) instead of waiting.
+A second sealer, or a writer trying to seal after its commit, finds the lock taken and returns at once
+(pg_try_advisory_xact_lock: no transaction id, nothing written) instead of waiting.
 
 Who seals (`seal_soon`, `seal_all`):
   - on SQLite, and wherever XUEJI_AUDIT_SEAL is "inline", `append` seals at once in the caller's transaction:
