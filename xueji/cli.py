@@ -10,7 +10,8 @@ import sys
 USAGE = """用法: xueji <命令> [选项]
 
   demo                         建立数据库并载入山西省演示数据,列出演示账号
-  serve [--host H] [--port P]  启动学籍系统(gunicorn)
+  serve [--host H] [--port P] [--workers N] [--threads T] [--no-sealer]
+                               启动学籍系统(gunicorn;PostgreSQL 上同时启动审计封存进程)
   generate --students N        批量生成合成学生(性能测试用)
   createaccount 用户名 --role province --org 140000
                                从命令行建立第一个账号
@@ -18,7 +19,8 @@ USAGE = """用法: xueji <命令> [选项]
   rollover 年份 | rollover verify 年份
                                开启(或继续)新学年的全省升级 | 核验升级记录的校验值
   accounts seal-dormant        封存连续90天未使用的账号(可每日定时运行);accounts reopen|reset-totp 用户名
-  audit verify | checkpoint    核验审计链(发现篡改时以非零状态退出)| 立即签署链头检查点
+  audit verify | checkpoint | seal [--loop]
+                               核验审计链(发现篡改时以非零状态退出)| 立即签署链头检查点 | 将新记录封存入链
   migrate | shell | check …    其余命令原样交给 Django(xueji help 列出全部)
 """
 

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "xueji.core.sessions.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # A NUL character is refused before any view: PostgreSQL cannot store one (400, not 500).
@@ -117,7 +118,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "xueji.wsgi.application"
 
 DEFAULT_SQLITE = f"sqlite:///{DATA_DIR / 'xueji.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
+# One persistent connection per server thread (xueji serve runs threads), checked before it is reused.
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60,
+                                              conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -145,8 +148,11 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 
 # Sessions end after two working hours of inactivity and with the browser: shared office computers are common.
+# A session is saved only when it changed; the inactivity clock is moved on at most every
+# XUEJI_SESSION_REFRESH_SECONDS (xueji/core/sessions.py), not by a database write on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("XUEJI_SESSION_SECONDS", 2 * 3600))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+XUEJI_SESSION_REFRESH_SECONDS = int(os.environ.get("XUEJI_SESSION_REFRESH_SECONDS", 300))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -225,6 +231,15 @@ XUEJI_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("XUEJI_AUDIT_CHECKPOINT_EVERY"
 # Every checkpoint is also appended to this file, outside the database (ship it to another host or WORM storage):
 # whoever can rewrite the tables cannot then hide that the newest rows were deleted.
 XUEJI_AUDIT_ANCHOR_FILE = os.environ.get("XUEJI_AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit" / "checkpoints.log"))
+# Audit rows are inserted unsealed and sealed into the hash chain afterwards (xueji/audit/chain.py): "inline"
+# seals in the writer's own transaction (the default on SQLite, which serialises writers anyway), "deferred"
+# after its commit and by `xueji audit seal --loop` (the default on PostgreSQL: writers never wait for each other).
+XUEJI_AUDIT_SEAL = os.environ.get("XUEJI_AUDIT_SEAL", "")
+# Rows sealed per transaction of the sealer.
+XUEJI_AUDIT_SEAL_BATCH = int(os.environ.get("XUEJI_AUDIT_SEAL_BATCH", 2000))
+# In deferred mode each process also tries to seal after a commit, at most once per this many seconds
+# (negative: never, leave it to `xueji audit seal --loop`).
+XUEJI_AUDIT_SEAL_AFTER_COMMIT_SECONDS = float(os.environ.get("XUEJI_AUDIT_SEAL_AFTER_COMMIT_SECONDS", 1.0))
 
 LOGGING = {
     "version": 1,

@@ -15,8 +15,11 @@ from xueji.audit.services import record, verify
 
 
 def _rows(world, n=6):
-    return [record(world.county_xd, "test.action", object_type="thing", object_id=str(i), reason="测试")
-            for i in range(n)]
+    """n audit rows, sealed into the chain (as the sealer does after their commit) and read back sealed."""
+    events = [record(world.county_xd, "test.action", object_type="thing", object_id=str(i), reason="测试")
+              for i in range(n)]
+    chain.seal_all()
+    return list(AuditEvent.objects.filter(pk__in=[e.pk for e in events]).order_by("id"))
 
 
 def _signed(world, django_capture_on_commit_callbacks, n=6):

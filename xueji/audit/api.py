@@ -41,6 +41,7 @@ class VerifyOut(Schema):
                                       "rewritten 链被重新计算、bad_checkpoint 检查点签名不符;完整时为空")
     message: str = Field("", description="中文说明;完整时为空")
     warnings: list[str] = Field([], description="不构成篡改证据但需处理的问题(中文),如库外锚定文件缺失或落后")
+    unsealed: int = Field(0, description="已提交、尚待封存入链的记录数(核验前已先封存,通常为 0)")
 
 
 def event_json(event: AuditEvent) -> dict:
@@ -81,6 +82,7 @@ def list_events(
 ):
     """最新的记录在前。查阅本身也记入审计日志。"""
     _require_reader(request.user, "audit.read")
+    services.seal_before_reading()
     qs = AuditPolicy.visible_to(request.user).order_by("-id")
     if actor:
         qs = qs.filter(actor_username=actor)

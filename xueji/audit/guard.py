@@ -1,5 +1,8 @@
 """Database triggers that keep the audit log append-only: no UPDATE or DELETE of an audit row or a checkpoint.
 
+One UPDATE is let through: the sealer's (chain.py), which sets an unsealed row's chain columns (`seq`,
+`prev_hash`, `hash`) once, from empty, leaving every other column as it was. A sealed row can no longer change.
+
 They stop the registry's own code and anyone with only its SQL access from quietly editing history; the
 checkpoints (chain.py) catch what someone able to drop the triggers does. In production the application's
 database role should also not own these tables (README, 生产部署).
@@ -34,21 +37,42 @@ def unsealed_for_flush():
         _unsealed.reset(token)
 
 
+# Every column but the chain's: what the sealer must leave as it found it.
+CONTENT = ("id", "at", "actor_id", "actor_username", "org_code", "action", "object_type", "object_id",
+           "source_ip", "reason", "outcome", "details")
+
+
+def _sealing(new: str, old: str, same: str) -> str:
+    """SQL condition: this UPDATE only seals the row. `same` is the null-safe equality of the dialect."""
+    unchanged = " AND ".join(f"{new}.{c} {same} {old}.{c}" for c in CONTENT)
+    return (f"{old}.seq IS NULL AND {old}.prev_hash = '' AND {old}.hash = '' AND {new}.seq IS NOT NULL "
+            f"AND {unchanged}")
+
+
 def _statements(vendor: str, install: bool) -> list[str]:
+    events, points = TABLES
     if vendor == "postgresql":
         if not install:
             return [f"DROP TRIGGER IF EXISTS {t}_append_only ON {t}" for t in TABLES]
         return [
             "CREATE OR REPLACE FUNCTION xueji_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN RAISE EXCEPTION '{MESSAGE}: %', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'; END $$",
-            *[f"CREATE TRIGGER {t}_append_only BEFORE UPDATE OR DELETE ON {t} "
-              "FOR EACH ROW EXECUTE FUNCTION xueji_audit_append_only()" for t in TABLES],
+            "CREATE OR REPLACE FUNCTION xueji_audit_seal_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN IF TG_OP = 'UPDATE' AND {_sealing('NEW', 'OLD', 'IS NOT DISTINCT FROM')} THEN RETURN NEW; "
+            f"END IF; RAISE EXCEPTION '{MESSAGE}: %', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'; "
+            "END $$",
+            f"CREATE TRIGGER {events}_append_only BEFORE UPDATE OR DELETE ON {events} "
+            "FOR EACH ROW EXECUTE FUNCTION xueji_audit_seal_only()",
+            f"CREATE TRIGGER {points}_append_only BEFORE UPDATE OR DELETE ON {points} "
+            "FOR EACH ROW EXECUTE FUNCTION xueji_audit_append_only()",
         ]
     if vendor == "sqlite":
         if not install:
             return [f"DROP TRIGGER IF EXISTS {t}_{op}" for t in TABLES for op in ("no_update", "no_delete")]
+        when = {events: f" WHEN NOT ({_sealing('NEW', 'OLD', 'IS')})", points: ""}
         return [stmt for t in TABLES for stmt in (
-            f"CREATE TRIGGER {t}_no_update BEFORE UPDATE ON {t} BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
+            f"CREATE TRIGGER {t}_no_update BEFORE UPDATE ON {t}{when[t]} "
+            f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
             f"CREATE TRIGGER {t}_no_delete BEFORE DELETE ON {t} WHEN xueji_audit_sealed() "
             f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END",
         )]

@@ -20,19 +20,23 @@ class AuditEvent(models.Model):
     outcome = models.CharField("结果", max_length=10, default="ok")
     details = models.JSONField("详情", default=dict, blank=True)
     # Position in the chain, without gaps (ids skip numbers when a transaction rolls back): a deleted row
-    # leaves a hole even if the hashes after it were recomputed.
+    # leaves a hole even if the hashes after it were recomputed. The three chain columns stay empty until the
+    # sealer gives the committed row its place (chain.py); the database lets them be set once (guard.py).
     seq = models.BigIntegerField("链序号", null=True, unique=True)
     prev_hash = models.CharField(max_length=64, blank=True)
-    hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-id"]
+        # The sealer's queue: only the few rows not yet sealed are in this index.
+        indexes = [models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_event_unsealed")]
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
 
 
 class AuditChainHead(models.Model):
-    """One row holding the newest hash; locking it orders concurrent audit writes into a single chain."""
+    """One row holding the newest sealed hash; the sealer locks it (writers never do), so one sealer at a time
+    extends the chain."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, blank=True)

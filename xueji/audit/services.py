@@ -1,12 +1,16 @@
 """Writing and checking the audit chain. Callers run `record` inside the transaction of the change it records."""
 
-from django.db import transaction
+import logging
+
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from xueji.core.middleware import current_client_ip, note_refusal
 
 from . import chain
 from .models import AuditEvent
+
+log = logging.getLogger(__name__)
 
 GENESIS = chain.GENESIS
 REFUSED_REASON = "不存在或超出管辖范围"
@@ -28,7 +32,8 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(getattr(obj, "key", None) or obj.pk)
-    with transaction.atomic():
+    # No savepoint of its own: an audit row that cannot be written fails the caller's whole action.
+    with transaction.atomic(savepoint=False):
         event = AuditEvent(
             at=timezone.now(),
             actor=actor if getattr(actor, "pk", None) else None,
@@ -95,19 +100,45 @@ def write_refusal(refusal, request=None) -> None:
                reason=getattr(refusal, "reason", "") or REFUSED_REASON, outcome="denied", details=details)
 
 
+def seal_before_reading() -> str:
+    """Give waiting rows their place before a reader looks at the log, unless a sealer is at it right now. A
+    failure (a chain column set behind the sealer's back, say) never keeps the auditor from reading or
+    verifying: it is logged and returned as a warning."""
+    try:
+        chain.seal(wait=False)
+    except DatabaseError as exc:
+        log.warning("审计记录封存失败:%s", exc)
+        return f"审计记录封存失败,新记录暂未入链:{exc}"
+    return ""
+
+
+def _seal_everything() -> str:
+    try:
+        chain.seal_all()
+    except DatabaseError as exc:
+        log.warning("审计记录封存失败:%s", exc)
+        return f"审计记录封存失败,新记录暂未入链:{exc}"
+    return ""
+
+
 def verify_chain() -> tuple[bool, int, int | None]:
-    """(intact, events checked, id of the first broken event): the short answer of `verify`."""
+    """(intact, events checked, id of the first broken event): the short answer of `verify`, after sealing."""
+    _seal_everything()
     verdict = chain.verify()
     return verdict.intact, verdict.checked, verdict.broken_at
 
 
 def verify(actor) -> "chain.Verdict":
-    """Check the chain, log the check, and sign the head when the chain held: the next check then also
-    sees a deletion of the rows written before this one."""
+    """Seal what waits, check the chain, log the check, and sign the head when the chain held: the next check
+    then also sees a deletion of the rows written before this one (this check's own row included)."""
+    problem = _seal_everything()
     verdict = chain.verify()
+    if problem:
+        verdict.warnings.append(problem)
     with transaction.atomic():
         record(actor, "audit.verify", object_type="audit", outcome="ok" if verdict.intact else "failed",
                details=verdict.as_dict())
-        if verdict.intact:
+    if verdict.intact and not _seal_everything():
+        with transaction.atomic():
             chain.checkpoint()
     return verdict

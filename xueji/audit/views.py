@@ -67,6 +67,7 @@ def _filtered(user, params) -> tuple:
 def log_page(request):
     user = request.user
     _require_reader(user, "audit.read")
+    services.seal_before_reading()
     qs, filters, problems = _filtered(user, request.GET)
     page_obj = paginate(request, qs, per_page=50)
     # Read the page before logging this reading: the lazy slice would otherwise pick up the new row.

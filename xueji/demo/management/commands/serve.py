@@ -1,7 +1,16 @@
-"""`xueji serve`: the registry under gunicorn, a production server, with static files collected for WhiteNoise."""
+"""`xueji serve`: the registry under gunicorn, a production server, with static files collected for WhiteNoise.
+
+Sized for the work: a request spends most of its time waiting for the database, so each worker process runs
+several threads (gthread) and a handful of processes keep the cores busy. Django gives each thread its own
+database connection (kept CONN_MAX_AGE seconds, checked before reuse), so workers × threads is the number of
+connections one server opens. On PostgreSQL the server also starts one audit sealer (`xueji audit seal --loop`)
+unless told not to (--no-sealer, for the second and further servers of a cluster; docs/deployment.md).
+"""
 
 import hashlib
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -14,8 +23,14 @@ from gunicorn.app.base import BaseApplication
 
 
 def default_workers() -> int:
-    """gunicorn's rule of thumb, 2 × cores + 1, capped so a big host does not open dozens of DB connections."""
+    """gunicorn's rule of thumb, 2 × cores + 1, capped so a big host does not open hundreds of DB connections."""
     return min(2 * (os.cpu_count() or 1) + 1, 12)
+
+
+def default_threads() -> int:
+    """Threads per worker: 8 while the database does the waiting (PostgreSQL); 4 on SQLite, whose one writer
+    would only make more threads queue."""
+    return 8 if connections[DEFAULT_DB_ALIAS].vendor == "postgresql" else 4
 
 
 class XuejiServer(BaseApplication):
@@ -37,10 +52,15 @@ class XuejiServer(BaseApplication):
         return application
 
 
-def gunicorn_options(host: str, port: int, workers: int) -> dict:
+def gunicorn_options(host: str, port: int, workers: int, threads: int = 1) -> dict:
     return {
         "bind": f"{host}:{port}",
         "workers": workers,
+        # Threads share a worker's memory; a thread waiting on the database leaves the GIL to the others.
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "threads": threads,
+        # Behind a reverse proxy a kept-alive connection saves a handshake per page; gthread holds it cheaply.
+        "keepalive": 5,
         # PDF rendering and large imports take seconds; the default 30 s would kill them mid-request.
         "timeout": 120,
         "graceful_timeout": 30,
@@ -59,19 +79,47 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1", help="监听地址(默认 %(default)s)")
         parser.add_argument("--port", type=int, default=8000, help="端口(默认 %(default)s)")
-        parser.add_argument("--workers", type=int, default=default_workers(), help="工作进程数(默认按CPU核数)")
+        parser.add_argument("--workers", type=int, default=default_workers(),
+                            help="工作进程数(默认 2×CPU核数+1,最多 12)")
+        parser.add_argument("--threads", type=int, default=None,
+                            help="每个工作进程的线程数(默认 PostgreSQL 8、SQLite 4;1 为单线程进程)")
+        parser.add_argument("--no-sealer", dest="sealer", action="store_false",
+                            help="不随服务器启动审计封存进程(同一数据库的多台应用服务器只需一台启动它)")
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, threads, sealer, **options):
+        threads = default_threads() if threads is None else threads
+        if workers < 1 or threads < 1:
+            raise CommandError("--workers 和 --threads 至少为 1,例如 --workers 5 --threads 8")
         if _unapplied_migrations():
             raise CommandError("数据库尚未建立或需要升级:请先运行 xueji migrate(或 xueji demo 载入演示数据)")
         if collect_static():
             self.stdout.write(f"静态文件已收集到 {settings.STATIC_ROOT}")
         # Workers fork from this process: they must not inherit its database connection.
         connections.close_all()
+        helper = start_sealer() if sealer and needs_sealer() else None
         self.stdout.write(f"学籍系统已启动: http://{host}:{port}/ (Ctrl+C 停止)")
-        self.stdout.write(f"工作进程: {workers}")
+        self.stdout.write(f"工作进程: {workers} × 线程 {threads}(最多 {workers * threads} 个数据库连接)")
+        if helper is not None:
+            self.stdout.write("审计封存进程已启动(xueji audit seal --loop)")
         self.stdout.flush()
-        XuejiServer(gunicorn_options(host, port, workers)).run()
+        try:
+            XuejiServer(gunicorn_options(host, port, workers, threads)).run()
+        finally:
+            if helper is not None:
+                helper.terminate()
+                helper.wait(timeout=10)
+
+
+def needs_sealer() -> bool:
+    """Only where audit rows wait to be sealed after their commit (PostgreSQL by default; chain.py)."""
+    from xueji.audit.chain import sealed_inline
+
+    return not sealed_inline()
+
+
+def start_sealer() -> subprocess.Popen:
+    """`xueji audit seal --loop` beside the server, ended with it."""
+    return subprocess.Popen([sys.executable, "-m", "xueji.cli", "audit", "seal", "--loop"])
 
 
 def collect_static() -> bool:

@@ -1,0 +1,62 @@
+"""`xueji serve` sizes itself for database-bound work: gthread workers with several threads each, and on
+PostgreSQL an audit sealer beside the server unless --no-sealer (issue 15 item 6)."""
+
+import pytest
+
+from xueji import cli
+from xueji.demo.management.commands import serve
+
+
+@pytest.fixture
+def started(db, monkeypatch, settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    options, sealers = {}, []
+    monkeypatch.setattr(serve.XuejiServer, "run", lambda self: options.update(self.options))
+    monkeypatch.setattr(serve, "start_sealer", lambda: sealers.append(FakeSealer()) or sealers[-1])
+    return options, sealers
+
+
+class FakeSealer:
+    ended = False
+
+    def terminate(self):
+        self.ended = True
+
+    def wait(self, timeout=None):
+        return 0
+
+
+def test_workers_run_threads(started, capsys):
+    options, _ = started
+    cli.main(["serve", "--port", "8124", "--workers", "3", "--threads", "6"])
+    assert (options["worker_class"], options["workers"], options["threads"]) == ("gthread", 3, 6)
+    assert "工作进程: 3 × 线程 6(最多 18 个数据库连接)" in capsys.readouterr().out
+
+
+def test_one_thread_means_plain_sync_workers():
+    assert serve.gunicorn_options("127.0.0.1", 8000, 2, 1)["worker_class"] == "sync"
+
+
+def test_the_default_threads_fit_the_database(db):
+    assert serve.default_threads() == (8 if serve.connections["default"].vendor == "postgresql" else 4)
+
+
+def test_a_sealer_runs_beside_the_server_where_rows_wait_for_one(started, settings):
+    options, sealers = started
+    settings.XUEJI_AUDIT_SEAL = "deferred"
+    cli.main(["serve", "--port", "8125"])
+    assert len(sealers) == 1 and sealers[0].ended  # ended with the server
+    cli.main(["serve", "--port", "8125", "--no-sealer"])
+    assert len(sealers) == 1
+    settings.XUEJI_AUDIT_SEAL = "inline"
+    cli.main(["serve", "--port", "8125"])
+    assert len(sealers) == 1
+
+
+def test_zero_threads_is_refused_in_chinese(started, capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["serve", "--threads", "0"])
+    assert "--workers 和 --threads 至少为 1" in capsys.readouterr().err
+    assert not started[0]
