@@ -48,7 +48,7 @@ def test_sheet_title_is_what_excel_accepts():
     assert spreadsheets.sheet_title("") == "Sheet1"
 
 
-def test_response_streams_a_file_with_a_chinese_filename():
+def test_response_streams_a_file_with_a_chinese_filename(db):
     response = spreadsheets.xlsx_response("学生名单-小店区.xlsx", "学生名单", HEADERS,
                                           iter([["张三", "1", 1, ""]] * 3))
     assert isinstance(response, FileResponse) and response.streaming and response.row_count == 3
