@@ -18,6 +18,13 @@ def sheet_rows(response) -> list[list]:
     return [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
 
 
+def export_from(client, page):
+    """Submit the page's 导出 Excel form: its path with the hidden fields the page rendered."""
+    params = page.context["export_params"]
+    assert ("format", "xlsx") in params and 'data-testid="export"' in page.content.decode()
+    return client.get(page.request["PATH_INFO"], params)
+
+
 def headers_of(response) -> list:
     data = b"".join(response.streaming_content)
     return [c.value for c in load_workbook(io.BytesIO(data)).active[2]]

@@ -6,7 +6,7 @@ import pytest
 from xueji.applications import services
 from xueji.audit.models import AuditEvent
 
-from .conftest import FORMULA_NAME, headers_of, sheet_rows
+from .conftest import FORMULA_NAME, export_from, headers_of, sheet_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +39,8 @@ def test_applications_page_exports_and_outsiders_get_their_own_or_nothing(world,
 
 def test_inbox_export_lists_the_steps_waiting_for_me(world, filed, client_for):
     page = client_for(world.leader_a).get("/applications/inbox/")
-    assert "format=xlsx" in page.context["export_url"]
-    response = client_for(world.leader_a).get(page.context["export_url"])
-    assert headers_of(client_for(world.leader_a).get(page.context["export_url"]))[6] == "本环节"
+    response = export_from(client_for(world.leader_a), page)
+    assert headers_of(export_from(client_for(world.leader_a), page))[6] == "本环节"
     rows = sheet_rows(response)
     assert sorted(r[0] for r in rows) == sorted(row["app"].pk for row in page.context["rows"])
     assert len(rows) == 3 and all(r[6].startswith("第") for r in rows)
@@ -57,7 +56,7 @@ def test_audit_log_export_for_the_auditor_only(world, filed, client_for, api_for
     assert len(rows) == 4 and {r[6] for r in rows} == {"application.submit"}
     assert {r[2] for r in rows} == {"reg_a", "reg_b"}
     page = client_for(world.auditor).get("/audit/", {"action": "application.submit"})
-    assert sheet_rows(client_for(world.auditor).get(page.context["export_url"]))[0][0] == page.context["events"][0].pk
+    assert sheet_rows(export_from(client_for(world.auditor), page))[0][0] == page.context["events"][0].pk
     assert api_for(world.county_xd).get("/api/v1/audit/events", {"format": "xlsx"}).status_code == 403
     assert client_for(world.registrar_a).get("/audit/", {"format": "xlsx"}).status_code == 403
     assert AuditEvent.objects.filter(action="audit.export", actor_username="aud").count() == 2

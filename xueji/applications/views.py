@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xueji.audit.exports import cap_note, export_url
+from xueji.audit.exports import cap_note, export_params
 from xueji.core.errors import Conflict, Forbidden, RuleViolation
 from xueji.core.inputs import parse_id, parse_int
 from xueji.core.masking import mask_id
@@ -74,7 +74,7 @@ def list_page(request):
         "types": sorted((code, c.label) for code, c in registered().items()),
         "statuses": Application.Status.choices,
         "show_school": user.role not in ("registrar", "leader"),
-        "export_url": export_url(request),
+        "export_params": export_params(request),
         "export_note": cap_note(),
         "crumbs": [{"label": "申请记录", "url": None}],
     }
@@ -114,7 +114,7 @@ def inbox_page(request):
     context = {
         "rows": rows,
         "can_decide": user.role in ("leader", "county", "city", "province"),
-        "export_url": export_url(request),
+        "export_params": export_params(request),
         "export_note": cap_note(),
         "crumbs": [{"label": "待办审批", "url": None}],
     }

@@ -83,9 +83,8 @@ def export(user, action: str, *, sheet: Sheet, queryset: QuerySet, row: Callable
     return response
 
 
-def export_url(request) -> str:
-    """The current list's address with format=xlsx and without the page number: the link the page shows."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    query["format"] = "xlsx"
-    return f"{request.path}?{query.urlencode()}"
+def export_params(request) -> list[tuple[str, str]]:
+    """The current list's filters with format=xlsx and without the page number: the hidden fields of the page's
+    导出 Excel form. A form, not a link: a searched ID or G number stays out of every href, as in the search box."""
+    params = [(k, v) for k, values in request.GET.lists() if k not in ("page", "format") for v in values]
+    return [*params, ("format", "xlsx")]

@@ -17,7 +17,7 @@ from xueji.students.selectors import audit_object_ids
 from xueji.web.pages import download_or_back, is_htmx, page, paginate, require, wants_xlsx
 
 from . import services
-from .exports import cap_note, export_url
+from .exports import cap_note, export_params
 from .labels import OUTCOME_LABELS, action_choices, with_org_names
 from .log_export import export_log
 from .permissions import AuditPolicy
@@ -87,7 +87,7 @@ def log_page(request):
         "problems": problems,
         "actions": action_choices(),
         "outcomes": OUTCOME_LABELS.items(),
-        "export_url": export_url(request),
+        "export_params": export_params(request),
         "export_note": cap_note(),
     }
     return render(request, "audit/list.html", context)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from xueji.audit.exports import cap_note, export_url
+from xueji.audit.exports import cap_note, export_params
 from xueji.core.errors import Conflict, RuleViolation
 from xueji.core.inputs import MAX_ID, is_digits, parse_int
 from xueji.policy.fields import GRADE_LABELS
@@ -113,7 +113,7 @@ def class_page(request, pk: int):
         "students": students,
         "normal": normal,
         "hard": hard,
-        "export_url": export_url(request),
+        "export_params": export_params(request),
         "export_note": cap_note(),
         "crumbs": org_crumbs(request.user, school=school_class.school, school_class=school_class),
     }

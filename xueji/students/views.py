@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xueji.audit.exports import cap_note, export_url
+from xueji.audit.exports import cap_note, export_params
 from xueji.core.errors import Conflict, RuleViolation
 from xueji.core.inputs import parse_id
 from xueji.orgs.models import SchoolClass
@@ -74,7 +74,7 @@ def search_page(request):
         "statuses": Status.choices,
         "grades": sorted(GRADE_LABELS.items()),
         "show_school": user.role not in ("registrar", "leader"),
-        "export_url": export_url(request),
+        "export_params": export_params(request),
         "export_note": cap_note(),
     }
     return render(request, "students/search.html", context)
