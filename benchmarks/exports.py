@@ -4,7 +4,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mine .venv/bin/python benchmarks/exports.py --generate --rows 1000000
 
 Goal: 400,000 rows in under 60 s with a peak RSS under 300 MB, and 1,000,000 rows without timing out (gunicorn's
-worker timeout is 120 s).
+worker timeout is 120 s). Measured on the shared 2-core machine with a load average of 19–32 (other work running):
+423,561 rows (晋中市) in 38 s, 7 s of it this process's CPU, 136 MB peak RSS (126 MB before the export), a 31.5 MB
+file; 1,000,000 rows in 102 s (20 s CPU), 136 MB. The database's share of the 423,561-row query is 6.6 s
+(EXPLAIN ANALYZE); the rest of the wall time is waiting for a core.
 
 It picks the smallest jurisdiction (a county, else a city, else the province) holding at least --rows students and
 exports its students as that jurisdiction's officer would (GET /api/v1/students?format=xlsx, no filters: the
@@ -158,8 +161,10 @@ def run(rows: int) -> None:
         pass
     sheet_rows, first = check(copy)
     print(f"核对:工作表 {sheet_rows:,} 行数据,无公式单元格;第一行 {first[:160]}…")
-    verdict = "达标" if total < 60 and peak < 300 else "未达标"
-    print(f"目标 400,000 行 < 60 秒且 < 300 MB:本次 {response.row_count:,} 行 {total:.1f} 秒、{peak:.0f} MB({verdict})")
+    # Goals: 400,000 rows in 60 s; any export up to the cap within gunicorn's 120 s worker timeout; 300 MB.
+    seconds = 60 if response.row_count <= 450_000 else 120
+    verdict = "达标" if total < seconds and peak < 300 else "未达标"
+    print(f"目标 < {seconds} 秒且 < 300 MB:本次 {response.row_count:,} 行 {total:.1f} 秒、{peak:.0f} MB({verdict})")
 
 
 def main() -> None:
