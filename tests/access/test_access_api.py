@@ -44,8 +44,9 @@ def test_own_registrar_exports_the_roster_as_daily_work_with_ids_as_text(people,
     row = {h: c for h, c in zip(headers, sheet[3], strict=True)}
     assert row["身份证件号"].value == student.id_number and row["身份证件号"].data_type == "s"
     assert row["身份证件号"].number_format == "@"
-    assert row["姓名"].value == "'=cmd|' /C calc'!A0" and row["姓名"].data_type == "s"
-    assert row["现住址"].value == "'+SUM(A1)"
+    # Formula-like text arrives as that text in a string cell, quote-prefixed so editing keeps it text.
+    assert row["姓名"].value == "=cmd|' /C calc'!A0" and row["姓名"].data_type == "s" and row["姓名"].quotePrefix
+    assert row["现住址"].value == "+SUM(A1)" and row["现住址"].data_type == "s"
     entry = ConsultationEntry.objects.get()
     assert (entry.username, entry.basis, entry.outcome, entry.student_count) == ("reg_a", "daily", "ok", 1)
 

@@ -132,9 +132,14 @@ def test_whole_numbers_in_a_roster_file_outside_the_school_need_a_grant(people, 
     assert sorted(entries.values_list("use", "outcome")) == [("export", "denied"), ("view", "ok")]
 
 
-def test_formula_looking_cells_are_neutralised():
-    assert roster.safe_text("=HYPERLINK(1)") == "'=HYPERLINK(1)"
-    assert roster.safe_text("@x") == "'@x" and roster.safe_text("王") == "王"
+def test_formula_looking_cells_stay_text():
+    from types import SimpleNamespace
+
+    data = {"school": SimpleNamespace(name="=HYPERLINK(1)"), "school_year": 2026, "columns": roster.COLUMNS,
+            "rows": [["1", "@x", "男", "2010-01-01", "1401**********1234", "", "1班", "2016-09", "-1", ""]]}
+    sheet = load_workbook(io.BytesIO(roster.xlsx(data))).active
+    assert sheet["A1"].value.startswith("=HYPERLINK(1)") and sheet["A1"].data_type == "s"
+    assert (sheet["B3"].value, sheet["B3"].data_type, sheet["I3"].value) == ("@x", "s", "-1")
 
 
 def test_roster_pdf(people, enrolled, clock, api_for):

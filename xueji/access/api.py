@@ -12,12 +12,12 @@ from pydantic import Field
 
 from xueji.api.common import ObjectId, Page, PageNumber, PageSize, errors, paginate
 from xueji.applications.schemas import step_json
+from xueji.core.spreadsheets import XLSX_TYPE, content_disposition
 from xueji.policy.access import REQUESTER_KINDS, USES
 
 from . import selectors, services
 from .models import AccessGrant
 from .roster import as_dicts, filename, xlsx
-from .spreadsheet import XLSX
 
 router = Router(tags=["查阅审批与查阅登记"])
 roster_router = Router(tags=["查阅审批与查阅登记"])
@@ -124,8 +124,8 @@ def grant_json(g: AccessGrant) -> dict:
 
 
 def xlsx_response(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition(name)
     return response
 
 

@@ -3,11 +3,10 @@ carries. An export of personal data: it passes the 第四十四条 gate (service
 
 from django.utils import timezone
 
+from xueji.core.spreadsheets import xlsx_bytes
 from xueji.policy import codes
 from xueji.policy.fields import GRADE_LABELS
 from xueji.students.models import Student
-
-from .spreadsheet import workbook
 
 IN_SCHOOL = ("在籍", "休学")
 HEADERS = ["序号", "年级", "班级", "班内学号", "学籍号", "姓名", "性别", "出生日期", "民族", "身份证件类型",
@@ -45,7 +44,7 @@ def as_dicts(table: list[list]) -> list[dict]:
 
 def xlsx(school, table: list[list]) -> bytes:
     heading = f"在校生分班名册(附件3)· {school.name}({school.code})· 导出日期 {timezone.localdate():%Y-%m-%d}"
-    return workbook("在校生分班名册", HEADERS, table, text_columns=TEXT_COLUMNS, heading=heading)
+    return xlsx_bytes("在校生分班名册", HEADERS, table, text_columns=TEXT_COLUMNS, heading=heading)
 
 
 def filename(school) -> str:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from xueji.audit import services as audit
 from xueji.core.errors import Forbidden, NotFound, RuleViolation
 from xueji.core.inputs import parse_id
+from xueji.core.spreadsheets import xlsx_bytes
 from xueji.orgs.models import School
 from xueji.orgs.permissions import SchoolPolicy
 from xueji.policy.access import A44, BASES, OUTCOMES, USES
@@ -17,7 +18,6 @@ from xueji.students.models import Student
 from . import roster, services
 from .models import AccessGrant
 from .permissions import GrantPolicy, RegisterPolicy
-from .spreadsheet import workbook
 
 ROSTER = "在校生分班名册(附件3)"
 RECORD = "学生完整学籍信息"
@@ -167,5 +167,5 @@ def register_xlsx(qs) -> bytes:
                      BASES.get(e.basis, e.basis), e.grant_id or "", USES.get(e.use, e.use),
                      OUTCOMES.get(e.outcome, e.outcome), e.what, e.school_id or "",
                      e.school.name if e.school_id else "", e.student_count, e.source_ip])
-    return workbook("查阅登记", REGISTER_HEADERS, rows, text_columns=(3, 9),
+    return xlsx_bytes("查阅登记", REGISTER_HEADERS, rows, text_columns=(3, 9),
                     heading=f"学籍信息查阅登记(第四十四条)· 导出于 {timezone.localtime():%Y-%m-%d %H:%M}")

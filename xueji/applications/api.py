@@ -13,11 +13,13 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from xueji.api.common import ObjectId, Page, PageNumber, PageSize, errors, json_object, paginate, put_dotted
+from xueji.audit.exports import FORMAT_DOC, XLSX_OPENAPI
 from xueji.core.errors import NotFound, malformed
 from xueji.students.selectors import find_student, resolve_key
 
 from . import bulk, selectors, services, start_forms
 from .engine import change_type, registered
+from .exports import export_applications
 from .models import Application
 from .schemas import (
     ApplicationOut,
@@ -209,7 +211,7 @@ def submit_batch(request, payload: BatchSubmitIn):
 
 
 @router.get("", response={200: Page[ApplicationOut], **errors(400, 401, 403, 404, 422)},
-            summary="查看管辖范围内的申请")
+            openapi_extra=XLSX_OPENAPI, summary="查看管辖范围内的申请(format=xlsx 导出)")
 def list_applications(
     request,
     awaiting: Literal["me", "overdue"] | None = Query(
@@ -220,10 +222,15 @@ def list_applications(
     student: str | None = Query(None, description="学生:学籍号或档案ID"),
     page: PageNumber = 1,
     page_size: PageSize = 50,
+    format: Literal["json", "xlsx"] = Query("json", description=FORMAT_DOC),
 ):
-    """awaiting=me 按到期日先后排列;其余按发起时间倒序。每次查询都记入审计日志。"""
+    """awaiting=me 按到期日先后排列;其余按发起时间倒序。每次查询都记入审计日志。
+    format=xlsx 时导出符合条件的全部申请(不分页;超过导出上限时 422)。"""
     user = request.user
     found = find_student(user, student, purpose="applications", audit_read=False) if student else None
+    if format == "xlsx":
+        return export_applications(user, awaiting=awaiting, type_code=type, status=status, school=school,
+                                   student=found, student_key=student)
     qs = selectors.list_applications(user, awaiting=awaiting, type_code=type, status=status, school=school,
                                      student=found)
     today = timezone.localdate()

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from xueji.audit.exports import cap_note, export_params
 from xueji.core.errors import Conflict, Forbidden, RuleViolation
 from xueji.core.inputs import parse_id, parse_int
 from xueji.core.masking import mask_id
@@ -22,11 +23,21 @@ from xueji.policy.fields import INFO_CHANGE_FIELDS
 from xueji.students.permissions import StudentPolicy
 from xueji.students.selectors import find_student
 from xueji.web import record_form
-from xueji.web.pages import form_errors, org_crumbs, page, paginate, require, violation_text
+from xueji.web.pages import (
+    download_or_back,
+    form_errors,
+    org_crumbs,
+    page,
+    paginate,
+    require,
+    violation_text,
+    wants_xlsx,
+)
 
 from . import bulk, selectors, services
 from .api import evidence_response
 from .engine import change_type, registered
+from .exports import export_applications, export_inbox
 from .models import Application, Step
 from .permissions import ApplicationPolicy, may_decide
 
@@ -44,6 +55,9 @@ def _filters(request) -> dict:
 def list_page(request):
     user = request.user
     filters = _filters(request)
+    if wants_xlsx(request):
+        return download_or_back(request, lambda: export_applications(
+            user, type_code=filters["type"], status=filters["status"], school=filters["school"]))
     try:
         qs = selectors.list_applications(user, type_code=filters["type"], status=filters["status"],
                                          school=filters["school"])
@@ -60,6 +74,8 @@ def list_page(request):
         "types": sorted((code, c.label) for code, c in registered().items()),
         "statuses": Application.Status.choices,
         "show_school": user.role not in ("registrar", "leader"),
+        "export_params": export_params(request),
+        "export_note": cap_note(),
         "crumbs": [{"label": "申请记录", "url": None}],
     }
     return render(request, "applications/list.html", context)
@@ -82,6 +98,8 @@ def _row(application: Application, today=None) -> dict:
 def inbox_page(request):
     user = request.user
     selectors.refuse_auditor(user)
+    if wants_xlsx(request):
+        return download_or_back(request, lambda: export_inbox(user))
     today = timezone.localdate()
     steps = list(selectors.inbox_steps(user))
     rows = []
@@ -96,6 +114,8 @@ def inbox_page(request):
     context = {
         "rows": rows,
         "can_decide": user.role in ("leader", "county", "city", "province"),
+        "export_params": export_params(request),
+        "export_note": cap_note(),
         "crumbs": [{"label": "待办审批", "url": None}],
     }
     return render(request, "applications/inbox.html", context)

@@ -1,7 +1,7 @@
 """/api/v1/audit: reading the audit log and checking that its hash chain is unbroken (第四十四条)."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +13,8 @@ from xueji.core.masking import mask_ids_in, mask_ids_in_text
 from xueji.students.selectors import audit_object_ids
 
 from . import services
+from .exports import FORMAT_DOC, XLSX_OPENAPI
+from .log_export import export_log
 from .models import AuditEvent
 from .permissions import AuditPolicy
 
@@ -68,7 +70,8 @@ def _require_reader(user, action: str) -> None:
         raise Forbidden("只有审计员和省级教育行政部门可以查阅审计日志")
 
 
-@router.get("/events", response={200: Page[AuditEventOut], **errors(400, 401, 403)}, summary="查阅审计日志")
+@router.get("/events", response={200: Page[AuditEventOut], **errors(400, 401, 403, 422)},
+            openapi_extra=XLSX_OPENAPI, summary="查阅审计日志(format=xlsx 导出)")
 def list_events(
     request,
     actor: str | None = Query(None, description="操作账号的用户名"),
@@ -79,8 +82,9 @@ def list_events(
     until: Annotated[datetime | None, Query(description="截止时间(不含)")] = None,
     page: PageNumber = 1,
     page_size: PageSize = 50,
+    format: Literal["json", "xlsx"] = Query("json", description=FORMAT_DOC),
 ):
-    """最新的记录在前。查阅本身也记入审计日志。"""
+    """最新的记录在前。查阅本身也记入审计日志。format=xlsx 时导出符合条件的全部记录(不分页)。"""
     _require_reader(request.user, "audit.read")
     services.seal_before_reading()
     qs = AuditPolicy.visible_to(request.user).order_by("-id")
@@ -97,9 +101,11 @@ def list_events(
         qs = qs.filter(at__gte=since)
     if until:
         qs = qs.filter(at__lt=until)
-    body, count = paginate(qs, page, page_size, event_json)
     filters = {"actor": actor, "action": action, "object_id": object_id, "outcome": outcome,
                "since": since, "until": until}
+    if format == "xlsx":
+        return export_log(request.user, qs, {k: str(v) for k, v in filters.items() if v})
+    body, count = paginate(qs, page, page_size, event_json)
     with transaction.atomic():
         services.record(request.user, "audit.read", object_type="audit",
                         details={k: str(v) for k, v in filters.items() if v} | {"count": count})

@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "student.update": "修改学生信息",
     "student.view": "查看学生",
     "student.search": "查询学生",
+    "student.export": "导出学生名单",
     "student.unmask_id": "查看完整证件号",
     "student.photo": "更新照片",
     "student.photo_view": "查看照片",
@@ -73,6 +74,7 @@ ACTION_LABELS = {
     # the audit log itself
     "audit.read": "查阅审计日志",
     "audit.verify": "校验审计链",
+    "audit.export": "导出审计日志",
     # applications and their approval
     "application.submit": "提交申请",
     "application.approve": "审批同意",
@@ -81,6 +83,8 @@ ACTION_LABELS = {
     "application.evidence": "上传证明材料",
     "application.evidence_view": "查看证明材料",
     "application.search": "查询申请",
+    "application.export": "导出申请记录",
+    "application.inbox_export": "导出待办审批",
     "todo.list": "查看待办事项",
     "application.view": "查看申请",
     "oversight.overdue_steps": "查看超期未办环节",

@@ -11,11 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from xueji.core.errors import RuleViolation
+from xueji.policy.violations import Violation
 from xueji.students.selectors import audit_object_ids
-from xueji.web.pages import is_htmx, page, paginate, require
+from xueji.web.pages import download_or_back, is_htmx, page, paginate, require, wants_xlsx
 
 from . import services
+from .exports import cap_note, export_params
 from .labels import OUTCOME_LABELS, action_choices, with_org_names
+from .log_export import export_log
 from .permissions import AuditPolicy
 
 REFUSED = "只有审计员和省级教育行政部门可以查阅审计日志"
@@ -69,6 +73,8 @@ def log_page(request):
     _require_reader(user, "audit.read")
     services.seal_before_reading()
     qs, filters, problems = _filtered(user, request.GET)
+    if wants_xlsx(request):
+        return download_or_back(request, lambda: _export(user, qs, filters, problems))
     page_obj = paginate(request, qs, per_page=50)
     # Read the page before logging this reading: the lazy slice would otherwise pick up the new row.
     events = with_org_names(page_obj.object_list)
@@ -82,8 +88,17 @@ def log_page(request):
         "problems": problems,
         "actions": action_choices(),
         "outcomes": OUTCOME_LABELS.items(),
+        "export_params": export_params(request),
+        "export_note": cap_note(),
     }
     return render(request, "audit/list.html", context)
+
+
+def _export(user, qs, filters, problems):
+    # The page ignores a mistyped date and says so; a file would silently hold more than asked, so it is refused.
+    if problems:
+        raise RuleViolation([Violation("invalid_date", p, field="since") for p in problems])
+    return export_log(user, qs, filters)
 
 
 @page

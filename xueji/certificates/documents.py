@@ -3,21 +3,16 @@ Each is a read through the selectors (jurisdiction, NotFound logged) and leaves 
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
-
 from xueji.audit import services as audit
 from xueji.core.errors import RuleViolation
 from xueji.core.masking import mask_student_number
+from xueji.core.spreadsheets import ALL, xlsx_bytes
 from xueji.forms.selectors import Printout
 from xueji.policy.violations import Violation
 
 from . import printing, selectors
 from .models import Certificate
 
-# 表格公式注入: a cell that starts like a formula is written as text (a leading quote), never evaluated.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 REGISTER_COLUMNS = ("证书编号", "种类", "学段", "学年", "学籍号(掩码)", "姓名", "发证日期", "验印日期", "所证明的证书", "存根已归档")
 
 
@@ -41,11 +36,6 @@ def batch(user, school_code: str, year: int, kind: str | None = None) -> Printou
     return Printout(f"证书-{school.pk}-{year}.pdf", content, len(rows))
 
 
-def _text(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def register_rows(rows) -> list[list[str]]:
     return [[c.number, c.get_kind_display(), c.get_stage_display(), f"{c.school_year}", mask_student_number(c.student.student_number) or "",
              c.student.name, c.issued_on.isoformat(), c.sealed_on.isoformat() if c.sealed_on else "",
@@ -56,16 +46,10 @@ def register_xlsx(user, school_code: str, year: int | None = None) -> tuple[str,
     """The school's certificate register (stubs) as a spreadsheet; every cell is text (numbers keep their zeros)."""
     school = selectors.find_school(user, school_code, action="certificate.export")
     rows = list(selectors.school_register(school, year=year))
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("证书存根登记")
-    sheet.append([school.name, f"{year}学年" if year else "全部学年"])
-    sheet.append(list(REGISTER_COLUMNS))
-    for row in register_rows(rows):
-        sheet.append([_text(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
+    heading = f"{school.name} {year}学年" if year else f"{school.name} 全部学年"
+    content = xlsx_bytes("证书存根登记", REGISTER_COLUMNS, register_rows(rows), text_columns=ALL, heading=heading)
     selectors.log_register(user, school, "certificate.export", len(rows), year)
     suffix = f"-{year}" if year else ""
-    return f"证书存根登记-{school.pk}{suffix}.xlsx", out.getvalue()
+    return f"证书存根登记-{school.pk}{suffix}.xlsx", content
 
 

@@ -65,6 +65,9 @@ def _column_letters(count: int) -> list[str]:
     return letters
 
 
+_NUMBERS = (int, float, Decimal)  # exact types: a bool is an int but is written as 是/否
+
+
 def _as_text(value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
@@ -83,12 +86,19 @@ class _SheetWriter:
         self.text_columns = set(range(width)) if text_columns == ALL else set(text_columns or ())
 
     def cell(self, ref: str, value, column: int, style: int | None = None) -> str:
-        if value is None or value == "":
+        if type(value) is str:  # the common case first: most cells are text
+            if not value:
+                return ""
+            text = value
+        elif value is None:
             return ""
-        if (style is None and column not in self.text_columns and not isinstance(value, bool)
-                and isinstance(value, int | float | Decimal) and math.isfinite(value)):
+        elif (style is None and column not in self.text_columns and type(value) in _NUMBERS
+              and math.isfinite(value)):
             return f'<c r="{ref}"><v>{value}</v></c>'
-        text = _as_text(value)
+        else:
+            text = _as_text(value)
+            if not text:
+                return ""
         if style is None:
             style = _TEXT_QUOTED if text.startswith(FORMULA_STARTS) else _TEXT
         space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""

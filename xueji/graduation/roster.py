@@ -1,20 +1,17 @@
 """The 毕业生花名册 (附件5, 第六条(六)) of a graduation batch: rows for the page, an .xlsx and a PDF.
 
 ID numbers and G student numbers are masked unless the reader gave a reason, which is recorded (第四十四条).
-In the spreadsheet every cell is text (an ID typed as a number loses digits) and a cell that a spreadsheet would
-read as a formula (= + - @) is neutralised with a leading quote.
+In the spreadsheet every cell is text (an ID typed as a number loses digits) and never a formula
+(xueji.core.spreadsheets).
 """
 
-import io
-
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from xueji.access import services as access
 from xueji.audit import services as audit
 from xueji.core.errors import RuleViolation
 from xueji.core.masking import mask_id, mask_student_number
+from xueji.core.spreadsheets import ALL, xlsx_bytes
 from xueji.forms import pdf
 from xueji.policy.codes import GENDER
 from xueji.policy.violations import Violation
@@ -22,7 +19,6 @@ from xueji.policy.violations import Violation
 from . import selectors
 
 COLUMNS = ("序号", "姓名", "性别", "出生日期", "身份证件号", "学籍号", "班级", "入学年月", "毕业证书编号", "备注")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def check_reason(reason: str | None) -> str:
@@ -72,30 +68,13 @@ def roster(user, batch: str, *, reason: str = "", fmt: str = "page") -> dict:
             "printed_on": timezone.localdate()}
 
 
-def safe_text(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+WIDTHS = (6, 12, 6, 12, 22, 22, 12, 10, 22, 10)
 
 
 def xlsx(data: dict) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "毕业生花名册"
-    sheet.append([safe_text(f"{data['school'].name} {data['school_year']}学年毕业生花名册(附件5)")])
-    sheet.append(list(data["columns"]))
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for values in data["rows"]:
-        sheet.append([safe_text(v) for v in values])
-    for row in sheet.iter_rows(min_row=3):
-        for cell in row:
-            cell.number_format = "@"  # text: ID numbers and codes keep every digit
-            cell.alignment = Alignment(horizontal="left")
-    for letter, width in zip("ABCDEFGHIJ", (6, 12, 6, 12, 22, 22, 12, 10, 22, 10), strict=True):
-        sheet.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    heading = f"{data['school'].name} {data['school_year']}学年毕业生花名册(附件5)"
+    return xlsx_bytes("毕业生花名册", data["columns"], data["rows"], text_columns=ALL, heading=heading,
+                      widths=WIDTHS)
 
 
 def pdf_bytes(data: dict) -> bytes:

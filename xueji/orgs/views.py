@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from xueji.audit.exports import cap_note, export_params
 from xueji.core.errors import Conflict, RuleViolation
 from xueji.core.inputs import MAX_ID, is_digits, parse_int
 from xueji.policy.fields import GRADE_LABELS
+from xueji.students.exports import export_students
 from xueji.students.selectors import audit_search, search_students
 from xueji.web import summaries
-from xueji.web.pages import form_errors, org_crumbs, page, visible_or_404
+from xueji.web.pages import download_or_back, form_errors, org_crumbs, page, visible_or_404, wants_xlsx
 
 from . import selectors, services
 from .models import Campus, School
@@ -100,6 +102,8 @@ def create_class_page(request, code: str):
 @page
 def class_page(request, pk: int):
     school_class = selectors.find_class(request.user, pk)
+    if wants_xlsx(request):
+        return download_or_back(request, lambda: export_students(request.user, school_class=school_class.pk))
     students = list(search_students(request.user, school_class=school_class.pk))
     audit_search(request.user, "", {"school_class": school_class.pk}, len(students))
     normal, hard = school_class.caps
@@ -109,6 +113,8 @@ def class_page(request, pk: int):
         "students": students,
         "normal": normal,
         "hard": hard,
+        "export_params": export_params(request),
+        "export_note": cap_note(),
         "crumbs": org_crumbs(request.user, school=school_class.school, school_class=school_class),
     }
     return render(request, "orgs/class.html", context)

@@ -4,17 +4,19 @@
 masked like the ID it contains; the full one is read with the ID through reveal-id (第四十四条).
 """
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import FileResponse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
 from xueji.api.common import ObjectId, Page, PageNumber, PageSize, errors, paginate
+from xueji.audit.exports import FORMAT_DOC, XLSX_OPENAPI
 from xueji.core.errors import NotFound
 from xueji.orgs.selectors import find_school
 
 from . import selectors, services
+from .exports import export_students
 from .models import Student
 from .schemas import (
     RevealIn,
@@ -49,8 +51,8 @@ def create_student(request, payload: StudentCreateIn):
     return Status(201, student_json(_record(student)))
 
 
-@router.get("", response={200: Page[StudentSummaryOut], **errors(400, 401)}, by_alias=True,
-            summary="查找管辖范围内的学生")
+@router.get("", response={200: Page[StudentSummaryOut], **errors(400, 401, 404, 422)}, by_alias=True,
+            openapi_extra=XLSX_OPENAPI, summary="查找管辖范围内的学生(format=xlsx 导出)")
 def search_students(
     request,
     q: str = Query("", description="姓名(含生僻字)、姓名拼音、曾用名、学籍号(含曾用号)或身份证件号"),
@@ -60,8 +62,13 @@ def search_students(
     school_class: ObjectId | None = Query(None, alias="class", description="班级ID"),  # noqa: B008
     page: PageNumber = 1,
     page_size: PageSize = 50,
+    format: Literal["json", "xlsx"] = Query("json", description=FORMAT_DOC),
 ):
-    """列表中的身份证件号和G字头学籍号以掩码显示;q 可为完整学籍号或身份证件号。每次查找都记入审计日志。"""
+    """列表中的身份证件号和G字头学籍号以掩码显示;q 可为完整学籍号或身份证件号。每次查找都记入审计日志。
+    format=xlsx 时导出符合条件的全部学生(不分页;超过导出上限时 422);school 不在管辖范围内时 404。"""
+    if format == "xlsx":
+        return export_students(request.user, q, school=school, status=status, grade=grade,
+                               school_class=school_class)
     qs = selectors.search_students(request.user, q, school=school, status=status, grade=grade,
                                    school_class=school_class)
     body, count = paginate(qs, page, page_size, summary_json)

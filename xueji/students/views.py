@@ -10,15 +10,26 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from xueji.audit.exports import cap_note, export_params
 from xueji.core.errors import Conflict, RuleViolation
 from xueji.core.inputs import parse_id
 from xueji.orgs.models import SchoolClass
 from xueji.orgs.permissions import SchoolPolicy
 from xueji.policy.fields import EDITABLE_BEFORE_REGISTRATION, GRADE_LABELS
 from xueji.web import record_form
-from xueji.web.pages import form_errors, is_htmx, org_crumbs, page, paginate, require
+from xueji.web.pages import (
+    download_or_back,
+    form_errors,
+    is_htmx,
+    org_crumbs,
+    page,
+    paginate,
+    require,
+    wants_xlsx,
+)
 
 from .change_labels import change_label, registry_value_text
+from .exports import export_students
 from .models import Status
 from .permissions import StudentPolicy
 from .selectors import audit_search, find_student, search_students
@@ -47,6 +58,8 @@ def search_page(request):
     user = request.user
     q = request.GET.get("q", "").strip()
     filters = _search_filters(request)
+    if wants_xlsx(request):
+        return download_or_back(request, lambda: export_students(user, q, **filters))
     page_obj = None
     if q or any(filters.values()):
         page_obj = paginate(request, search_students(user, q, **filters))
@@ -61,6 +74,8 @@ def search_page(request):
         "statuses": Status.choices,
         "grades": sorted(GRADE_LABELS.items()),
         "show_school": user.role not in ("registrar", "leader"),
+        "export_params": export_params(request),
+        "export_note": cap_note(),
     }
     return render(request, "students/search.html", context)
 

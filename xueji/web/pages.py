@@ -3,13 +3,14 @@
 from collections import defaultdict
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 
-from xueji.core.errors import Forbidden, NotFound, ServiceError
+from xueji.core.errors import Forbidden, NotFound, RuleViolation, ServiceError
 from xueji.orgs.permissions import DivisionPolicy
 
 PER_PAGE = 30
@@ -57,6 +58,23 @@ def form_errors(exc: ServiceError) -> tuple[dict[str, list[str]], list[str]]:
     for v in exc.violations:
         by_field[v.field or "__all__"].append(violation_text(v))
     return dict(by_field), [violation_text(v) for v in exc.violations]
+
+
+def wants_xlsx(request) -> bool:
+    return request.GET.get("format") == "xlsx"
+
+
+def download_or_back(request, make):
+    """A list page's export: the file `make()` returns, or, when a rule refuses it (too many rows), the list
+    again with the refusal's message above it."""
+    try:
+        return make()
+    except RuleViolation as exc:
+        for text in form_errors(exc)[1]:
+            messages.error(request, text)
+        query = request.GET.copy()
+        query.pop("format", None)
+        return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
 
 
 def paginate(request, items, per_page: int = PER_PAGE):
