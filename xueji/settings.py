@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "xueji.graduation",
     "xueji.conditions",
     "xueji.notices",
+    "xueji.statistics",
     "xueji.web",
     "xueji.demo",
 ]

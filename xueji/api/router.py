@@ -125,6 +125,7 @@ def _mount() -> None:
     from xueji.orgs.api import router as orgs_router
     from xueji.placement.api import router as placement_router
     from xueji.schoolyear.api import router as schoolyear_router
+    from xueji.statistics.api import router as statistics_router
     from xueji.students.api import router as students_router
     from xueji.todo.api import router as todo_router
     from xueji.transfers.api import exchange as transfer_exchange_router
@@ -157,6 +158,7 @@ def _mount() -> None:
     api.add_router("/graduation", graduation_router)
     api.add_router("/", conditions_router)
     api.add_router("/todo", todo_router)
+    api.add_router("/statistics", statistics_router)
 
 
 _mount()

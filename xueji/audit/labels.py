@@ -179,6 +179,8 @@ ACTION_LABELS = {
     "demo.load": "载入演示数据",
     "demo.generate": "生成模拟学生",
     "students.tally_rebuild": "按学籍记录重建学生人数汇总",
+    "statistics.view": "查看统计分析",
+    "statistics.export": "下载统计表(.xlsx)",
 }
 
 # Status changes are logged as student.<change type code> (xueji.applications.engine.transition).
@@ -222,6 +224,8 @@ OBJECT_LABELS = {
     "familymember": "家庭成员",
     "demo": "演示数据",
     "tally": "学生人数汇总",
+    "statistics": "统计分析",
+    "changetally": "学籍异动汇总",
     "studenttally": "学生人数汇总",
     "auditevent": "审计记录",
     "auditchainhead": "审计链头",

@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("xueji.graduation.urls")),
     path("", include("xueji.conditions.urls")),
     path("", include("xueji.todo.urls")),
+    path("", include("xueji.statistics.urls")),
 ]

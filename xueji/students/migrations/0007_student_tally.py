@@ -87,7 +87,9 @@ FILL = (f"INSERT INTO {TALLY} ({COLUMNS}) SELECT school_id, grade, gender, statu
 
 
 def install(apps, schema_editor):
-    run = schema_editor.execute
+    def run(sql):
+        schema_editor.execute(sql, None)  # no parameters: the SQL is run as written
+
     if schema_editor.connection.vendor == "postgresql":
         # Writers wait from here to the migration's commit, so no change falls between the fill and the triggers.
         run("LOCK TABLE students_student IN SHARE ROW EXCLUSIVE MODE")
