@@ -68,14 +68,14 @@ def add_applications(count: int, creator) -> None:
         cursor.execute(f"""
             INSERT INTO applications_application (type, student_id, school_id, status, payload, reason, due_date,
                                                   created_by_id, created_at, decided_at, batch)
-            SELECT t.type, s.id, s.school_id, CASE WHEN s.id % 10 = 0 THEN 'rejected' ELSE 'approved' END,
+            SELECT t.type, s.id, s.school_id, CASE WHEN s.id %% 10 = 0 THEN 'rejected' ELSE 'approved' END,
                    CASE WHEN t.type = 'transfer' THEN jsonb_build_object('from_school', other.code)
                         ELSE '{{}}'::jsonb END,
-                   '', (t.at - interval '20 days')::date + (s.id % 30), %s, t.at - interval '20 days', t.at, %s
-            FROM (SELECT id, school_id FROM students_student ORDER BY id % 997, id LIMIT %s) AS s
+                   '', (t.at - interval '20 days')::date + (s.id %% 30)::int, %s, t.at - interval '20 days', t.at, %s
+            FROM (SELECT id, school_id FROM students_student ORDER BY id %% 997, id LIMIT %s) AS s
             JOIN orgs_school sc ON sc.code = s.school_id
-            CROSS JOIN LATERAL (SELECT ({types})[1 + s.id % {len(TYPES)}] AS type,
-                                       now() - (s.id % 365) * interval '1 day' AS at) AS t
+            CROSS JOIN LATERAL (SELECT ({types})[1 + s.id %% {len(TYPES)}] AS type,
+                                       now() - (s.id %% 365) * interval '1 day' AS at) AS t
             LEFT JOIN LATERAL (SELECT code FROM orgs_school o WHERE o.county_id = sc.county_id
                                AND o.code <> sc.code LIMIT 1) AS other ON true
         """, [creator.pk, BATCH, missing])

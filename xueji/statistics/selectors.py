@@ -8,6 +8,7 @@ its city-run schools (直管, 第三条), county → schools.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
@@ -116,16 +117,26 @@ def student_rows(node: Node) -> list[dict]:
 
 
 def change_rows(node: Node, since: str, until: str) -> list[dict]:
-    """The change tally of the node between two months (YYYY-MM, inclusive), one row per (child, type, month,
-    outcome, side)."""
+    """The change tally of the node between two months (YYYY-MM, inclusive), one row per (type, month, outcome,
+    side)."""
+    rows = (ChangeTally.objects.filter(node.schools, month__gte=since, month__lte=until)
+            .values("type", "month", "outcome", "side")
+            .order_by().annotate(**{f"_{m}": Sum(m) for m in CHANGE_MEASURES}))
+    return [{k: r[k] for k in ("type", "month", "outcome", "side")} | {m: r[f"_{m}"] or 0 for m in CHANGE_MEASURES}
+            for r in rows]
+
+
+def child_change_rows(node: Node, since: str, until: str) -> list[dict]:
+    """What the drill-down table shows of the changes: approved transfers, withdrawals and dropouts per child,
+    type and side."""
+    kinds = {t for t, _side in TRANSFERS_IN | TRANSFERS_OUT} | set(WITHDRAWALS) | set(DROPOUTS)
     found = []
     for child, extra, _level in _children(node):
-        rows = (ChangeTally.objects.filter(node.schools & extra, month__gte=since, month__lte=until)
-                .values(child, "type", "month", "outcome", "side")
-                .order_by().annotate(**{f"_{m}": Sum(m) for m in CHANGE_MEASURES}))
-        for r in rows:
-            found.append({"child": r[child], "type": r["type"], "month": r["month"], "outcome": r["outcome"],
-                          "side": r["side"]} | {m: r[f"_{m}"] or 0 for m in CHANGE_MEASURES})
+        rows = (ChangeTally.objects.filter(node.schools & extra, month__gte=since, month__lte=until,
+                                           outcome="approved", type__in=kinds)
+                .values(child, "type", "side").order_by().annotate(_decided=Sum("decided")))
+        found += [{"child": r[child], "type": r["type"], "side": r["side"], "decided": r["_decided"] or 0}
+                  for r in rows]
     return found
 
 
@@ -154,16 +165,21 @@ def dashboard(user, code: str | None = None, months: int = 12) -> tuple[Node, li
         deadlines(changes, window),
     ]
     if node.level != "school":
-        figures.append(children(node, students, changes, window))
+        figures.append(children(node, students, child_change_rows(node, window[0], window[-1])))
     return node, figures
+
+
+def _totals(rows, keys: tuple[str, ...], measure: str = "students", where=None) -> Counter:
+    """One pass over the rows: the sum of `measure` by the values of `keys` (a 1-tuple key is unwrapped)."""
+    found: Counter = Counter()
+    for r in rows:
+        if where is None or where(r):
+            found[r[keys[0]] if len(keys) == 1 else tuple(r[k] for k in keys)] += r[measure]
+    return found
 
 
 def _enrolled(rows):
     return [r for r in rows if r["status"] == ENROLLED]
-
-
-def _sum(rows, measure="students", **where) -> int:
-    return sum(r[measure] for r in rows if all(r[k] == v for k, v in where.items()))
 
 
 def _bar(categories, series: dict[str, list], *, stack: bool = False, horizontal: bool = False) -> dict:
@@ -171,17 +187,8 @@ def _bar(categories, series: dict[str, list], *, stack: bool = False, horizontal
             "series": [{"name": name, "data": data} for name, data in series.items()]}
 
 
-def grade_gender(students) -> Figure:
-    rows = _enrolled(students)
-    grades = sorted({r["grade"] for r in rows})
-    table = []
-    for g in grades:
-        by = [_sum(rows, grade=g, gender=code) for code, _ in GENDERS]
-        table.append([GRADE_LABELS.get(g, str(g)), *by, _sum(rows, grade=g)])
-    table.append(["合计", *[_sum(rows, gender=code) for code, _ in GENDERS], _sum(rows)])
-    chart = _bar([t[0] for t in table[:-1]], {label: [t[i + 1] for t in table[:-1]]
-                                               for i, (_, label) in enumerate(GENDERS)}, stack=True)
-    return Figure("grade_gender", "在籍学生:年级与性别", ["年级", "男", "女", "合计"], table, chart)
+def _with_total(table: list[list], label: str = "合计") -> list[list]:
+    return [*table, [label, *[sum(row[i] for row in table) for i in range(1, len(table[0]))]]] if table else []
 
 
 def _stage(grade: int) -> str:
@@ -191,44 +198,52 @@ def _stage(grade: int) -> str:
         return "其他"
 
 
-def by_stage(students) -> Figure:
+def _by_stage(by_grade: Counter) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for grade in sorted(by_grade):
+        found[_stage(grade)] = found.get(_stage(grade), 0) + by_grade[grade]
+    return found
+
+
+def grade_gender(students) -> Figure:
     rows = _enrolled(students)
-    totals: dict[str, int] = {}
-    for r in sorted(rows, key=lambda r: r["grade"]):
-        totals[_stage(r["grade"])] = totals.get(_stage(r["grade"]), 0) + r["students"]
-    table = [[label, n] for label, n in totals.items()] + [["合计", sum(totals.values())]]
+    by, per_grade = _totals(rows, ("grade", "gender")), _totals(rows, ("grade",))
+    table = _with_total([[GRADE_LABELS.get(g, str(g)), *[by[(g, code)] for code, _ in GENDERS], per_grade[g]]
+                         for g in sorted(per_grade)])
+    body = table[:-1]
+    chart = _bar([t[0] for t in body], {label: [t[i + 1] for t in body] for i, (_, label) in enumerate(GENDERS)},
+                 stack=True)
+    return Figure("grade_gender", "在籍学生:年级与性别", ["年级", "男", "女", "合计"], table, chart)
+
+
+def by_stage(students) -> Figure:
+    totals = _by_stage(_totals(_enrolled(students), ("grade",)))
+    table = _with_total([[label, n] for label, n in totals.items()])
     return Figure("stage", "在籍学生:学段", ["学段", "人数"], table,
-                  {"kind": "pie", "categories": list(totals), "series": [{"name": "人数",
-                                                                           "data": list(totals.values())}]})
+                  {"kind": "pie", "categories": list(totals),
+                   "series": [{"name": "人数", "data": list(totals.values())}]})
 
 
 def by_status(students) -> Figure:
-    totals = {s.value: _sum(students, status=s.value) for s in Status}
-    table = [[Status(s).label, n] for s, n in totals.items() if n] + [["合计", sum(totals.values())]]
+    totals = _totals(students, ("status",))
+    table = _with_total([[s.label, totals[s.value]] for s in Status if totals[s.value]])
     return Figure("status", "全部学籍:学籍状态", ["学籍状态", "人数"], table,
                   _bar([t[0] for t in table[:-1]], {"人数": [t[1] for t in table[:-1]]}))
 
 
 def by_school_type(students) -> Figure:
-    rows = _enrolled(students)
-    totals: dict[str, int] = {}
-    for r in rows:
-        totals[r["school_type"]] = totals.get(r["school_type"], 0) + r["students"]
-    table = [[codes.SCHOOL_TYPE.get(t, t), n] for t, n in sorted(totals.items()) if n]
-    table.append(["合计", sum(totals.values())])
+    totals = _totals(_enrolled(students), ("school_type",))
+    table = _with_total([[codes.SCHOOL_TYPE.get(t, t), n] for t, n in sorted(totals.items()) if n])
     return Figure("school_type", "在籍学生:办学类型", ["办学类型", "人数"], table,
                   _bar([t[0] for t in table[:-1]], {"人数": [t[1] for t in table[:-1]]}, horizontal=True))
 
 
 def flags(students) -> Figure:
     rows = _enrolled(students)
-    stages: dict[str, list[dict]] = {}
-    for r in sorted(rows, key=lambda r: r["grade"]):
-        stages.setdefault(_stage(r["grade"]), []).append(r)
-    table = [[stage, _sum(part), *[_sum(part, m) for m in FLAG_LABELS]] for stage, part in stages.items()]
-    table.append(["合计", _sum(rows), *[_sum(rows, m) for m in FLAG_LABELS]])
-    chart = _bar(list(stages), {label: [_sum(part, m) for part in stages.values()]
-                                for m, label in FLAG_LABELS.items()})
+    per = {m: _by_stage(_totals(rows, ("grade",), m)) for m in MEASURES}
+    table = _with_total([[stage, *[per[m].get(stage, 0) for m in MEASURES]] for stage in per["students"]])
+    chart = _bar(list(per["students"]), {label: [per[m].get(stage, 0) for stage in per["students"]]
+                                         for m, label in FLAG_LABELS.items()})
     return Figure("flags", "在籍学生:随迁子女、留守儿童、残疾与随班就读", ["学段", "在籍人数", *FLAG_LABELS.values()],
                   table, chart)
 
@@ -240,52 +255,59 @@ def _type_label(code: str) -> str:
         return code
 
 
+def _approved_own(r) -> bool:
+    return r["outcome"] == "approved" and r["side"] == ""
+
+
 def changes_by_month(changes, window) -> Figure:
-    rows = [r for r in changes if r["outcome"] == "approved" and r["side"] == ""]
-    types = sorted({r["type"] for r in rows})
-    table = [[_type_label(t), *[_sum(rows, "decided", type=t, month=m) for m in window],
-              _sum(rows, "decided", type=t)] for t in types]
-    table.append(["合计", *[_sum(rows, "decided", month=m) for m in window], _sum(rows, "decided")])
+    by = _totals(changes, ("type", "month"), "decided", _approved_own)
+    types = sorted({t for t, _m in by})
+    table = _with_total([[_type_label(t), *[by[(t, m)] for m in window], sum(by[(t, m)] for m in window)]
+                         for t in types])
     chart = _bar(window, {t[0]: t[1:-1] for t in table[:-1]}, stack=True)
     return Figure("changes", "学籍异动(已办结通过):类型与月份", ["类型", *window, "合计"], table, chart)
 
 
-def _count_pairs(rows, pairs, month=None) -> int:
-    return sum(r["decided"] for r in rows if (r["type"], r["side"]) in pairs and (month is None or r["month"] == month))
+def _monthly(changes, window, series: dict[str, callable]) -> list[list]:
+    per = {name: _totals(changes, ("month",), "decided", where) for name, where in series.items()}
+    return _with_total([[m, *[per[name][m] for name in series]] for m in window])
+
+
+def _moved(pairs):
+    return lambda r: r["outcome"] == "approved" and (r["type"], r["side"]) in pairs
+
+
+def _left(types):
+    return lambda r: _approved_own(r) and r["type"] in types
 
 
 def transfers(changes, window) -> Figure:
-    rows = [r for r in changes if r["outcome"] == "approved"]
-    table = [[m, _count_pairs(rows, TRANSFERS_IN, m), _count_pairs(rows, TRANSFERS_OUT, m)] for m in window]
-    table.append(["合计", _count_pairs(rows, TRANSFERS_IN), _count_pairs(rows, TRANSFERS_OUT)])
+    table = _monthly(changes, window, {"转入": _moved(TRANSFERS_IN), "转出": _moved(TRANSFERS_OUT)})
     chart = _bar(window, {"转入": [t[1] for t in table[:-1]], "转出": [t[2] for t in table[:-1]]})
     return Figure("transfers", "转入与转出(已通过;含省外转入、转出)", ["月份", "转入", "转出"], table, chart)
 
 
 def leavers(changes, window) -> Figure:
-    rows = [r for r in changes if r["outcome"] == "approved" and r["side"] == ""]
-
-    def count(types, month=None):
-        return sum(r["decided"] for r in rows if r["type"] in types and (month is None or r["month"] == month))
-
-    table = [[m, count(WITHDRAWALS, m), count(DROPOUTS, m)] for m in window]
-    table.append(["合计", count(WITHDRAWALS), count(DROPOUTS)])
+    table = _monthly(changes, window, {"退学": _left(WITHDRAWALS), "辍学": _left(DROPOUTS)})
     chart = _bar(window, {"退学": [t[1] for t in table[:-1]], "辍学": [t[2] for t in table[:-1]]})
     return Figure("leavers", "退学与辍学(已通过)", ["月份", "退学", "辍学"], table, chart)
 
 
 def deadlines(changes, window) -> Figure:
     # Every decision counts, approved or rejected: the deadline binds the deciders either way (第二十二条 …).
-    rows = [r for r in changes if r["side"] == "" and r["outcome"] in ("approved", "rejected")]
-    types = sorted({r["type"] for r in rows})
+    def decided(r):
+        return r["side"] == "" and r["outcome"] in ("approved", "rejected")
+
+    per = {m: _totals(changes, ("type",), m, decided) for m in CHANGE_MEASURES}
     table = []
-    for t in [*types, None]:
-        part = rows if t is None else [r for r in rows if r["type"] == t]
-        met, late, decided = _sum(part, "on_time"), _sum(part, "late"), _sum(part, "decided")
+    for t in [*sorted(per["decided"]), None]:
+        n, met, late = ((sum(per[m].values()) for m in CHANGE_MEASURES) if t is None
+                        else (per[m][t] for m in CHANGE_MEASURES))
         rate = f"{met * 100 / (met + late):.1f}%" if met + late else "—"
-        table.append(["合计" if t is None else _type_label(t), decided, met, late, decided - met - late, rate])
-    chart = _bar([t[0] for t in table[:-1]], {"按期办结": [t[2] for t in table[:-1]],
-                                              "超期办结": [t[3] for t in table[:-1]]}, stack=True, horizontal=True)
+        table.append(["合计" if t is None else _type_label(t), n, met, late, n - met - late, rate])
+    body = table[:-1]
+    chart = _bar([t[0] for t in body], {"按期办结": [t[2] for t in body], "超期办结": [t[3] for t in body]},
+                 stack=True, horizontal=True)
     return Figure("deadlines", f"办结期限:按期与超期({window[0]}至{window[-1]})",
                   ["类型", "办结件数", "按期办结", "超期办结", "无期限", "按期率"], table, chart)
 
@@ -298,27 +320,24 @@ def _child_names(node: Node, codes_: set[str]) -> dict[str, tuple[str, str]]:
     return names
 
 
-def children(node: Node, students, changes, window) -> Figure:
+def children(node: Node, students, moves) -> Figure:
     enrolled = _enrolled(students)
-    approved = [r for r in changes if r["outcome"] == "approved"]
-    found = {r["child"] for r in enrolled} | {r["child"] for r in approved}
+    per = {m: _totals(enrolled, ("child",), m) for m in MEASURES}
+    genders = _totals(enrolled, ("child", "gender"))
+    flows = [_totals(moves, ("child",), "decided", where)
+             for where in (lambda r: (r["type"], r["side"]) in TRANSFERS_IN,
+                           lambda r: (r["type"], r["side"]) in TRANSFERS_OUT,
+                           lambda r: r["side"] == "" and r["type"] in WITHDRAWALS,
+                           lambda r: r["side"] == "" and r["type"] in DROPOUTS)]
+    found = set(per["students"]) | {r["child"] for r in moves}
     names = _child_names(node, found)
     headers = ["单位", "在籍人数", "男", "女", *FLAG_LABELS.values(), "转入", "转出", "退学", "辍学"]
-    table, links = [], []
-    for child in sorted(found, key=lambda c: (names.get(c, ("", ""))[1] == "school" and node.level == "city", c)):
-        mine = [r for r in enrolled if r["child"] == child]
-        moved = [r for r in approved if r["child"] == child]
-        table.append([names.get(child, (child, ""))[0], _sum(mine), _sum(mine, gender="1"), _sum(mine, gender="2"),
-                      *[_sum(mine, m) for m in FLAG_LABELS], _count_pairs(moved, TRANSFERS_IN),
-                      _count_pairs(moved, TRANSFERS_OUT),
-                      sum(r["decided"] for r in moved if r["type"] in WITHDRAWALS and r["side"] == ""),
-                      sum(r["decided"] for r in moved if r["type"] in DROPOUTS and r["side"] == "")])
-        links.append(child)
-    table.append(["合计", *[sum(t[i] for t in table) for i in range(1, len(headers))]])
-    links.append(None)
+    order = sorted(found, key=lambda c: (names.get(c, ("", ""))[1] == "school" and node.level == "city", c))
+    table = _with_total([[names.get(c, (c, ""))[0], per["students"][c], genders[(c, "1")], genders[(c, "2")],
+                          *[per[m][c] for m in FLAG_LABELS], *[flow[c] for flow in flows]] for c in order])
     level = {"province": "各市", "city": "各县(区)及市直管学校", "county": "各学校"}[node.level]
     chart = _bar([t[0] for t in table[:-1]], {"在籍人数": [t[1] for t in table[:-1]]})
-    return Figure("children", f"{level}(点击名称查看下级)", headers, table, chart, links)
+    return Figure("children", f"{level}(点击名称查看下级)", headers, table, chart, [*order, None] if order else [])
 
 
 # ------------------------------------------------------------------------------------------------- the API's
