@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "xueji.conditions",
     "xueji.registers",
     "xueji.notices",
+    "xueji.statistics",
     "xueji.web",
     "xueji.demo",
 ]

@@ -131,6 +131,7 @@ def _mount() -> None:
     from xueji.reorganisation.api import router as reorganisation_router
     from xueji.schoolyear.api import router as schoolyear_router
     from xueji.semester.api import router as semester_router
+    from xueji.statistics.api import router as statistics_router
     from xueji.students.api import router as students_router
     from xueji.todo.api import router as todo_router
     from xueji.transfers.api import exchange as transfer_exchange_router
@@ -169,6 +170,7 @@ def _mount() -> None:
     api.add_router("/todo", todo_router)
     api.add_router("/", registers_router)
     api.add_router("/semester", semester_router)
+    api.add_router("/statistics", statistics_router)
 
 
 _mount()

@@ -220,6 +220,9 @@ ACTION_LABELS = {
     # the demo
     "demo.load": "载入演示数据",
     "demo.generate": "生成模拟学生",
+    "students.tally_rebuild": "按学籍记录重建学生人数汇总",
+    "statistics.view": "查看统计分析",
+    "statistics.export": "下载统计表(.xlsx)",
 }
 
 # Status changes are logged as student.<change type code> (xueji.applications.engine.transition).
@@ -268,6 +271,10 @@ OBJECT_LABELS = {
     "studentnumber": "学籍号",
     "familymember": "家庭成员",
     "demo": "演示数据",
+    "tally": "学生人数汇总",
+    "statistics": "统计分析",
+    "changetally": "学籍异动汇总",
+    "studenttally": "学生人数汇总",
     "auditevent": "审计记录",
     "auditchainhead": "审计链头",
     "jnumbersequence": "J字头学籍号序列",

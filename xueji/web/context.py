@@ -32,6 +32,8 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("毕业条件", reverse("web:conditions:school", args=[user.school_id])))
     if role in OFFICERS:
         items.append(("疑似重复", reverse("web:intake:cases")))
+    if role in ("registrar", "leader", *OFFICERS):
+        items.append(("统计", reverse("web:statistics:home")))
     if role in ("leader", *OFFICERS):
         items.append(("待办审批", reverse("web:applications:inbox")))
     if role != "auditor":

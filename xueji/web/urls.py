@@ -35,4 +35,5 @@ urlpatterns = [
     path("", include("xueji.conditions.urls")),
     path("", include("xueji.todo.urls")),
     path("", include("xueji.registers.urls")),
+    path("", include("xueji.statistics.urls")),
 ]

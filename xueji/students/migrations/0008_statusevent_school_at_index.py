@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orgs', '0001_initial'),
-        ('students', '0006_family_student_index_in_unique'),
+        ('students', '0007_student_tally'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
