@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
+from django.utils.functional import cached_property
 
+from xueji.core.counting import bounded_count, count_text
 from xueji.core.errors import Forbidden, NotFound, ServiceError
 from xueji.orgs.permissions import DivisionPolicy
 
@@ -59,8 +61,30 @@ def form_errors(exc: ServiceError) -> tuple[dict[str, list[str]], list[str]]:
     return dict(by_field), [violation_text(v) for v in exc.violations]
 
 
+class BoundedPaginator(Paginator):
+    """Django's paginator with a count that stops at COUNT_CAP (xueji.core.counting): the pages past it are not
+    offered, so no request counts or skips more than that many rows."""
+
+    @cached_property
+    def _bounded(self) -> tuple[int, bool]:
+        return bounded_count(self.object_list)
+
+    @cached_property
+    def count(self) -> int:
+        return self._bounded[0]
+
+    @property
+    def more(self) -> bool:
+        """Whether the list goes on past the count shown."""
+        return self._bounded[1]
+
+    @property
+    def count_label(self) -> str:
+        return count_text(*self._bounded)
+
+
 def paginate(request, items, per_page: int = PER_PAGE):
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    return BoundedPaginator(items, per_page).get_page(request.GET.get("page"))
 
 
 def is_htmx(request) -> bool:
