@@ -82,19 +82,15 @@ def _row(application: Application, today=None) -> dict:
 def inbox_page(request):
     user = request.user
     selectors.refuse_auditor(user)
-    today = timezone.localdate()
-    steps = list(selectors.inbox_steps(user))
-    rows = []
-    for step in steps:
-        application = step.application
-        rows.append({
-            "app": application, "step": step,
-            "due": selectors.due(application.due_date, today=today),
-            "step_due": selectors.due(step.due_date, working=True, today=today),
-        })
-    selectors.audit_list(user, {"awaiting": "me"}, len(rows))
+    # One page at a time, soonest due first; each deadline in words is worked out once per date on the page.
+    page_obj = paginate(request, selectors.inbox_steps(user))
+    due = selectors.due_memo(timezone.localdate())
+    rows = [{"app": step.application, "step": step, "due": due(step.application.due_date),
+             "step_due": due(step.due_date, working=True)} for step in page_obj.object_list]
+    selectors.audit_list(user, {"awaiting": "me", "page": page_obj.number}, page_obj.paginator.count)
     context = {
         "rows": rows,
+        "page_obj": page_obj,
         "can_decide": user.role in ("leader", "county", "city", "province"),
         "crumbs": [{"label": "待办审批", "url": None}],
     }

@@ -3,7 +3,7 @@
 import re
 
 from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Replace, Upper
+from django.db.models.functions import Replace, Substr, Upper
 from django.db.models.lookups import StartsWith
 
 from xueji.audit import services as audit
@@ -18,6 +18,8 @@ NUMBER_LIKE = re.compile(r"^[GJLgjl]\d{17}[\dXx]$|^[GJLgjl]\d{18}$")
 PINYIN_LIKE = re.compile(r"^[A-Za-z][A-Za-z ]*$")
 # The stored pinyin ("WANG FANG") without its spaces; PostgreSQL indexes exactly this expression (0007).
 PINYIN_KEY = Replace(Upper("name_pinyin"), Value(" "), Value(""))
+# The name after its (one-character) surname, also indexed (0007), so a search by given name needs no scan.
+GIVEN_NAME = Substr("name", 2)
 # From this many characters a name is also found anywhere inside (姓名中间的字), not only by its start.
 CONTAINS_FROM = 3
 
@@ -68,8 +70,9 @@ def _numbered(number: str) -> Q:
 def matching(q: str) -> Q:
     """What a typed query finds, each through its own index (the PostgreSQL ones are in migration 0007):
     an ID number or student number exactly; letters as the start of the name's pinyin (spaces ignored, so
-    "wangf" and "WANG F" both find 王芳); otherwise the name or the former name: exactly, by its start, and
-    from three characters on anywhere inside it (a trigram index needs three characters to narrow a search)."""
+    "wangf" and "WANG F" both find 王芳); otherwise the name or the former name by its start, the given name by
+    its start, and from three characters on anything anywhere inside the name (a trigram index needs three
+    characters to narrow a search)."""
     if ID_LIKE.match(q):
         return Q(id_number=q.upper())
     if NUMBER_LIKE.match(q):
@@ -77,7 +80,8 @@ def matching(q: str) -> Q:
     if PINYIN_LIKE.match(q):
         return Q(StartsWith(PINYIN_KEY, q.upper().replace(" ", "")))
     if len(q) < CONTAINS_FROM:
-        return Q(name__startswith=q) | Q(former_name__startswith=q)
+        # The given name (小明 of 王小明) starts at the second character: its own index.
+        return Q(name__startswith=q) | Q(StartsWith(GIVEN_NAME, q)) | Q(former_name__startswith=q)
     return Q(name__contains=q) | Q(former_name__contains=q)
 
 
