@@ -27,15 +27,16 @@ CONTAINS_FROM = 3
 def resolve_key(key: str) -> Student | None:
     """A student by current or earlier student number, or by record id while he has no number yet."""
     key = (key or "").strip()
+    # With the school and class every record page shows; ordered by key only (the models' default orderings
+    # would join the school and the class to sort a single row).
+    students = Student.objects.select_related("school", "school_class").order_by("pk")
     if NUMBER_LIKE.match(key):
         key = key.upper()
-        alias = StudentNumber.objects.filter(number=key).select_related("student").first()
-        if alias:
-            return alias.student
-        return Student.objects.filter(student_number=key).first()
+        alias = StudentNumber.objects.filter(number=key).values_list("student_id", flat=True).order_by()[:1]
+        return students.filter(Q(pk__in=list(alias)) | Q(student_number=key)).first()
     pk = parse_id(key)
     if pk is not None:
-        return Student.objects.filter(pk=pk).first()
+        return students.filter(pk=pk).first()
     return None
 
 

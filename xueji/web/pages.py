@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 
 from xueji.core.counting import bounded_count, count_text
 from xueji.core.errors import Forbidden, NotFound, ServiceError
+from xueji.orgs.models import Division
 from xueji.orgs.permissions import DivisionPolicy
 
 PER_PAGE = 30
@@ -94,7 +95,9 @@ def is_htmx(request) -> bool:
 def org_crumbs(user, *, division=None, school=None, school_class=None, tail: str | None = None) -> list[dict]:
     """省 › 市 › 县 › 学校 › 班级 down to the page's object; levels above the user's node show without links."""
     chain = []
-    node = division or (school.tree_parent if school else None)
+    code = division.pk if division else (school.city_id if school.city_run else school.county_id) if school else None
+    # The chain up to the province in one query (the tree is three levels deep), not one per level.
+    node = Division.objects.select_related("parent__parent").filter(pk=code).first() if code else None
     while node is not None:
         chain.insert(0, node)
         node = node.parent
