@@ -19,6 +19,7 @@ USAGE = """用法: xueji <命令> [选项]
                                开启(或继续)新学年的全省升级 | 核验升级记录的校验值
   accounts seal-dormant        封存连续90天未使用的账号(可每日定时运行);accounts reopen|reset-totp 用户名
   audit verify | checkpoint    核验审计链(发现篡改时以非零状态退出)| 立即签署链头检查点
+  tally verify | rebuild       核对学生人数汇总表与学籍记录 | 按学籍记录重建汇总
   migrate | shell | check …    其余命令原样交给 Django(xueji help 列出全部)
 """
 

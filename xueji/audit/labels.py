@@ -178,6 +178,7 @@ ACTION_LABELS = {
     # the demo
     "demo.load": "载入演示数据",
     "demo.generate": "生成模拟学生",
+    "students.tally_rebuild": "按学籍记录重建学生人数汇总",
 }
 
 # Status changes are logged as student.<change type code> (xueji.applications.engine.transition).
@@ -220,6 +221,8 @@ OBJECT_LABELS = {
     "studentnumber": "学籍号",
     "familymember": "家庭成员",
     "demo": "演示数据",
+    "tally": "学生人数汇总",
+    "studenttally": "学生人数汇总",
     "auditevent": "审计记录",
     "auditchainhead": "审计链头",
     "jnumbersequence": "J字头学籍号序列",

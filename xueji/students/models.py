@@ -272,3 +272,32 @@ class StatusEvent(models.Model):
         ordering = ["student", "at", "id"]
         verbose_name = "学籍事件"
         verbose_name_plural = "学籍事件"
+
+
+class StudentTally(models.Model):
+    """How many records sit at each (school, grade, gender, status), and how many of them carry the flags the
+    statistics show: the registry's summary table, read by every count a page shows instead of the records.
+
+    Database triggers on students_student (migration 0007, xueji/students/tally.py) keep it exact in the
+    transaction of every change, whatever path made it (a form, an import, a rollover's one UPDATE of millions
+    of rows), so no code here writes it. The flags are counts rather than keys: one row per key stays small
+    (schools × grades × 2 × statuses) and every flag can still be broken down by grade, gender and status.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+",
+                               db_index=False)  # served by the unique key, which starts with the school
+    grade = models.PositiveSmallIntegerField("年级")
+    gender = models.CharField("性别", max_length=1)
+    status = models.CharField("学籍状态", max_length=4)
+    students = models.IntegerField("人数", default=0)
+    migrant = models.IntegerField("进城务工人员随迁子女", default=0)
+    left_behind = models.IntegerField("留守儿童", default=0)
+    disabled = models.IntegerField("残疾", default=0)
+    inclusive = models.IntegerField("随班就读", default=0)
+
+    class Meta:
+        verbose_name = "学生人数汇总"
+        verbose_name_plural = "学生人数汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["school", "grade", "gender", "status"], name="student_tally_key"),
+        ]
