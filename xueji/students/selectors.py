@@ -16,9 +16,9 @@ from .permissions import StudentPolicy
 ID_LIKE = re.compile(r"^\d{15}$|^\d{17}[\dXx]$")
 NUMBER_LIKE = re.compile(r"^[GJLgjl]\d{17}[\dXx]$|^[GJLgjl]\d{18}$")
 PINYIN_LIKE = re.compile(r"^[A-Za-z][A-Za-z ]*$")
-# The stored pinyin ("WANG FANG") without its spaces; PostgreSQL indexes exactly this expression (0007).
+# The stored pinyin ("WANG FANG") without its spaces; PostgreSQL indexes exactly this expression (0008).
 PINYIN_KEY = Replace(Upper("name_pinyin"), Value(" "), Value(""))
-# The name after its (one-character) surname, also indexed (0007), so a search by given name needs no scan.
+# The name after its (one-character) surname, also indexed (0008), so a search by given name needs no scan.
 GIVEN_NAME = Substr("name", 2)
 # From this many characters a name is also found anywhere inside (姓名中间的字), not only by its start.
 CONTAINS_FROM = 3
@@ -69,7 +69,7 @@ def _numbered(number: str) -> Q:
 
 
 def matching(q: str) -> Q:
-    """What a typed query finds, each through its own index (the PostgreSQL ones are in migration 0007):
+    """What a typed query finds, each through its own index (the PostgreSQL ones are in migration 0008):
     an ID number or student number exactly; letters as the start of the name's pinyin (spaces ignored, so
     "wangf" and "WANG F" both find 王芳); otherwise the name or the former name by its start, the given name by
     its start, and from three characters on anything anywhere inside the name (a trigram index needs three

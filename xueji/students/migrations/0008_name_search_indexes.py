@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("students", "0006_family_student_index_in_unique"),
+        ("students", "0007_student_tally"),
     ]
 
     operations = [
