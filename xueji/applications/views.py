@@ -33,6 +33,7 @@ from .permissions import ApplicationPolicy, may_decide
 # The controlled items of 第十五条, in the order of the national form (the grade is 第二十三条's: not here).
 CONTROLLED = INFO_CHANGE_FIELDS
 OVERDUE_ROWS_MAX = 1000
+INBOX_PER_PAGE = 30
 DECISIONS = {"approve": "同意", "reject": "驳回", "cancel": "撤销"}
 
 
@@ -83,7 +84,7 @@ def inbox_page(request):
     user = request.user
     selectors.refuse_auditor(user)
     # One page at a time, soonest due first; each deadline in words is worked out once per date on the page.
-    page_obj = paginate(request, selectors.inbox_steps(user))
+    page_obj = paginate(request, selectors.inbox_steps(user), per_page=INBOX_PER_PAGE)
     due = selectors.due_memo(timezone.localdate())
     rows = [{"app": step.application, "step": step, "due": due(step.application.due_date),
              "step_due": due(step.due_date, working=True)} for step in page_obj.object_list]
