@@ -65,3 +65,11 @@ def test_a_list_past_the_cap_shows_a_bounded_count(world, client_for, api_for, m
     assert (body["count"], body["more"], len(body["results"])) == (2, True, 3)
     few = api_for(world.registrar_a).get("/api/v1/students", {"q": "李一"}).json()
     assert (few["count"], few["more"]) == (1, False)
+
+
+def test_one_character_across_the_province_is_a_whole_name(registry, make_student):
+    make_student(name="王")
+    assert names(search_students(registry.province_officer, "王")) == ["王"]
+    assert names(search_students(registry.province_officer, "王", school=registry.school_a.pk)) == [
+        "王", "王小明", "王小红"]
+    assert names(search_students(registry.county_xd, "王")) == ["王", "王小明", "王小红"]

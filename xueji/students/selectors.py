@@ -20,6 +20,8 @@ PINYIN_LIKE = re.compile(r"^[A-Za-z][A-Za-z ]*$")
 PINYIN_KEY = Replace(Upper("name_pinyin"), Value(" "), Value(""))
 # The name after its (one-character) surname, also indexed (0008), so a search by given name needs no scan.
 GIVEN_NAME = Substr("name", 2)
+# Whose jurisdiction is too wide to list every name that starts with one character.
+WIDE_ROLES = ("province", "city")
 # From this many characters a name is also found anywhere inside (姓名中间的字), not only by its start.
 CONTAINS_FROM = 3
 
@@ -68,7 +70,7 @@ def _numbered(number: str) -> Q:
     return Q(student_number=number) | Q(pk__in=earlier)
 
 
-def matching(q: str) -> Q:
+def matching(q: str, *, wide: bool = False) -> Q:
     """What a typed query finds, each through its own index (the PostgreSQL ones are in migration 0008):
     an ID number or student number exactly; letters as the start of the name's pinyin (spaces ignored, so
     "wangf" and "WANG F" both find 王芳); otherwise the name or the former name by its start, the given name by
@@ -80,6 +82,10 @@ def matching(q: str) -> Q:
         return _numbered(q.upper())
     if PINYIN_LIKE.match(q):
         return Q(StartsWith(PINYIN_KEY, q.upper().replace(" ", "")))
+    if len(q) == 1 and wide:
+        # A surname alone starts a tenth of a province's names: sorting hundreds of thousands of matches for one
+        # page would stall the server, so across a city or the province one character is a whole name.
+        return Q(name=q) | Q(former_name=q)
     if len(q) < CONTAINS_FROM:
         # The given name (小明 of 王小明) starts at the second character: its own index.
         return Q(name__startswith=q) | Q(StartsWith(GIVEN_NAME, q)) | Q(former_name__startswith=q)
@@ -99,7 +105,7 @@ def search_students(
     qs = StudentPolicy.visible_to(user).select_related("school", "school_class")
     q = (q or "").strip()
     if q:
-        qs = qs.filter(matching(q))
+        qs = qs.filter(matching(q, wide=getattr(user, "role", "") in WIDE_ROLES and not (school or school_class)))
     if school:
         qs = qs.filter(school_id=school)
     if status:
