@@ -5,6 +5,9 @@ change), never from the records: a province home page must not count 5,000,000 r
 Counts run as one grouped query per table, never a loop of queries per school: a city has thousands.
 """
 
+import time
+
+from django.conf import settings
 from django.db.models import Count, Q
 
 from xueji.core.jurisdiction import school_scope
@@ -72,6 +75,25 @@ def schools_under(user, division: Division) -> list[School]:
     return schools
 
 
+# A province's tally is tens of thousands of rows (schools × grades × genders × statuses): summing it by city
+# costs ~0.1–0.2 s, too much for every request of every province and city officer. A large total is therefore
+# reused for XUEJI_SUMMARY_SECONDS (default 30) within a server process; a small registry is always exact.
+CACHE_FROM_STUDENTS = 100_000
+_cached: dict[tuple, tuple[float, dict]] = {}
+
+
+def _division_students(user, division: Division, key: str, scope: Q) -> dict:
+    cache_key = (user.role, user.division_id, division.code, key)
+    now = time.monotonic()
+    hit = _cached.get(cache_key)
+    if hit and hit[0] > now:
+        return hit[1]
+    students = _by_status(tally.counts(scope, by=(key, "status")), key)
+    if sum(n["total"] for n in students.values()) >= CACHE_FROM_STUDENTS:
+        _cached[cache_key] = (now + getattr(settings, "XUEJI_SUMMARY_SECONDS", 30), students)
+    return students
+
+
 def child_divisions(user, division: Division) -> list[dict]:
     """Visible child divisions with their school and student counts."""
     children = list(DivisionPolicy.visible_to(user).filter(parent=division).order_by("code"))
@@ -84,7 +106,7 @@ def child_divisions(user, division: Division) -> list[dict]:
         # A city-run school hangs under the city, not under the county it stands in (第三条).
         schools, scope = schools.filter(city_run=False), scope & Q(school__city_run=False)
     school_counts = dict(schools.values_list(f"{key}_id").annotate(n=Count("code")).order_by())
-    students = _by_status(tally.counts(scope, by=(key, "status")), key)
+    students = _division_students(user, division, key, scope)
     zero = {"enrolled": 0, "total": 0}
     return [
         {"division": d, "schools": school_counts.get(d.code, 0), "enrolled": students.get(d.code, zero)["enrolled"],
