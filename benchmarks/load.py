@@ -16,6 +16,24 @@ Each scenario runs --seconds with N client threads (one keep-alive HTTP connecti
 the cheapest page as long with the same N; printed: requests, throughput, p50/p95/p99 in ms, errors, and the
 throughput as a share of the cheapest page's. Goals (issue #15): p99 < 300 ms at 8 clients, share ≥ 25 %.
 The load generator shares the machine's cores with the server: on two cores it takes a noticeable part.
+
+Measured 2026-12-02 08:42 UTC on `scale` (5,000,000 students, 4,167 schools; history added by --history), xueji
+serve --workers 5, two cores shared with other work (load average 9–17), 10 s per scenario. p50/p95/p99 in ms,
+requests/s, share of the log-in page's requests/s in the same run:
+
+    8 clients              p50   p95   p99  req/s  share      32 clients     p50   p95   p99  req/s  share
+    province home          492   865  1136   15.0    8 %                   1788  2440  2511   17.1    7 %
+    province search 王芳   534  1004  1158   13.3    4 %                   3037  4243  4307    9.2    4 %
+    county search          897  1628  1801    8.4    3 %                   3554  5108  5143    7.9    4 %
+    province list (在籍)   357   932  1055   19.4    4 %                   2061  3252  3421   14.4    4 %
+    county inbox (651)     594   977  1062   12.6    4 %                   2963  3774  4061   10.4    3 %
+    county record read     946  1480  1709    7.9    3 %                   2330  3021  3272   13.0    3 %
+    log-in page             12–32  41–105  65–315  180–490              66–140 109–288 193–374 200–430
+
+Below the goals (p99 < 300 ms, share ≥ 25 %). Single requests in-process take 80–250 ms with 14–25 queries each;
+every logged-in page also pays the audit chain's head lock and commit, the session's UPDATE and commit
+(SESSION_SAVE_EVERY_REQUEST) and the navigation's to-do count (a UNION over every provider, 30–40 ms for a
+county), none of which the log-in page does.
 """
 
 from __future__ import annotations
