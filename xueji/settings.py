@@ -177,6 +177,9 @@ XUEJI_DORMANT_DAYS = int(os.environ.get("XUEJI_DORMANT_DAYS", 90))
 # "1" in production: province, city and auditor accounts must enrol a TOTP second factor at their first log-in.
 # Off by default so the demo and fresh installs log in with a password; an enrolled account needs its code anyway.
 XUEJI_REQUIRE_TOTP = os.environ.get("XUEJI_REQUIRE_TOTP", "0") == "1"
+# Seconds a server process reuses a province's or city's student counts by child division (xueji/web/summaries.py);
+# registries under 100,000 records are always counted exactly.
+XUEJI_SUMMARY_SECONDS = int(os.environ.get("XUEJI_SUMMARY_SECONDS", 30))
 XUEJI_TOKEN_HOURS = int(os.environ.get("XUEJI_TOKEN_HOURS", 8))
 XUEJI_PROVINCE = os.environ.get("XUEJI_PROVINCE", "140000")
 XUEJI_UPLOAD_MAX_BYTES = int(os.environ.get("XUEJI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))

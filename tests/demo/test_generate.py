@@ -130,3 +130,17 @@ def test_large_load_rebuilds_the_indexes_and_keys_it_dropped(monkeypatch):
     assert schema() == before
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # every re-added key holds for the loaded rows
+
+
+def test_generated_registry_has_application_history_in_proportion():
+    from xueji.applications.models import Application, Step
+
+    summary = bulk.generate(2000, seed=21, report=lambda line: None)
+    made = summary["applications"]
+    pending = Student.objects.filter(status="待注册").count()
+    assert made["registration"] == pending == Application.objects.filter(status="pending").count()
+    assert 20 <= made["info_change"] <= 60 and 3 <= made["suspension"] <= 20  # 2 % and 0.5 % of 2,000
+    # Each pending registration waits at its authority's step (county, or city for high school: 第三条).
+    waiting = Step.objects.filter(status="pending", application__type="registration")
+    assert waiting.count() == pending and set(waiting.values_list("role", flat=True)) <= {"county", "city"}
+    assert not Step.objects.filter(application__status="approved").exclude(status="approved").exists()

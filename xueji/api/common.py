@@ -14,6 +14,7 @@ from pydantic import BeforeValidator, WrapValidator
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
+from xueji.core.counting import COUNT_CAP, bounded_count
 from xueji.core.errors import malformed
 from xueji.core.inputs import FIRST_YEAR, LAST_YEAR, MAX_ID
 
@@ -72,7 +73,8 @@ def errors(*statuses: int) -> dict:
 
 
 class Page(Schema, Generic[T]):
-    count: int = Field(description="符合条件的总条数")
+    count: int = Field(description=f"符合条件的总条数;超过 {COUNT_CAP:,} 条时为 {COUNT_CAP:,},且 more 为 true")
+    more: bool = Field(False, description=f"符合条件的超过 {COUNT_CAP:,} 条(count 只数到这里,请缩小查询范围)")
     page: int = Field(description="当前页码,从 1 开始")
     page_size: int = Field(description=f"每页条数,不超过 {MAX_PAGE_SIZE}")
     results: list[T] = Field(description="本页结果")
@@ -82,10 +84,12 @@ def paginate(queryset, page: int, page_size: int, to_json) -> tuple[dict, int]:
     """One page of `queryset` in the envelope, plus the total (callers audit searches with it)."""
     if not (1 <= page <= MAX_PAGE and 1 <= page_size <= MAX_PAGE_SIZE):
         raise malformed("page", f"页码 page 须为 1–{MAX_PAGE} 的整数,每页条数 page_size 须为 1–{MAX_PAGE_SIZE}")
-    count = queryset.count()
+    # Counted only up to the cap: a province-wide list is never counted to its end on every request.
+    count, more = bounded_count(queryset)
     start = (page - 1) * page_size
-    rows = [to_json(obj) for obj in queryset[start:start + page_size]]
-    return {"count": count, "page": page, "page_size": page_size, "results": rows}, count
+    past_end = start >= count and not more
+    rows = [] if past_end else [to_json(obj) for obj in queryset[start:start + page_size]]
+    return {"count": count, "more": more, "page": page, "page_size": page_size, "results": rows}, count
 
 
 def moment_in_range(moment: datetime | None, field: str) -> datetime | None:

@@ -233,6 +233,18 @@ def due(date: datetime.date | None, *, working: bool = False, today: datetime.da
     return Due(date=date, left=left, unit=unit, level=level, note=note)
 
 
+def due_memo(today: datetime.date):
+    """`due` for one page: the same date in many rows is worked out once (working days walk the calendar)."""
+    seen: dict[tuple, Due | None] = {}
+
+    def due_on(date: datetime.date | None, working: bool = False) -> Due | None:
+        if (date, working) not in seen:
+            seen[(date, working)] = due(date, working=working, today=today)
+        return seen[(date, working)]
+
+    return due_on
+
+
 def _decided_changes(application: Application) -> dict | None:
     """The old → new pairs recorded when the change was applied; None while nothing was applied."""
     if application.status != Application.Status.APPROVED:

@@ -44,6 +44,7 @@ from .permissions import ApplicationPolicy, may_decide
 # The controlled items of 第十五条, in the order of the national form (the grade is 第二十三条's: not here).
 CONTROLLED = INFO_CHANGE_FIELDS
 OVERDUE_ROWS_MAX = 1000
+INBOX_PER_PAGE = 30
 DECISIONS = {"approve": "同意", "reject": "驳回", "cancel": "撤销"}
 
 
@@ -100,19 +101,15 @@ def inbox_page(request):
     selectors.refuse_auditor(user)
     if wants_xlsx(request):
         return download_or_back(request, lambda: export_inbox(user))
-    today = timezone.localdate()
-    steps = list(selectors.inbox_steps(user))
-    rows = []
-    for step in steps:
-        application = step.application
-        rows.append({
-            "app": application, "step": step,
-            "due": selectors.due(application.due_date, today=today),
-            "step_due": selectors.due(step.due_date, working=True, today=today),
-        })
-    selectors.audit_list(user, {"awaiting": "me"}, len(rows))
+    # One page at a time, soonest due first; each deadline in words is worked out once per date on the page.
+    page_obj = paginate(request, selectors.inbox_steps(user), per_page=INBOX_PER_PAGE)
+    due = selectors.due_memo(timezone.localdate())
+    rows = [{"app": step.application, "step": step, "due": due(step.application.due_date),
+             "step_due": due(step.due_date, working=True)} for step in page_obj.object_list]
+    selectors.audit_list(user, {"awaiting": "me", "page": page_obj.number}, page_obj.paginator.count)
     context = {
         "rows": rows,
+        "page_obj": page_obj,
         "can_decide": user.role in ("leader", "county", "city", "province"),
         "export_params": export_params(request),
         "export_note": cap_note(),

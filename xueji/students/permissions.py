@@ -14,8 +14,18 @@ class StudentPolicy:
         return Student.objects.filter(school_scope(user, prefix="school__"))
 
     @staticmethod
+    def sees(user, student: Student) -> bool:
+        """Whether the student is in the user's jurisdiction. Asked by every panel of the record page, so the
+        answer is kept on the instance for this user and this school (a transfer changes the school)."""
+        seen = student.__dict__.setdefault("_seen_by", {})
+        key = (getattr(user, "pk", None), student.school_id)
+        if key not in seen:
+            seen[key] = StudentPolicy.visible_to(user).filter(pk=student.pk).exists()
+        return seen[key]
+
+    @staticmethod
     def user_can(user, action: str, student: Student) -> bool:
-        if not StudentPolicy.visible_to(user).filter(pk=student.pk).exists():
+        if not StudentPolicy.sees(user, student):
             return False
         if action in ("view", "unmask"):
             return True

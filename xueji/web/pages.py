@@ -9,8 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 
+from xueji.core.counting import bounded_count, count_text
 from xueji.core.errors import Forbidden, NotFound, RuleViolation, ServiceError
+from xueji.orgs.models import Division
 from xueji.orgs.permissions import DivisionPolicy
 
 PER_PAGE = 30
@@ -77,8 +80,30 @@ def download_or_back(request, make):
         return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
 
 
+class BoundedPaginator(Paginator):
+    """Django's paginator with a count that stops at COUNT_CAP (xueji.core.counting): the pages past it are not
+    offered, so no request counts or skips more than that many rows."""
+
+    @cached_property
+    def _bounded(self) -> tuple[int, bool]:
+        return bounded_count(self.object_list)
+
+    @cached_property
+    def count(self) -> int:
+        return self._bounded[0]
+
+    @property
+    def more(self) -> bool:
+        """Whether the list goes on past the count shown."""
+        return self._bounded[1]
+
+    @property
+    def count_label(self) -> str:
+        return count_text(*self._bounded)
+
+
 def paginate(request, items, per_page: int = PER_PAGE):
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    return BoundedPaginator(items, per_page).get_page(request.GET.get("page"))
 
 
 def is_htmx(request) -> bool:
@@ -88,7 +113,9 @@ def is_htmx(request) -> bool:
 def org_crumbs(user, *, division=None, school=None, school_class=None, tail: str | None = None) -> list[dict]:
     """省 › 市 › 县 › 学校 › 班级 down to the page's object; levels above the user's node show without links."""
     chain = []
-    node = division or (school.tree_parent if school else None)
+    code = division.pk if division else (school.city_id if school.city_run else school.county_id) if school else None
+    # The chain up to the province in one query (the tree is three levels deep), not one per level.
+    node = Division.objects.select_related("parent__parent").filter(pk=code).first() if code else None
     while node is not None:
         chain.insert(0, node)
         node = node.parent

@@ -122,7 +122,8 @@ def view_sections(student) -> list[dict]:
 
 def view_family(student) -> list[dict]:
     """Both family blocks (items 49–60 and 61–72); a block nobody filled in is reported as empty."""
-    members = {m.position: m for m in student.family.all()}
+    # Ordered by position explicitly: the model's default ordering starts with the student, a join for nothing.
+    members = {m.position: m for m in student.family.order_by("position")}
     blocks = []
     for n in range(1, FAMILY_BLOCKS + 1):
         member = members.get(n)

@@ -1,14 +1,21 @@
 """Read-only counts for the overview pages, each narrowed by the jurisdiction policies first.
 
+Student counts come from the tally (xueji.students.tally, kept exact by triggers in the transaction of every
+change), never from the records: a province home page must not count 5,000,000 rows per request (issue #15).
 Counts run as one grouped query per table, never a loop of queries per school: a city has thousands.
 """
 
+import time
+
+from django.conf import settings
 from django.db.models import Count, Q
 
+from xueji.core.jurisdiction import school_scope
 from xueji.orgs import selectors as org_selectors
 from xueji.orgs.models import Division, School
 from xueji.orgs.permissions import ClassPolicy, DivisionPolicy, SchoolPolicy
 from xueji.policy.fields import GRADE_LABELS
+from xueji.students import tally
 from xueji.students.models import Status
 from xueji.students.permissions import StudentPolicy
 
@@ -19,11 +26,9 @@ STATUS_ORDER = [s.value for s in Status]
 
 def school_grade_table(user, school: School) -> dict:
     """Students of one school by grade (rows) and status (columns), with totals."""
-    rows = (
-        StudentPolicy.visible_to(user).filter(school=school)
-        .values("grade", "status").annotate(n=Count("id")).order_by()
-    )
-    cells: dict[tuple[int, str], int] = {(r["grade"], r["status"]): r["n"] for r in rows}
+    # The school page is reached through SchoolPolicy, and a school's readers read all its records.
+    rows = tally.counts(Q(school_id=school.code), by=("grade", "status"))
+    cells: dict[tuple[int, str], int] = {(r["grade"], r["status"]): r["students"] for r in rows}
     used = {status for _, status in cells}
     statuses = [s for s in STATUS_ORDER if s in used or s in (Status.ENROLLED, Status.PENDING)]
     grades = sorted(set(school.grades) | {g for g, _ in cells})
@@ -45,17 +50,48 @@ def recent_students(user, limit: int = 10):
     return StudentPolicy.visible_to(user).select_related("school_class").order_by("-updated_at", "-id")[:limit]
 
 
-def _student_counts():
-    return {
-        "enrolled": Count("students", filter=Q(students__status=Status.ENROLLED), distinct=True),
-        "pending": Count("students", filter=Q(students__status=Status.PENDING), distinct=True),
-        "total": Count("students", distinct=True),
-    }
+def _by_status(rows: list[dict], key: str) -> dict[str, dict[str, int]]:
+    """Tally rows grouped by (key, status) as {key value: {"enrolled", "pending", "total"}}."""
+    out: dict = {}
+    for r in rows:
+        n = out.setdefault(r[key], {"enrolled": 0, "pending": 0, "total": 0})
+        n["total"] += r["students"]
+        if r["status"] == Status.ENROLLED:
+            n["enrolled"] += r["students"]
+        elif r["status"] == Status.PENDING:
+            n["pending"] += r["students"]
+    return out
 
 
-def schools_under(user, division: Division):
+def schools_under(user, division: Division) -> list[School]:
     """The visible schools hanging directly under a division in the tree, with their student counts."""
-    return org_selectors.schools_under(user, division).annotate(**_student_counts()).order_by("code")
+    schools = list(org_selectors.schools_under(user, division).order_by("code"))
+    counted = _by_status(tally.counts(Q(school_id__in=[s.code for s in schools]), by=("school", "status")),
+                         "school") if schools else {}
+    zero = {"enrolled": 0, "pending": 0, "total": 0}
+    for school in schools:
+        for name, n in counted.get(school.code, zero).items():
+            setattr(school, name, n)
+    return schools
+
+
+# A province's tally is tens of thousands of rows (schools × grades × genders × statuses): summing it by city
+# costs ~0.1–0.2 s, too much for every request of every province and city officer. A large total is therefore
+# reused for XUEJI_SUMMARY_SECONDS (default 30) within a server process; a small registry is always exact.
+CACHE_FROM_STUDENTS = 100_000
+_cached: dict[tuple, tuple[float, dict]] = {}
+
+
+def _division_students(user, division: Division, key: str, scope: Q) -> dict:
+    cache_key = (user.role, user.division_id, division.code, key)
+    now = time.monotonic()
+    hit = _cached.get(cache_key)
+    if hit and hit[0] > now:
+        return hit[1]
+    students = _by_status(tally.counts(scope, by=(key, "status")), key)
+    if sum(n["total"] for n in students.values()) >= CACHE_FROM_STUDENTS:
+        _cached[cache_key] = (now + getattr(settings, "XUEJI_SUMMARY_SECONDS", 30), students)
+    return students
 
 
 def child_divisions(user, division: Division) -> list[dict]:
@@ -65,17 +101,16 @@ def child_divisions(user, division: Division) -> list[dict]:
         return []
     key = "county" if division.level == Division.Level.CITY else "city"
     schools = SchoolPolicy.visible_to(user)
+    scope = school_scope(user, prefix="school__")
     if key == "county":
-        schools = schools.filter(city_run=False)
+        # A city-run school hangs under the city, not under the county it stands in (第三条).
+        schools, scope = schools.filter(city_run=False), scope & Q(school__city_run=False)
     school_counts = dict(schools.values_list(f"{key}_id").annotate(n=Count("code")).order_by())
-    students = StudentPolicy.visible_to(user).filter(**({"school__city_run": False} if key == "county" else {}))
-    enrolled = dict(
-        students.filter(status=Status.ENROLLED).values_list(f"school__{key}_id").annotate(n=Count("id")).order_by()
-    )
-    total = dict(students.values_list(f"school__{key}_id").annotate(n=Count("id")).order_by())
+    students = _division_students(user, division, key, scope)
+    zero = {"enrolled": 0, "total": 0}
     return [
-        {"division": d, "schools": school_counts.get(d.code, 0), "enrolled": enrolled.get(d.code, 0),
-         "total": total.get(d.code, 0)}
+        {"division": d, "schools": school_counts.get(d.code, 0), "enrolled": students.get(d.code, zero)["enrolled"],
+         "total": students.get(d.code, zero)["total"]}
         for d in children
     ]
 

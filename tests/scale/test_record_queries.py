@@ -1,0 +1,30 @@
+"""A student's record page and API read in a fixed handful of queries, however long his history (issue #15 item 4)."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from xueji.students.services import update_student
+
+# Counted on 2026-12-02: the page 25 (of which 5 write the audit row and 5 are the session, the user and the
+# navigation's counts), the API read 11. They were 33 and 12, and grew with every panel's own policy check.
+RECORD_PAGE_MAX = 25
+RECORD_API_MAX = 11
+
+
+def _queries(fn) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = fn()
+    assert response.status_code == 200
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_record_page_and_api_cost_the_same_few_queries_with_a_long_history(world, client_for, api_for,
+                                                                            make_student):
+    student = make_student(name="王小明")
+    client, api = client_for(world.county_xd), api_for(world.county_xd)
+    page = _queries(lambda: client.get(f"/students/{student.key}/"))
+    read = _queries(lambda: api.get(f"/api/v1/students/{student.key}"))
+    for n in range(5):  # a longer history: more events, same number of queries
+        update_student(world.registrar_a, student, {"phone": f"1390000000{n}"})
+    assert len(_queries(lambda: client.get(f"/students/{student.key}/"))) == len(page) <= RECORD_PAGE_MAX, page
+    assert len(_queries(lambda: api.get(f"/api/v1/students/{student.key}"))) == len(read) <= RECORD_API_MAX, read
