@@ -10,7 +10,7 @@ from xueji.applications.api import evidence_response
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, RuleViolation
 from xueji.students.selectors import find_student
-from xueji.web.pages import form_errors, page
+from xueji.web.pages import flash_refusal, page
 
 from . import awards
 from .views import _date
@@ -26,8 +26,7 @@ def record_page(request, key: str):
                             awarding_body=post.get("awarding_body", ""),
                             awarded_on=_date(post.get("awarded_on", "")), scan=request.FILES.get("scan"))
     except RuleViolation as exc:
-        for message in form_errors(exc)[1]:
-            messages.error(request, f"未能记录奖励:{message}")
+        flash_refusal(request, exc, "记录奖励")
     else:
         messages.success(request, "已记录奖励,记入学籍档案。")
     return _back(student)
@@ -40,8 +39,7 @@ def revoke_page(request, pk: int):
     try:
         awards.revoke_award(request.user, pk, reason=request.POST.get("reason", ""))
     except (RuleViolation, Conflict) as exc:
-        for message in form_errors(exc)[1]:
-            messages.error(request, f"未能撤销奖励:{message}")
+        flash_refusal(request, exc, "撤销奖励")
     else:
         messages.success(request, "已撤销奖励,记录仍保留在档案中。")
     return _back(item.student)

@@ -13,7 +13,7 @@ from xueji.audit import services as audit
 from xueji.core.errors import Conflict, RuleViolation
 from xueji.orgs.selectors import find_school
 from xueji.students.selectors import find_student
-from xueji.web.pages import form_errors, org_crumbs, page
+from xueji.web.pages import flash_refusal, org_crumbs, page
 
 from . import item_selectors as selectors
 from . import item_services as services
@@ -31,11 +31,6 @@ def _back(student):
     return redirect(reverse("web:students:detail", args=[student.key]) + "#archive-items")
 
 
-def _refused(request, exc, what: str) -> None:
-    for message in form_errors(exc)[1]:
-        messages.error(request, f"未能{what}:{message}")
-
-
 @page
 @require_POST
 def file_page(request, key: str):
@@ -46,7 +41,7 @@ def file_page(request, key: str):
                            dated_on=_date(post.get("dated_on", "")), upload=request.FILES.get("file"),
                            summary=post.get("summary", ""), certificate=post.get("certificate") or None)
     except RuleViolation as exc:
-        _refused(request, exc, "归档")
+        flash_refusal(request, exc, "归档")
     else:
         messages.success(request, "已归档。")
     return _back(student)
@@ -60,7 +55,7 @@ def correct_page(request, pk: int):
         services.correct_item(request.user, pk, reason=request.POST.get("reason", ""),
                               upload=request.FILES.get("file"))
     except (RuleViolation, Conflict) as exc:
-        _refused(request, exc, "更正")
+        flash_refusal(request, exc, "更正")
     else:
         messages.success(request, "已更正,原材料保留。")
     return _back(item.student)
@@ -75,7 +70,7 @@ def location_page(request, key: str):
         services.set_location(request.user, student, room=post.get("room", ""), shelf=post.get("shelf", ""),
                               box=post.get("box", ""), note=post.get("note", ""))
     except RuleViolation as exc:
-        _refused(request, exc, "登记存放位置")
+        flash_refusal(request, exc, "登记存放位置")
     else:
         messages.success(request, "已登记纸质档案存放位置。")
     return _back(student)

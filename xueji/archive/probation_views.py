@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, RuleViolation
 from xueji.orgs import selectors as org_selectors
-from xueji.web.pages import form_errors, page
+from xueji.web.pages import flash_refusal, page
 
 from . import probation
 from .selectors import find_discipline
@@ -33,8 +33,7 @@ def lift_page(request, pk: int):
     try:
         probation.lift_probation(request.user, pk, note=request.POST.get("note", ""))
     except (RuleViolation, Conflict) as exc:
-        for message in form_errors(exc)[1]:
-            messages.error(request, f"未能解除留校察看:{message}")
+        flash_refusal(request, exc, "解除留校察看")
     else:
         messages.success(request, f"已解除{item.student.name}的留校察看,记入学籍档案。")
     return redirect(reverse("web:probation:list", args=[item.student.school_id]))
@@ -48,8 +47,7 @@ def expel_page(request, pk: int):
         application = probation.propose_expulsion(request.user, pk, misconduct=request.POST.get("misconduct", ""),
                                                   evidence=request.FILES.getlist("evidence"))
     except (RuleViolation, Conflict) as exc:
-        for message in form_errors(exc)[1]:
-            messages.error(request, f"未能提议开除学籍:{message}")
+        flash_refusal(request, exc, "提议开除学籍")
         return redirect(reverse("web:probation:list", args=[item.student.school_id]))
     messages.success(request, "已发起开除学籍申请,经学校审核后报市级教育主管部门批准(第四十条)。")
     return redirect(reverse("web:applications:detail", args=[application.pk]))

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from xueji.core.errors import Conflict, RuleViolation
 from xueji.students.selectors import find_student
-from xueji.web.pages import form_errors, page
+from xueji.web.pages import flash_refusal, page
 
 from . import selectors, services
 
@@ -32,8 +32,7 @@ def record_page(request, key: str):
                                    decided_on=_date(post.get("decided_on", "")) or datetime.date.today(),
                                    ends_on=_date(post.get("ends_on", "")))
     except RuleViolation as exc:
-        for message in form_errors(exc)[1]:
-            messages.error(request, f"未能记录处分:{message}")
+        flash_refusal(request, exc, "记录处分")
     else:
         messages.success(request, "已记录处分。")
     return _back(student)
@@ -46,8 +45,7 @@ def revoke_page(request, pk: int):
     try:
         services.revoke_discipline(request.user, pk, reason=request.POST.get("reason", ""))
     except (RuleViolation, Conflict) as exc:
-        for message in form_errors(exc)[1]:
-            messages.error(request, f"未能撤销处分:{message}")
+        flash_refusal(request, exc, "撤销处分")
     else:
         messages.success(request, "已撤销处分。")
     return _back(item.student)

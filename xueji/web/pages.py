@@ -63,6 +63,12 @@ def form_errors(exc: ServiceError) -> tuple[dict[str, list[str]], list[str]]:
     return dict(by_field), [violation_text(v) for v in exc.violations]
 
 
+def flash_refusal(request, exc: ServiceError, what: str) -> None:
+    """A refused action on a page that redirects back: each violation as a message, "未能<what>:<reason>"."""
+    for text in form_errors(exc)[1]:
+        messages.error(request, f"未能{what}:{text}")
+
+
 def wants_xlsx(request) -> bool:
     return request.GET.get("format") == "xlsx"
 
