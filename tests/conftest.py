@@ -12,6 +12,17 @@ from django.test import Client
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The process cache outlives a test (the navigation's counts are cached per user id, and ids repeat across
+    # tests whose rows were rolled back): each test starts with an empty one.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     province = f.division("140000", "山西省", "province")

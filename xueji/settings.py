@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "xueji.demo",
 ]
 
+# The signed-in user is read with his school or division (xueji/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["xueji.accounts.backends.AccountBackend"]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -180,6 +183,9 @@ XUEJI_REQUIRE_TOTP = os.environ.get("XUEJI_REQUIRE_TOTP", "0") == "1"
 # Seconds a server process reuses a province's or city's student counts by child division (xueji/web/summaries.py);
 # registries under 100,000 records are always counted exactly.
 XUEJI_SUMMARY_SECONDS = int(os.environ.get("XUEJI_SUMMARY_SECONDS", 30))
+# How long the navigation's to-do and inbox counts are reused for one user (xueji/web/badges.py); 0 counts on
+# every page.
+XUEJI_BADGE_SECONDS = int(os.environ.get("XUEJI_BADGE_SECONDS", 30))
 XUEJI_TOKEN_HOURS = int(os.environ.get("XUEJI_TOKEN_HOURS", 8))
 XUEJI_PROVINCE = os.environ.get("XUEJI_PROVINCE", "140000")
 XUEJI_UPLOAD_MAX_BYTES = int(os.environ.get("XUEJI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))

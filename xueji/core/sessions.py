@@ -11,6 +11,10 @@ import time
 from django.conf import settings
 
 REFRESHED = "_xueji_refreshed"
+# When the user last changed something (a successful POST, PUT, PATCH or DELETE): the navigation's cached counts
+# (xueji.web.badges) older than this are counted afresh, in whichever server process serves the next page.
+ACTED = "_xueji_acted"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 
 class SlidingSessionMiddleware:
@@ -26,6 +30,8 @@ class SlidingSessionMiddleware:
         # An anonymous visit has no session worth keeping alive; a flushed session (log-out) stays empty.
         if session is None or session.is_empty() or user is None or not user.is_authenticated:
             return response
+        if request.method not in SAFE_METHODS and response.status_code < 400:
+            session[ACTED] = time.time()
         now = int(time.time())
         if now - session.get(REFRESHED, 0) >= settings.XUEJI_SESSION_REFRESH_SECONDS:
             session[REFRESHED] = now

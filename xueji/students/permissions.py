@@ -24,6 +24,11 @@ class StudentPolicy:
         return seen[key]
 
     @staticmethod
+    def seen(user, student: Student) -> None:
+        """Note that `student` was read through visible_to(user), so sees() need not ask again."""
+        student.__dict__.setdefault("_seen_by", {})[(getattr(user, "pk", None), student.school_id)] = True
+
+    @staticmethod
     def user_can(user, action: str, student: Student) -> bool:
         if not StudentPolicy.sees(user, student):
             return False

@@ -26,12 +26,13 @@ WIDE_ROLES = ("province", "city")
 CONTAINS_FROM = 3
 
 
-def resolve_key(key: str) -> Student | None:
-    """A student by current or earlier student number, or by record id while he has no number yet."""
+def resolve_key(key: str, within: QuerySet[Student] | None = None) -> Student | None:
+    """A student by current or earlier student number, or by record id while he has no number yet; with `within`,
+    only among those records."""
     key = (key or "").strip()
     # With the school and class every record page shows; ordered by key only (the models' default orderings
     # would join the school and the class to sort a single row).
-    students = Student.objects.select_related("school", "school_class").order_by("pk")
+    students = (Student.objects if within is None else within).select_related("school", "school_class").order_by("pk")
     if NUMBER_LIKE.match(key):
         key = key.upper()
         alias = StudentNumber.objects.filter(number=key).values_list("student_id", flat=True).order_by()[:1]
@@ -55,7 +56,10 @@ def audit_object_ids(text: str) -> list[str]:
 
 def find_student(user, key: str, *, purpose: str = "view", audit_read: bool = True) -> Student:
     """The student named by `key` if the user may read him; otherwise NotFound, and the attempt is logged."""
-    student = resolve_key(key)
+    # Looked up among the records the user may read, so the jurisdiction costs no query of its own.
+    student = resolve_key(key, within=StudentPolicy.visible_to(user))
+    if student is not None:
+        StudentPolicy.seen(user, student)
     if student is None or not StudentPolicy.user_can(user, "view", student):
         raise NotFound("未找到该学生,或该学生不在您的管辖范围内",
                        actor=user, action=f"student.{purpose}", object_type="student", object_id=key)

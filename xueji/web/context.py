@@ -5,6 +5,8 @@ from django.urls import reverse
 
 from xueji.policy.province import SENIOR, get_policy
 
+from .badges import badges
+
 OFFICERS = ("county", "city", "province")
 
 
@@ -75,20 +77,6 @@ def _teaches_senior(user) -> bool:
     return school is not None and any(policy.stage_of_grade(g) == SENIOR for g in school.grades)
 
 
-def _badges(request, user) -> dict[str, int]:
-    # The number of steps waiting for this user, so an approver sees work without opening the inbox; on 首页 the
-    # whole to-do list's count, the very query the list on the home page counts (kept on the request).
-    if user.role == "guardian":
-        return {}
-    from xueji.applications.selectors import inbox_count
-    from xueji.todo.selectors import request_count
-
-    badges = {reverse("web:home"): request_count(request)}
-    if user.role in ("leader", *OFFICERS):
-        badges[reverse("web:applications:inbox")] = inbox_count(user)
-    return {url: n for url, n in badges.items() if n}
-
-
 def _province_name() -> str:
     try:
         return get_policy(settings.XUEJI_PROVINCE).name
@@ -103,11 +91,11 @@ def navigation(request) -> dict:
         return base
     path = request.path
     items = _items(user)
-    badges = _badges(request, user)
+    counts = badges(request, user)
     # The longest matching prefix is the current page, so 首页 "/" is not lit everywhere.
     current = max((url for _, url in items if path.startswith(url)), key=len, default=None)
     return base | {
-        "nav_items": [{"label": label, "url": url, "active": url == current, "badge": badges.get(url)}
+        "nav_items": [{"label": label, "url": url, "active": url == current, "badge": counts.get(url)}
                       for label, url in items],
         "role_label": user.get_role_display(),
         "org_name": str(user.org) if user.org else "",
