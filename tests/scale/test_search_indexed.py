@@ -73,3 +73,21 @@ def test_one_character_across_the_province_is_a_whole_name(registry, make_studen
     assert names(search_students(registry.province_officer, "王", school=registry.school_a.pk)) == [
         "王", "王小明", "王小红"]
     assert names(search_students(registry.county_xd, "王")) == ["王", "王小明", "王小红"]
+
+
+def test_a_county_search_names_its_schools_so_the_school_name_index_serves_it(registry):
+    from django.db import connection
+
+    qs = search_students(registry.county_xd, "王小")
+    sql = str(qs.query)
+    # The schools named by their codes (the same set as the jurisdiction's join), never another county's.
+    assert registry.school_a.pk in sql and registry.school_a2.pk in sql and registry.school_b.pk not in sql
+    assert registry.high.pk not in sql  # a city-run school is the city's (第三条)
+    assert names(qs) == ["王小明", "王小红"]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is tiny: ask which index it can use
+            compiled, params = qs.query.sql_with_params()
+            cursor.execute("EXPLAIN " + compiled, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        assert "student_school_name_prefix" in plan, plan

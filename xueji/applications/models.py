@@ -85,7 +85,7 @@ class Step(models.Model):
     comment = models.CharField("意见", max_length=500, blank=True)
 
     class Meta:
-        ordering = ["application", "order"]
+        ordering = ["application_id", "order"]
         verbose_name = "审批环节"
         verbose_name_plural = "审批环节"
         constraints = [models.UniqueConstraint(fields=["application", "order"], name="step_unique_order")]

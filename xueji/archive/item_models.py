@@ -36,7 +36,7 @@ class ArchiveItem(models.Model):
     created_at = models.DateTimeField("归档时间", auto_now_add=True)
 
     class Meta:
-        ordering = ["student", "kind", "dated_on", "id"]
+        ordering = ["student_id", "kind", "dated_on", "id"]
         verbose_name = "学籍档案材料"
         verbose_name_plural = "学籍档案材料"
         indexes = [models.Index(fields=["student", "kind"]), models.Index(fields=["school", "kind"])]
@@ -59,7 +59,7 @@ class ArchiveLocation(models.Model):
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     class Meta:
-        ordering = ["student", "recorded_at", "id"]
+        ordering = ["student_id", "recorded_at", "id"]
         verbose_name = "纸质档案存放位置"
         verbose_name_plural = "纸质档案存放位置"
 

@@ -42,7 +42,7 @@ class Discipline(models.Model):
                                   on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["student", "decided_on", "id"]
+        ordering = ["student_id", "decided_on", "id"]
         verbose_name = "处分"
         verbose_name_plural = "处分"
         indexes = [models.Index(fields=["student", "decided_on"])]

@@ -41,7 +41,7 @@ class Award(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        ordering = ["student", "awarded_on", "id"]
+        ordering = ["student_id", "awarded_on", "id"]
         verbose_name = "奖励"
         verbose_name_plural = "奖励"
         indexes = [models.Index(fields=["student", "awarded_on"])]

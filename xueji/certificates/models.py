@@ -52,7 +52,7 @@ class Certificate(models.Model):
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
-        ordering = ["student", "issued_on", "id"]
+        ordering = ["student_id", "issued_on", "id"]
         verbose_name = "证书"
         verbose_name_plural = "证书"
         indexes = [models.Index(fields=["school", "school_year", "kind"], name="certificate_school_year")]

@@ -20,7 +20,7 @@ class Sealing(models.Model):
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
-        ordering = ["-school_year", "city"]
+        ordering = ["-school_year", "city_id"]
         verbose_name = "毕业证书验印"
         verbose_name_plural = "毕业证书验印"
         constraints = [models.UniqueConstraint(fields=["city", "school_year"], name="sealing_once_per_year")]

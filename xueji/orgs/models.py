@@ -110,7 +110,7 @@ class Campus(models.Model):
     is_main = models.BooleanField("主校区", default=False)
 
     class Meta:
-        ordering = ["school", "-is_main", "name"]
+        ordering = ["school_id", "-is_main", "name"]
         verbose_name = "校区"
         verbose_name_plural = "校区"
         constraints = [models.UniqueConstraint(fields=["school", "name"], name="campus_unique_name")]
@@ -131,7 +131,7 @@ class SchoolClass(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
-        ordering = ["school", "grade", "name"]
+        ordering = ["school_id", "grade", "name"]
         verbose_name = "班级"
         verbose_name_plural = "班级"
         constraints = [

@@ -85,7 +85,7 @@ class PlacementItem(models.Model):
     withdrawn_at = models.DateTimeField("移出方案时间", null=True, blank=True)
 
     class Meta:
-        ordering = ["plan", "school_class", "id"]
+        ordering = ["plan_id", "school_class_id", "id"]
         verbose_name = "编班明细"
         verbose_name_plural = "编班明细"
         constraints = [

@@ -111,6 +111,6 @@ class CorrectionMark(models.Model):
     marked_at = models.DateTimeField("标记时间", auto_now_add=True)
 
     class Meta:
-        ordering = ["correction", "marked_at", "id"]
+        ordering = ["correction_id", "marked_at", "id"]
         verbose_name = "整改完成记录"
         verbose_name_plural = "整改完成记录"

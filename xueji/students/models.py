@@ -125,7 +125,7 @@ class Student(models.Model):
     )
 
     class Meta:
-        ordering = ["school", "grade", "school_class", "seat_number", "id"]
+        ordering = ["school_id", "grade", "school_class_id", "seat_number", "id"]
         verbose_name = "学生"
         verbose_name_plural = "学生"
         # Every index costs each of the hundreds of thousands of rows an autumn import writes, so there is no
@@ -185,7 +185,7 @@ class FamilyMember(models.Model):
     position_title = text_field("职务", 50)
 
     class Meta:
-        ordering = ["student", "position"]
+        ordering = ["student_id", "position"]
         verbose_name = "家庭成员或监护人"
         verbose_name_plural = "家庭成员或监护人"
         constraints = [models.UniqueConstraint(fields=["student", "position"], name="family_unique_position")]
@@ -211,7 +211,7 @@ class StudentNumber(models.Model):
     replaced_at = models.DateTimeField("停用时间", null=True, blank=True)
 
     class Meta:
-        ordering = ["student", "issued_at"]
+        ordering = ["student_id", "issued_at"]
         verbose_name = "学籍号"
         verbose_name_plural = "学籍号(含曾用号)"
 
@@ -247,7 +247,7 @@ class Enrolment(models.Model):
     snapshot = models.JSONField("离校时学籍信息备份", default=dict, blank=True)
 
     class Meta:
-        ordering = ["student", "started_on", "id"]
+        ordering = ["student_id", "started_on", "id"]
         verbose_name = "在校经历"
         verbose_name_plural = "在校经历"
         indexes = [models.Index(fields=["school", "ended_on"])]
@@ -270,7 +270,7 @@ class StatusEvent(models.Model):
     changes = models.JSONField("变更内容", default=dict, blank=True)
 
     class Meta:
-        ordering = ["student", "at", "id"]
+        ordering = ["student_id", "at", "id"]
         verbose_name = "学籍事件"
         verbose_name_plural = "学籍事件"
         indexes = [models.Index(fields=["school", "at"], name="statusevent_school_at_idx")]

@@ -106,8 +106,9 @@ def search_students(
     school_class: int | None = None,
 ) -> QuerySet[Student]:
     """Students visible to the user matching a name, student number or ID number."""
-    qs = StudentPolicy.visible_to(user).select_related("school", "school_class")
     q = (q or "").strip()
+    qs = (StudentPolicy.visible_in_schools(user) if q else StudentPolicy.visible_to(user)).select_related(
+        "school", "school_class")
     if q:
         qs = qs.filter(matching(q, wide=getattr(user, "role", "") in WIDE_ROLES and not (school or school_class)))
     if school:
