@@ -1,10 +1,23 @@
 """Jurisdiction over applications: the starting school's readers, and every org that holds a step of it."""
 
 
+from django.db.models import Exists, OuterRef, Q
+
 from xueji.core.jurisdiction import NOTHING, division_scope, school_scope
 from xueji.orgs.models import Division, School
 
 from .models import Application, Step
+
+
+def _scope_codes(user) -> tuple[list[str], list[str]]:
+    """(the schools of the user's subtree, the orgs a step of his may sit at), named by their codes: one small
+    query each, so the application queries below probe their indexes with a list instead of joining subqueries
+    (a county's applications were read whole, 160,000 rows at 5 M students, to find one student's)."""
+    if user.role in ("registrar", "leader"):
+        return [user.school_id], [user.school_id]
+    schools = list(School.objects.filter(school_scope(user)).order_by().values_list("code", flat=True))
+    divisions = list(Division.objects.filter(division_scope(user)).order_by().values_list("code", flat=True))
+    return schools, divisions + schools
 
 
 def ids_in_scope(user):
@@ -13,14 +26,10 @@ def ids_in_scope(user):
     of a transfer) and those he filed (a scoped application may name no school of his). A UNION of index probes
     (Application.school, Step.org_code, Application.created_by): no join of every application to its steps
     and no DISTINCT over the result."""
-    if user.role in ("registrar", "leader"):
-        schools, orgs = [user.school_id], [[user.school_id]]
-    else:
-        schools = School.objects.filter(school_scope(user)).values("code").order_by()
-        orgs = [Division.objects.filter(division_scope(user)).values("code").order_by(), schools]
-    parts = [Step.objects.filter(org_code__in=codes).values("application_id").order_by() for codes in orgs]
-    parts.append(Application.objects.filter(created_by=user).values("pk").order_by())
-    return Application.objects.filter(school__in=schools).values("pk").order_by().union(*parts)
+    schools, orgs = _scope_codes(user)
+    return (Application.objects.filter(school__in=schools).values("pk").order_by()
+            .union(Step.objects.filter(org_code__in=orgs).values("application_id").order_by(),
+                   Application.objects.filter(created_by=user).values("pk").order_by()))
 
 
 class ApplicationPolicy:
@@ -31,6 +40,18 @@ class ApplicationPolicy:
         if user.role == "province":
             return Application.objects.all()
         return Application.objects.filter(pk__in=ids_in_scope(user))
+
+    @staticmethod
+    def visible_among(user, applications):
+        """The rows of `applications` the user may see: visible_to's rule asked row by row, for a few rows
+        narrowed first (one student's), so his whole jurisdiction's applications are never gathered."""
+        if not getattr(user, "is_authenticated", False) or user.role == "auditor":
+            return applications.filter(NOTHING)
+        if user.role == "province":
+            return applications
+        schools, orgs = _scope_codes(user)
+        stepped = Step.objects.filter(application_id=OuterRef("pk"), org_code__in=orgs)
+        return applications.filter(Q(school_id__in=schools) | Q(created_by=user) | Exists(stepped))
 
     @staticmethod
     def user_can(user, action: str, application: Application) -> bool:

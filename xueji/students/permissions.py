@@ -1,7 +1,6 @@
 """Jurisdiction over student records: a user reads the students of the schools in the subtree of his node."""
 
 from xueji.core.jurisdiction import school_scope
-
 from xueji.orgs.models import School
 
 from .models import Student
