@@ -242,7 +242,9 @@ def main(argv=None) -> None:
             for title, paths, cookie in scenarios(ctx, args.names.split(",")):
                 if args.only and args.only not in title:
                     continue
-                run(args.url, paths, cookie, min(clients, 4), 1.0)  # warm the connections and caches
+                # Steady state is measured: every worker process warms its templates and caches first (a fresh
+                # process's first page costs up to a second), over as many connections as the run will use.
+                run(args.url, paths, cookie, clients, 2.0)
                 measured = run(args.url, paths, cookie, clients, args.seconds)
                 base = run(args.url, cheap[1], None, clients, args.seconds)
                 for name, r in ((title, measured), (cheap[0], base)):
