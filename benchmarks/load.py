@@ -220,6 +220,16 @@ def scenarios(ctx: dict, names: list[str]) -> list[tuple[str, list[str], str | N
     ]
 
 
+def _print_server_settings() -> None:
+    # The figures depend on PostgreSQL's memory (docs/deployment.md "PostgreSQL settings").
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW shared_buffers")
+            print("PostgreSQL shared_buffers =", cursor.fetchone()[0])
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:18008", help="the running server (default %(default)s)")
@@ -232,6 +242,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     wait_for(args.url)
     setup_django()
+    _print_server_settings()
     ctx = prepare(args.history)
     cheap = ("最廉价页面(登录页)", ["/login/"], None)
     try:

@@ -91,3 +91,20 @@ def test_a_county_search_names_its_schools_so_the_school_name_index_serves_it(re
             cursor.execute("EXPLAIN " + compiled, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert "student_school_name_prefix" in plan, plan
+
+
+def test_the_api_pages_only_the_counted_part_of_a_long_list(world, api_for, make_student, monkeypatch):
+    # Past the cap a page would be an OFFSET over millions of rows (a province's 在籍 list, ?page=100000): refused
+    # with the field and the way out named, as the web pages offer no page past the count.
+    monkeypatch.setattr(counting, "COUNT_CAP", 2)
+    monkeypatch.setattr(counting.bounded_count, "__defaults__", (2,))
+    for n in range(4):
+        make_student(name=f"李{'一二三四'[n]}")
+    api = api_for(world.registrar_a)
+    assert len(api.get("/api/v1/students", {"q": "李", "page_size": 1, "page": 2}).json()["results"]) == 1
+    refused = api.get("/api/v1/students", {"q": "李", "page_size": 1, "page": 3})
+    assert refused.status_code == 400
+    error = refused.json()["errors"][0]
+    assert error["field"] == "page" and "缩小范围" in error["message"] and "导出" in error["message"]
+    # A short list still answers an empty page past its end, as before.
+    assert api.get("/api/v1/students", {"q": "李一", "page": 5}).json()["results"] == []

@@ -87,6 +87,12 @@ def paginate(queryset, page: int, page_size: int, to_json) -> tuple[dict, int]:
     # Counted only up to the cap: a province-wide list is never counted to its end on every request.
     count, more = bounded_count(queryset)
     start = (page - 1) * page_size
+    if more and start >= count:
+        # Past the counted rows of a list that goes on: skipping to them would read millions of rows for one
+        # page (OFFSET), so, as on the web pages, only the counted part is paged; a narrower filter or the
+        # export reaches the rest.
+        raise malformed("page", f"列表超过 {count:,} 条,只能翻阅前 {-(-count // page_size)} 页(每页 {page_size} 条):"
+                                "请增加筛选条件(学校、年级、状态、姓名)缩小范围,或导出 Excel")
     past_end = start >= count and not more
     rows = [] if past_end else [to_json(obj) for obj in queryset[start:start + page_size]]
     return {"count": count, "more": more, "page": page, "page_size": page_size, "results": rows}, count
