@@ -39,5 +39,5 @@ def export_students(user, q: str = "", *, school: str | None = None, status: str
                        actor=user, action="student.export", object_type="school", object_id=school)
     qs = search_students(user, q, school=school, status=status, grade=grade, school_class=school_class)
     filters = {"q": q, "school": school, "status": status, "grade": grade, "class": school_class}
-    return export(user, "student.export", sheet=SHEET, queryset=qs.values_list(*FIELDS), row=row,
+    return export(user, "student.export", sheet=SHEET, queryset=qs.prefetch_related(None).values_list(*FIELDS), row=row,
                   filters=filters, object_type="student")
