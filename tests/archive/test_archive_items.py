@@ -117,9 +117,9 @@ def test_the_record_page_and_the_school_archive_page(world, pupil, client_for):
     client = client_for(world.registrar_a)
     response = client.post(f"/students/{pupil.student_number}/archive/items/",
                            {"kind": "quality", "title": "综合素质评价", "dated_on": TODAY, "file": scan()})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"].endswith("/archive/#archive-items")
     client.post(f"/students/{pupil.student_number}/archive/location/", {"room": "一楼档案室", "box": "A-12"})
-    page = client_for(world.county_xd).get(f"/students/{pupil.student_number}/").content.decode()
+    page = client_for(world.county_xd).get(f"/students/{pupil.student_number}/archive/").content.decode()
     assert 'data-testid="archive-items-section"' in page and "综合素质评价" in page and "A-12" in page
     assert 'data-testid="archive-item-form"' not in page  # the county reads, the school files
     item = ArchiveItem.objects.get()
@@ -129,3 +129,21 @@ def test_the_record_page_and_the_school_archive_page(world, pupil, client_for):
     assert school.status_code == 200 and 'data-testid="school-registers"' in school.content.decode()
     assert "结业证书存根(附件11)" in school.content.decode()
     assert client_for(world.registrar_b).get(f"/schools/{world.school_a.pk}/archive/").status_code == 404
+
+
+def test_the_archive_page_is_the_records_readers_only(world, pupil, client_for):
+    # The student's archive page (awards, discipline, items, certificates) is read like the record: his school,
+    # its county and city; another school, another county and a guardian get nothing, and each read is audited.
+    from xueji.audit.models import AuditEvent
+
+    url = f"/students/{pupil.key}/archive/"
+    for reader in (world.registrar_a, world.county_xd, world.city_ty):
+        page = client_for(reader).get(url)
+        assert page.status_code == 200 and 'data-testid="archive-items-section"' in page.content.decode()
+    for outsider in (world.registrar_b, world.county_yz, world.city_dt):
+        assert client_for(outsider).get(url).status_code == 404
+    from tests.archive.test_awards import _guardian_of
+
+    assert client_for(_guardian_of(pupil, world.registrar_a)).get(url).status_code == 403  # even his own child's
+    assert AuditEvent.objects.filter(action="student.view", actor=world.county_xd, outcome="ok").exists()
+    assert AuditEvent.objects.filter(action="student.view", actor=world.county_yz, outcome="denied").exists()

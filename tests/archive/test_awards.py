@@ -29,7 +29,9 @@ def test_a_city_award_is_on_the_record_the_timeline_and_the_form(world, pupil, a
     assert created.status_code == 201, created.content
     assert created.json()["level"] == "市级" and created.json()["has_scan"] is False
     assert [a["title"] for a in api_for(world.county_xd).get(url).json()] == ["三好学生"]
-    page = client_for(world.registrar_a).get(f"/students/{pupil.key}/").content.decode()
+    record = client_for(world.registrar_a).get(f"/students/{pupil.key}/").content.decode()
+    assert 'data-testid="archive-link"' in record and 'data-testid="awards-section"' not in record
+    page = client_for(world.registrar_a).get(f"/students/{pupil.key}/archive/").content.decode()
     assert 'data-testid="awards-section"' in page and "太原市教育局" in page
     timeline = api_for(world.county_xd).get(f"/api/v1/students/{pupil.key}/timeline").json()
     assert any(e["title"] == "奖励:市级" and "三好学生" in e["note"] for e in timeline)
@@ -92,7 +94,7 @@ def test_outsiders_and_other_roles_are_refused(world, pupil, api_for, client_for
     assert client_for(world.registrar_b).post(f"/students/{pupil.key}/awards/", page).status_code == 404
     assert client_for(world.leader_a).post(f"/students/{pupil.key}/awards/", page).status_code == 403
     assert client_for(world.registrar_b).post(f"/awards/{item.pk}/revoke/", {"reason": "撤销"}).status_code == 404
-    county = client_for(world.county_xd).get(f"/students/{pupil.key}/").content.decode()
+    county = client_for(world.county_xd).get(f"/students/{pupil.key}/archive/").content.decode()
     assert "三好学生" in county and 'data-testid="award-form"' not in county
     # The pupil's own guardian reads his report through the guardians' pages, never the school's archive routes.
     parent = api_for(_guardian_of(pupil, world.registrar_a))

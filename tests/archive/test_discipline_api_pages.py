@@ -49,15 +49,15 @@ def test_revoke(world, pupil, api_for):
 
 def test_the_student_page_section(world, pupil, client_for):
     client = client_for(world.registrar_a)
-    page = client.get(f"/students/{pupil.student_number}/").content.decode()
+    page = client.get(f"/students/{pupil.student_number}/archive/").content.decode()
     assert 'data-testid="discipline-section"' in page and 'data-testid="discipline-form"' in page
     response = client.post(f"/students/{pupil.student_number}/discipline/",
                            {"level": "严重警告", "reason": "损坏公物", "decided_on": TODAY})
     assert response.status_code == 302
     item = Discipline.objects.get()
     assert item.level == "严重警告"
-    assert "损坏公物" in client.get(f"/students/{pupil.student_number}/").content.decode()
-    county = client_for(world.county_xd).get(f"/students/{pupil.student_number}/").content.decode()
+    assert "损坏公物" in client.get(f"/students/{pupil.student_number}/archive/").content.decode()
+    county = client_for(world.county_xd).get(f"/students/{pupil.student_number}/archive/").content.decode()
     assert "损坏公物" in county and 'data-testid="discipline-form"' not in county
     assert client_for(world.registrar_b).post(f"/students/{pupil.student_number}/discipline/",
                                               {"level": "警告", "reason": "x"}).status_code == 404

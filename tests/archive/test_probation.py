@@ -46,7 +46,7 @@ def test_a_probation_past_one_year_is_on_the_schools_list(world, senior, expired
     # The city watches the list but does not act on it.
     city = client_for(world.city_ty).get(f"/schools/{world.high.pk}/probation/").content.decode()
     assert senior.name in city and "解除留校察看" not in city
-    record = client_for(world.registrar_high).get(f"/students/{senior.key}/").content.decode()
+    record = client_for(world.registrar_high).get(f"/students/{senior.key}/archive/").content.decode()
     assert "期满待处理" in record and f"/schools/{world.high.pk}/probation/#p{expired.pk}" in record
 
 

@@ -217,6 +217,7 @@ PAGE_CASES = {
     "reject": ("post", "/applications/{application}/reject/", "application.reject"),
     "cancel": ("post", "/applications/{application}/cancel/", "application.cancel"),
     "student": ("get", "/students/{student}/", "student.view"),
+    "student_archive": ("get", "/students/{student}/archive/", "student.view"),
 }
 
 

@@ -72,6 +72,8 @@ def test_a_sixth_grade_class_graduates_through_school_and_county(live_server, pe
         number = Certificate.objects.get(student=pupil).number
         registrar.goto(f"{base}/students/{pupil.key}/")
         assert "毕业" in registrar.get_by_test_id("student-name").inner_text()
+        registrar.get_by_test_id("archive-link").click()  # the certificates are in the student's archive
+        registrar.wait_for_load_state()
         assert number in registrar.get_by_test_id("certificates-section").inner_text()
 
 

@@ -14,12 +14,14 @@ from .conftest import walk
 def test_student_page_shows_the_certificates_and_the_no_reissue_rule(people, completed, client_for):
     w = people
     cert = completed()
-    page = client_for(w.registrar_high).get(f"/students/{cert.student.key}/")
+    record = client_for(w.registrar_high).get(f"/students/{cert.student.key}/").content.decode()
+    assert f'href="/students/{cert.student.key}/archive/"' in record  # the archive page holds the certificates
+    page = client_for(w.registrar_high).get(f"/students/{cert.student.key}/archive/")
     text = page.content.decode()
     assert page.status_code == 200 and 'data-testid="certificates-section"' in text
     assert cert.number in text and "一律不补发" in text and "再次出具学历证明" not in text
     # The sealing authority sees its way to a further 学历证明.
-    assert "再次出具学历证明" in client_for(w.city_ty).get(f"/students/{cert.student.key}/").content.decode()
+    assert "再次出具学历证明" in client_for(w.city_ty).get(f"/students/{cert.student.key}/archive/").content.decode()
 
 
 def test_start_forms_in_the_change_menu(people, enrolled, completed, client_for):

@@ -2,18 +2,17 @@
 award_tags inclusion tag."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xueji.applications.api import evidence_response
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, RuleViolation
+from xueji.core.inputs import parse_date
 from xueji.students.selectors import find_student
 from xueji.web.pages import flash_refusal, page
 
 from . import awards
-from .views import _date
+from .student_page import back_to_archive
 
 
 @page
@@ -24,7 +23,7 @@ def record_page(request, key: str):
     try:
         awards.record_award(request.user, student, level=post.get("level", ""), title=post.get("title", ""),
                             awarding_body=post.get("awarding_body", ""),
-                            awarded_on=_date(post.get("awarded_on", "")), scan=request.FILES.get("scan"))
+                            awarded_on=parse_date(post.get("awarded_on", "")), scan=request.FILES.get("scan"))
     except RuleViolation as exc:
         flash_refusal(request, exc, "记录奖励")
     else:
@@ -61,4 +60,4 @@ def scan_response(user, item):
 
 
 def _back(student):
-    return redirect(reverse("web:students:detail", args=[student.key]) + "#awards")
+    return back_to_archive(student, "awards")

@@ -1,16 +1,15 @@
 """Pages of the student archive (filing, correcting, moving the paper folder, reading a scan) and the school
 archive page (第六条). The record page's section itself is the archive_item_tags inclusion tag."""
 
-import datetime
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from xueji.applications.api import evidence_response
 from xueji.audit import services as audit
 from xueji.core.errors import Conflict, RuleViolation
+from xueji.core.inputs import parse_date
 from xueji.orgs.selectors import find_school
 from xueji.students.selectors import find_student
 from xueji.web.pages import flash_refusal, org_crumbs, page
@@ -18,17 +17,11 @@ from xueji.web.pages import flash_refusal, org_crumbs, page
 from . import item_selectors as selectors
 from . import item_services as services
 from . import school_archive
-
-
-def _date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
+from .student_page import back_to_archive
 
 
 def _back(student):
-    return redirect(reverse("web:students:detail", args=[student.key]) + "#archive-items")
+    return back_to_archive(student, "archive-items")
 
 
 @page
@@ -38,7 +31,7 @@ def file_page(request, key: str):
     post = request.POST
     try:
         services.file_item(request.user, student, kind=post.get("kind", ""), title=post.get("title", ""),
-                           dated_on=_date(post.get("dated_on", "")), upload=request.FILES.get("file"),
+                           dated_on=parse_date(post.get("dated_on", "")), upload=request.FILES.get("file"),
                            summary=post.get("summary", ""), certificate=post.get("certificate") or None)
     except RuleViolation as exc:
         flash_refusal(request, exc, "归档")

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import item_views, views
+from . import item_views, student_page, views
 
 app_name = "archive"
 
 urlpatterns = [
+    path("students/<str:key>/archive/", student_page.student_archive_page, name="student"),
     path("students/<str:key>/discipline/", views.record_page, name="record"),
     path("discipline/<int:pk>/revoke/", views.revoke_page, name="revoke"),
     path("students/<str:key>/archive/items/", item_views.file_page, name="item_file"),

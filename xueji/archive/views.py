@@ -3,22 +3,15 @@
 import datetime
 
 from django.contrib import messages
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from xueji.core.errors import Conflict, RuleViolation
+from xueji.core.inputs import parse_date
 from xueji.students.selectors import find_student
 from xueji.web.pages import flash_refusal, page
 
 from . import selectors, services
-
-
-def _date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
+from .student_page import back_to_archive
 
 
 @page
@@ -29,8 +22,8 @@ def record_page(request, key: str):
     try:
         services.record_discipline(request.user, student, level=post.get("level", ""),
                                    reason=post.get("reason", ""),
-                                   decided_on=_date(post.get("decided_on", "")) or datetime.date.today(),
-                                   ends_on=_date(post.get("ends_on", "")))
+                                   decided_on=parse_date(post.get("decided_on", "")) or datetime.date.today(),
+                                   ends_on=parse_date(post.get("ends_on", "")))
     except RuleViolation as exc:
         flash_refusal(request, exc, "记录处分")
     else:
@@ -52,4 +45,4 @@ def revoke_page(request, pk: int):
 
 
 def _back(student):
-    return redirect(reverse("web:students:detail", args=[student.key]) + "#discipline")
+    return back_to_archive(student, "discipline")

@@ -4,6 +4,8 @@
 database's BIGINT: both became server errors. Every user-typed id or count is read through these instead.
 """
 
+import datetime
+
 # The largest value of a BIGINT column, the widest integer key on SQLite and PostgreSQL alike.
 MAX_ID = 2**63 - 1
 # The years the registry deals in (entry years, school years, the working-day calendar).
@@ -33,3 +35,11 @@ def parse_int(value: object, low: int, high: int) -> int | None:
 def parse_id(value: object) -> int | None:
     """A record id (1 … BIGINT's maximum) typed by a user; None when it cannot be one, so the caller answers 404."""
     return parse_int(value, 1, MAX_ID)
+
+
+def parse_date(value: object) -> datetime.date | None:
+    """A date typed as YYYY-MM-DD (an <input type="date">); None for anything else, so the caller names the field."""
+    try:
+        return datetime.date.fromisoformat(value.strip()) if isinstance(value, str) else None
+    except ValueError:
+        return None

@@ -29,9 +29,9 @@ def _pending_types(student) -> set[str]:
 def student_applications(context, student):
     user = _user(context)
     applications = list(selectors.list_applications(user, student=student)) if user.role != "auditor" else []
-    pending = _pending_types(student)
     # The school's registrar keeps the record (第三条); buttons appear only where the service would accept.
     may_file = StudentPolicy.user_can(user, "edit", student)
+    pending = _pending_types(student) if may_file else set()  # what he may not start twice
     return {
         "student": student,
         "rows": [{"app": a, "due": selectors.due(a.due_date) if a.status == "pending" else None}
