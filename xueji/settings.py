@@ -122,8 +122,12 @@ TEMPLATES = [
 WSGI_APPLICATION = "xueji.wsgi.application"
 
 DEFAULT_SQLITE = f"sqlite:///{DATA_DIR / 'xueji.sqlite3'}"
-# One persistent connection per server thread (xueji serve runs threads), checked before it is reused.
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60,
+# One persistent connection per server thread (xueji serve runs threads), checked before it is reused and
+# renewed after XUEJI_DB_CONN_SECONDS. A new PostgreSQL backend builds its catalogue caches on its first queries
+# (tens of milliseconds for a page's): renewed every minute, each of 40 threads paid that 40 times an hour, the
+# slowest pages under load.
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE),
+                                              conn_max_age=int(os.environ.get("XUEJI_DB_CONN_SECONDS", 600)),
                                               conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)

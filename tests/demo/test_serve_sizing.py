@@ -60,3 +60,20 @@ def test_zero_threads_is_refused_in_chinese(started, capsys):
         cli.main(["serve", "--threads", "0"])
     assert "--workers 和 --threads 至少为 1" in capsys.readouterr().err
     assert not started[0]
+
+
+def test_each_worker_builds_its_templates_and_freezes_its_start_up_objects():
+    import gc
+
+    from django.template import engines
+
+    assert serve.gunicorn_options("127.0.0.1", 8000, 3, 8)["post_worker_init"] is serve.ready_worker
+    try:
+        serve.ready_worker(None)
+        assert gc.get_freeze_count() > 10_000  # the start-up objects are out of the collector's walk
+        assert gc.get_threshold()[0] == 10_000
+        cache = engines["django"].engine.template_loaders[0].get_template_cache
+        assert any(key.startswith("students/detail.html") for key in cache)  # compiled before any page
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(700, 10, 10)
