@@ -86,7 +86,7 @@ def _account(username: str, role: str, division):
     return user
 
 
-def prepare(history: bool) -> dict:
+def prepare(history: bool, sessions: int = 32) -> dict:
     """Accounts, sessions and the keys the scenarios use."""
     from django.db import transaction
     from django.db.models import Count
@@ -112,7 +112,10 @@ def prepare(history: bool) -> dict:
     keys = [s.key for s in Student.objects.filter(school__county=county, school__city_run=False)
             .order_by().only("id", "student_number")[:200]]
     print(f"县:{county.name}({county.code}),待办 {busiest['n'] if busiest else 0} 件;抽取 {len(keys)} 名学生")
-    return {"province": _session_cookie(province_user), "county": _session_cookie(county_user),
+    # One session per client, as each officer at his own desk has his own (a single shared session row would be
+    # updated by every client at the same moment when it is refreshed).
+    return {"province": [_session_cookie(province_user) for _ in range(sessions)],
+            "county": [_session_cookie(county_user) for _ in range(sessions)],
             "record_keys": keys, "history_added": added}
 
 
@@ -144,7 +147,8 @@ class Result:
 def _client(url, paths, cookie, stop_at, result: Result, offset: int) -> None:
     parts = urlsplit(url)
     conn = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=60)
-    headers = {"Cookie": cookie} if cookie else {}
+    # `cookie` is one session per client (a list) or None (the log-in page).
+    headers = {"Cookie": cookie[offset % len(cookie)]} if cookie else {}
     i, mine, errors = offset, [], 0
     while time.perf_counter() < stop_at:
         path = paths[i % len(paths)]
@@ -171,7 +175,7 @@ def _client(url, paths, cookie, stop_at, result: Result, offset: int) -> None:
         result.errors += errors
 
 
-def run(url: str, paths: list[str], cookie: str | None, clients: int, seconds: float) -> dict:
+def run(url: str, paths: list[str], cookie: list[str] | None, clients: int, seconds: float) -> dict:
     result = Result()
     stop_at = time.perf_counter() + seconds
     threads = [threading.Thread(target=_client, args=(url, paths, cookie, stop_at, result, n))
@@ -243,7 +247,7 @@ def main(argv=None) -> None:
     wait_for(args.url)
     setup_django()
     _print_server_settings()
-    ctx = prepare(args.history)
+    ctx = prepare(args.history, sessions=max(int(c) for c in args.clients.split(",")))
     cheap = ("最廉价页面(登录页)", ["/login/"], None)
     try:
         for clients in [int(c) for c in args.clients.split(",")]:

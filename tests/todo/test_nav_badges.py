@@ -60,3 +60,24 @@ def test_counts_are_per_user(world, client_for, work):
     assert badge(client_for(world.leader_a).get("/students/"), "首页") == 1
     # Another school's registrar shares the process cache, never the leader's count.
     assert badge(client_for(world.registrar_b).get("/students/"), "首页") is None
+
+
+def test_an_old_count_is_shown_while_another_request_counts_it_again(world, client_for, work, settings):
+    import time
+
+    from django.core.cache import cache
+
+    settings.XUEJI_BADGE_SECONDS = 1
+    client = client_for(world.leader_a)
+    client.get("/students/")
+    work.registration()
+    key = f"xueji:badges:{world.leader_a.pk}"
+    counted_at, counts = cache.get(key)
+    cache.set(key, (counted_at - 5, counts), 60)  # grown old
+    cache.add(f"{key}:counting", True, 10)  # and another request of this process is counting it
+    response, counted = todo_counts(lambda: client.get("/students/"))
+    assert badge(response, "首页") is None and counted == 0  # the last count, not a second count at once
+    cache.delete(f"{key}:counting")
+    response, counted = todo_counts(lambda: client.get("/students/"))
+    assert badge(response, "首页") == 1 and counted == 1
+    assert cache.get(key)[0] > time.time() - 5 and cache.get(f"{key}:counting") is None

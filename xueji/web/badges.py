@@ -7,6 +7,10 @@ user's counts are therefore kept in the process's cache for XUEJI_BADGE_SECONDS 
   write), so his own approvals and submissions show on the next page, in whichever server process serves it;
 - whenever the home page counts its to-do list anyway (that list and its count are always live).
 Others' changes reach the badge within XUEJI_BADGE_SECONDS. The lists behind the badges are never cached.
+
+When a count has grown old, one request of the process counts it again while the others keep showing the last
+count: under load every thread would otherwise count at the same moment (a county's count took a second each
+when thirty-two pages asked for it together).
 """
 
 import time
@@ -22,6 +26,10 @@ OFFICERS = ("county", "city", "province")
 
 def _key(user) -> str:
     return f"xueji:badges:{user.pk}"
+
+
+def _shown(counts: dict[str, int]) -> dict[str, int]:
+    return {url: n for url, n in counts.items() if n}
 
 
 def _count(request, user) -> dict[str, int]:
@@ -42,12 +50,13 @@ def badges(request, user) -> dict[str, int]:
     live = hasattr(request, "_todo_count")  # the home page counted its list: that count is fresh
     session = getattr(request, "session", None)
     acted = session.get(ACTED, 0) if session is not None else 0
-    hit = cache.get(_key(user)) if seconds > 0 and not live else None
-    if hit is not None and hit[0] >= acted:
-        counts = hit[1]
-    else:
-        now = time.time()
-        counts = _count(request, user)
-        if seconds > 0:
-            cache.set(_key(user), (now, counts), seconds)
-    return {url: n for url, n in counts.items() if n}
+    key, now = _key(user), time.time()
+    entry = cache.get(key) if seconds > 0 and not live else None
+    if entry is not None and entry[0] >= acted:  # counted since the user's own last change
+        if now - entry[0] < seconds or not cache.add(f"{key}:counting", True, timeout=10):
+            return _shown(entry[1])
+    counts = _count(request, user)
+    if seconds > 0:
+        cache.set(key, (now, counts), timeout=seconds * 10)  # kept past its time, to show while recounted
+        cache.delete(f"{key}:counting")
+    return _shown(counts)
