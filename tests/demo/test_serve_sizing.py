@@ -40,7 +40,7 @@ def test_one_thread_means_plain_sync_workers():
 
 
 def test_the_default_threads_fit_the_database(db):
-    assert serve.default_threads() == (8 if serve.connections["default"].vendor == "postgresql" else 4)
+    assert serve.default_threads() == (2 if serve.connections["default"].vendor == "postgresql" else 4)
 
 
 def test_a_sealer_runs_beside_the_server_where_rows_wait_for_one(started, settings):
