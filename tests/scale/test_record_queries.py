@@ -23,7 +23,10 @@ def _queries(fn) -> list[str]:
 
 def test_record_page_and_api_cost_the_same_few_queries_with_a_long_history(world, client_for, api_for,
                                                                             make_student):
+    from xueji.applications import services as engine
+
     student = make_student(name="王小明")
+    engine.submit(world.registrar_a, "registration", student)  # an application in his record's section
     client, api = client_for(world.county_xd), api_for(world.county_xd)
     client.get("/")  # the sliding session's first refresh (at most one save per five minutes) is not the page's
     page = _queries(lambda: client.get(f"/students/{student.key}/"))

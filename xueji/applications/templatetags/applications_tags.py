@@ -28,7 +28,10 @@ def _pending_types(student) -> set[str]:
 @register.inclusion_tag("applications/_student_section.html", takes_context=True)
 def student_applications(context, student):
     user = _user(context)
-    applications = list(selectors.list_applications(user, student=student)) if user.role != "auditor" else []
+    # The section shows each application's type, status, starter and deadline: none of the steps and evidence
+    # the list's other readers (the API) fetch with it.
+    applications = list(selectors.list_applications(user, student=student).prefetch_related(None)
+                        .select_related(None).select_related("created_by")) if user.role != "auditor" else []
     # The school's registrar keeps the record (第三条); buttons appear only where the service would accept.
     may_file = StudentPolicy.user_can(user, "edit", student)
     pending = _pending_types(student) if may_file else set()  # what he may not start twice
