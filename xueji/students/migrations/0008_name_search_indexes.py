@@ -13,6 +13,8 @@ table is indexed. SQLite gets nothing: its searches keep working through LIKE, m
 
 from django.db import migrations
 
+from xueji.core.postgresql import on_postgresql
+
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX CONCURRENTLY IF NOT EXISTS student_name_trgm ON students_student USING gin (name gin_trgm_ops)",
@@ -31,17 +33,6 @@ DROP = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        with schema_editor.connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-
-    return run
-
-
 class Migration(migrations.Migration):
     atomic = False
 
@@ -50,5 +41,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(CREATE), _run(DROP), elidable=False),
+        migrations.RunPython(on_postgresql(*CREATE), on_postgresql(*DROP), elidable=False),
     ]

@@ -9,18 +9,11 @@ stretch of the index is one short range scan (3 ms). Built CONCURRENTLY, like 00
 
 from django.db import migrations
 
+from xueji.core.postgresql import on_postgresql
+
 CREATE = ("CREATE INDEX CONCURRENTLY IF NOT EXISTS student_school_name_prefix ON students_student "
           "(school_id, name text_pattern_ops)")
 DROP = "DROP INDEX CONCURRENTLY IF EXISTS student_school_name_prefix"
-
-
-def _run(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            with schema_editor.connection.cursor() as cursor:
-                cursor.execute(sql)
-
-    return run
 
 
 class Migration(migrations.Migration):
@@ -31,5 +24,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(_run(CREATE), _run(DROP), elidable=False),
+        migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP), elidable=False),
     ]
