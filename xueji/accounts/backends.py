@@ -1,12 +1,11 @@
 """Password log-in, and the signed-in user read once per request together with his school or division.
 
 Nearly every page asks the user's node (the navigation, the jurisdiction policies, the breadcrumbs): read with the
-user, it costs no query of its own (issue #15, a record page in a handful of queries).
+user, it costs no query of its own (issue #15, a record page in a handful of queries). It is the one backend in
+AUTHENTICATION_BACKENDS, so login() takes it without being told.
 """
 
 from django.contrib.auth.backends import ModelBackend
-
-PATH = "xueji.accounts.backends.AccountBackend"
 
 
 class AccountBackend(ModelBackend):

@@ -1,14 +1,13 @@
 """Pages of 备案 and of one account's life: the level above's list of unfiled and unconfirmed accounts, and one
 account's page (its filings, reporting a change, closing, reopening, resetting its second factor)."""
 
-from datetime import date
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from xueji.core.errors import Conflict, RuleViolation
-from xueji.core.inputs import parse_id
+from xueji.core.inputs import parse_date, parse_id
 from xueji.web.pages import form_errors, page, paginate, require, visible_or_404
 
 from .dormancy import reopen_account
@@ -27,13 +26,6 @@ from .permissions import is_in_charge
 from .totp import TOTP_ROLES, is_enrolled, reset_totp
 
 OFFICER_ROLES = ("county", "city", "province")
-
-
-def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
 
 
 @page
@@ -70,9 +62,9 @@ def account_page(request, username: str):
 @require_POST
 def file_page(request, username: str):
     form = request.POST
-    since, training_date = _date(form.get("since")), _date(form.get("training_date"))
+    since, training_date = parse_date(form.get("since")), parse_date(form.get("training_date"))
     bad_dates = {f: ["日期格式应为 YYYY-MM-DD"] for f in ("since", "training_date")
-                 if form.get(f, "").strip() and _date(form.get(f)) is None}
+                 if form.get(f, "").strip() and parse_date(form.get(f)) is None}
     if bad_dates:
         return _detail(request, username, errors=bad_dates, form=form, status=422)
     try:
@@ -117,7 +109,7 @@ def _act(request, username: str, action, done: str):
 def close_page(request, username: str):
     return _act(request, username,
                 lambda: close_account(request.user, username, reason=request.POST.get("reason", ""),
-                                      closed_on=_date(request.POST.get("closed_on"))),
+                                      closed_on=parse_date(request.POST.get("closed_on"))),
                 f"账号“{username}”已注销;其历史记录保留。")
 
 

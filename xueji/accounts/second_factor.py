@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 from xueji.core.errors import Conflict, RuleViolation
 from xueji.web.pages import page, require
 
-from .backends import PATH as ACCOUNT_BACKEND
 from .models import User
 from .throttle import LoginThrottled
 from .totp import (
@@ -52,7 +51,7 @@ def _finish(request, user: User):
     next_url = request.session.get(_NEXT) or "/"
     for key in (_USER, _UNTIL, _NEXT):
         request.session.pop(key, None)
-    login(request, user, backend=ACCOUNT_BACKEND)
+    login(request, user)
     return redirect(next_url)
 
 

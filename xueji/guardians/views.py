@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xueji.accounts.backends import PATH as ACCOUNT_BACKEND
 from xueji.core.errors import Conflict, RuleViolation, ServiceError
 from xueji.core.inputs import parse_id
 from xueji.orgs.selectors import find_school
@@ -40,7 +39,7 @@ def sign_up_page(request):
         except ServiceError as exc:  # 429: too many failed codes from this address
             error_list, status = [exc.message], exc.status
         else:
-            login(request, user, backend=ACCOUNT_BACKEND)
+            login(request, user)
             messages.success(request, "账号已开通,并已绑定您的孩子。每学期请核对一次学籍信息。")
             return redirect("web:guardians:home")
     values.pop("code")  # the code is never echoed back into the page

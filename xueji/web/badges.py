@@ -20,8 +20,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from xueji.core.sessions import ACTED
-
-OFFICERS = ("county", "city", "province")
+from xueji.orgs.permissions import OFFICER_ROLES
 
 
 def _key(user) -> str:
@@ -37,7 +36,7 @@ def _count(request, user) -> dict[str, int]:
     from xueji.todo.selectors import request_count
 
     counts = {reverse("web:home"): request_count(request)}
-    if user.role in ("leader", *OFFICERS):
+    if user.role in ("leader", *OFFICER_ROLES):
         counts[reverse("web:applications:inbox")] = inbox_count(user)
     return counts
 

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from xueji.accounts.backends import PATH as ACCOUNT_BACKEND
 from xueji.accounts.dormancy import AccountSealed
 from xueji.accounts.second_factor import begin_second_factor
 from xueji.accounts.services import LoginFailed, check_password_login
@@ -49,7 +48,7 @@ def login_view(request):
             else:
                 if second_factor_due(user):  # province, city, auditor: the code (or enrolment) comes next
                     return begin_second_factor(request, user, _next_url(request))
-                login(request, user, backend=ACCOUNT_BACKEND)
+                login(request, user)
                 return redirect(_next_url(request))
     context = {"username": username, "error": error, "next": request.POST.get("next") or request.GET.get("next", "")}
     # A throttled attempt answers as the API does: 429 with the wait in Retry-After, and the same message.
