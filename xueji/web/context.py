@@ -1,7 +1,16 @@
-"""The navigation bar: each role sees the pages it may use, and nothing it would be refused."""
+"""The navigation bar: each role sees the pages it may use, and nothing it would be refused.
+
+It is on every page, so it is cheap (issue #15): a user's items (some thirty reverse() calls) are worked out once
+per process and kept, keyed by everything they depend on; the bar's HTML is joined in Python rather than by a
+template loop of thirty items.
+"""
+
+from functools import lru_cache
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from xueji.policy.province import SENIOR, get_policy
 
@@ -10,18 +19,24 @@ from .badges import badges
 OFFICERS = ("county", "city", "province")
 
 
-def _items(user) -> list[tuple[str, str]]:
-    role = user.role
+def _items(user) -> tuple[tuple[str, str], ...]:
+    senior = user.role in ("registrar", "leader") and _teaches_senior(user)
+    return _items_of(get_script_prefix(), user.role, user.school_id, user.division_id, user.username, senior)
+
+
+@lru_cache(maxsize=4096)
+def _items_of(prefix, role, school_id, division_id, username, senior) -> tuple[tuple[str, str], ...]:
+    """The items of one user's bar. `prefix` is in the key because reverse() prepends the script prefix."""
     if role == "guardian":
         # A guardian's whole registry is his children's records (the other pages refuse him).
-        return [("我的孩子", reverse("web:guardians:home"))]
+        return (("我的孩子", reverse("web:guardians:home")),)
     items = [("首页", reverse("web:home"))]
     if role in ("registrar", "leader"):
-        items.append(("本校", reverse("web:orgs:school", args=[user.school_id])))
-        items.append(("证书存根", reverse("web:certificates:register", args=[user.school_id])))
-        items.append(("学籍档案", reverse("web:registers:index", args=[user.school_id])))
+        items.append(("本校", reverse("web:orgs:school", args=[school_id])))
+        items.append(("证书存根", reverse("web:certificates:register", args=[school_id])))
+        items.append(("学籍档案", reverse("web:registers:index", args=[school_id])))
     if role in OFFICERS:
-        items.append(("辖区", reverse("web:orgs:division", args=[user.division_id])))
+        items.append(("辖区", reverse("web:orgs:division", args=[division_id])))
     if role != "auditor":
         items.append(("学生查询", reverse("web:students:search")))
     if role == "registrar":
@@ -30,8 +45,8 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("编班", reverse("web:placement:index")))
     if role in OFFICERS:
         items.append(("编班审核", reverse("web:placement:index")))
-    if role in ("registrar", "leader") and _teaches_senior(user):
-        items.append(("毕业条件", reverse("web:conditions:school", args=[user.school_id])))
+    if senior:
+        items.append(("毕业条件", reverse("web:conditions:school", args=[school_id])))
     if role in OFFICERS:
         items.append(("疑似重复", reverse("web:intake:cases")))
     if role in ("registrar", "leader", *OFFICERS):
@@ -52,13 +67,13 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("工作日历", reverse("web:calendar:index")))
         items.append(("学年升级", reverse("web:schoolyear:index")))
     if role in ("registrar", "leader"):
-        items.append(("家长反馈", reverse("web:guardians:reports", args=[user.school_id])))
+        items.append(("家长反馈", reverse("web:guardians:reports", args=[school_id])))
     if role in OFFICERS:
         items.append(("账号管理", reverse("web:accounts:list")))
         items.append(("管理员备案", reverse("web:accounts:filings")))
     if role in ("registrar", "leader"):
         # 第四十二条: the holder reports himself to the level above.
-        items.append(("本人备案", reverse("web:accounts:detail", args=[user.username])))
+        items.append(("本人备案", reverse("web:accounts:detail", args=[username])))
     if role in ("city", "province", "auditor"):
         items.append(("动态口令", reverse("web:accounts:totp")))
     if role != "auditor":
@@ -67,7 +82,7 @@ def _items(user) -> list[tuple[str, str]]:
         items.append(("查阅登记", reverse("web:access:register")))
     if role in ("auditor", "province"):
         items.append(("审计日志", reverse("web:audit:list")))
-    return items
+    return tuple(items)
 
 
 def _teaches_senior(user) -> bool:
@@ -94,9 +109,21 @@ def navigation(request) -> dict:
     counts = badges(request, user)
     # The longest matching prefix is the current page, so 首页 "/" is not lit everywhere.
     current = max((url for _, url in items if path.startswith(url)), key=len, default=None)
+    nav_items = [{"label": label, "url": url, "active": url == current, "badge": counts.get(url)}
+                 for label, url in items]
     return base | {
-        "nav_items": [{"label": label, "url": url, "active": url == current, "badge": counts.get(url)}
-                      for label, url in items],
+        "nav_items": nav_items,
+        "nav_html": _bar(nav_items),
         "role_label": user.get_role_display(),
         "org_name": str(user.org) if user.org else "",
     }
+
+
+def _bar(nav_items: list[dict]) -> str:
+    parts = []
+    for item in nav_items:
+        lit = ' class="active" aria-current="page"' if item["active"] else ""
+        badge = (f' <span class="badge nav-count" data-testid="nav-badge">{item["badge"]}</span>'
+                 if item["badge"] else "")
+        parts.append(f'<li><a href="{escape(item["url"])}"{lit}>{escape(item["label"])}{badge}</a></li>')
+    return mark_safe("".join(parts))  # noqa: S308 - every piece above is escaped or a number
