@@ -44,6 +44,16 @@ def division_scope(user) -> Q:
     return NOTHING
 
 
+def in_division_scope(user, division) -> bool:
+    """division_scope(user) asked of one division whose parents are loaded, without a query (the same rule:
+    tests/orgs/test_division_scope.py holds the two to agreement for every role and level)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.role not in ("county", "city", "province", "auditor"):
+        return False
+    return covers_division(user, division)
+
+
 def covers_division(user, division) -> bool:
     """Whether `division` lies in the user's subtree."""
     if user.division is None:

@@ -1,6 +1,6 @@
 """Jurisdiction over divisions, schools and classes."""
 
-from xueji.core.jurisdiction import covers_division, division_scope, school_scope
+from xueji.core.jurisdiction import covers_division, division_scope, in_division_scope, school_scope
 
 from .models import Division, School, SchoolClass
 
@@ -17,6 +17,11 @@ class DivisionPolicy:
         if action == "view":
             return DivisionPolicy.visible_to(user).filter(pk=division.pk).exists()
         return False
+
+    @staticmethod
+    def shows(user, division: Division) -> bool:
+        """visible_to(user) for one division already loaded with its parents: no query (the breadcrumbs)."""
+        return in_division_scope(user, division)
 
 
 class SchoolPolicy:

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -121,16 +120,11 @@ def org_crumbs(user, *, division=None, school=None, school_class=None, tail: str
     """省 › 市 › 县 › 学校 › 班级 down to the page's object; levels above the user's node show without links."""
     chain = []
     code = division.pk if division else (school.city_id if school.city_run else school.county_id) if school else None
-    # The chain up to the province, and which of its levels the user may open, in one query (the tree is three
-    # levels deep): each level's visibility is asked of the jurisdiction policy as a subquery.
-    visible = DivisionPolicy.visible_to(user)
-    node = (Division.objects.select_related("parent__parent")
-            .annotate(**{f"_v{n}": Exists(visible.filter(code=OuterRef("__".join(["parent"] * n + ["code"]))))
-                         for n in range(3)})
-            .filter(pk=code).first()) if code else None
-    levels = [getattr(node, f"_v{n}") for n in range(3)] if node is not None else []
+    # The chain up to the province (the tree is three levels deep) in one query; which of its levels the user may
+    # open is the jurisdiction policy's answer for each loaded node, without a query of its own.
+    node = Division.objects.select_related("parent__parent").filter(pk=code).first() if code else None
     while node is not None:
-        chain.insert(0, (node, levels.pop(0)))
+        chain.insert(0, (node, DivisionPolicy.shows(user, node)))
         node = node.parent
     crumbs = [{"label": d.name, "url": reverse("web:orgs:division", args=[d.code]) if shown else None}
               for d, shown in chain]

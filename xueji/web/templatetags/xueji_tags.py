@@ -4,6 +4,8 @@ import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from xueji.audit import labels as audit_labels
 from xueji.core.inputs import is_digits
@@ -117,3 +119,27 @@ def code_label(code, table: str) -> str:
 @register.filter
 def object_label(object_type) -> str:
     return audit_labels.object_label(object_type)
+
+
+@register.filter
+def record_fields(fields, plain: str = "") -> str:
+    """The <div class="f"> items of a record section (web/record_form.py's view_sections and view_family).
+
+    A record page shows some seventy items: joined here they cost a fraction of a template loop's nodes, on the
+    page the county reads most (issue #15). With "plain" (the guardian's page) neither codes nor the 受控 mark."""
+    parts = []
+    for f in fields:
+        mark = ("" if plain or not f.get("controlled") else
+                format_html(' <span class="badge near" title="{}">受控</span>', f.get("note", "")))
+        if not f["text"]:
+            value = '<span class="unset">未填写</span>' if f.get("name") != "id_number" or plain else (
+                '<span class="mono">—</span>')
+        elif f.get("name") == "id_number" and not plain:
+            value = format_html('<span class="mono">{}</span>', f["text"])
+        elif not plain and f["code"] and f["code"] != f["text"]:
+            value = format_html('{}<span class="code">{}</span>', f["text"], f["code"])
+        else:
+            value = conditional_escape(f["text"])
+        parts.append(format_html('<div class="f"><dt><span class="item-no">{}</span>{}{}</dt><dd>{}</dd></div>',
+                                 f["item"], f["label"], mark, mark_safe(value)))  # noqa: S308 - built escaped
+    return mark_safe("".join(parts))  # noqa: S308 - each part went through format_html

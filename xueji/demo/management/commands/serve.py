@@ -113,7 +113,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=default_workers(),
                             help="工作进程数(默认 2×CPU核数+1,最多 12)")
         parser.add_argument("--threads", type=int, default=None,
-                            help="每个工作进程的线程数(默认 PostgreSQL 8、SQLite 4;1 为单线程进程)")
+                            help="每个工作进程的线程数(默认 PostgreSQL 2、SQLite 4;1 为单线程进程)")
         parser.add_argument("--no-sealer", dest="sealer", action="store_false",
                             help="不随服务器启动审计封存进程(同一数据库的多台应用服务器只需一台启动它)")
 
@@ -128,6 +128,11 @@ class Command(BaseCommand):
         # Workers fork from this process: they must not inherit its database connection.
         connections.close_all()
         helper = start_sealer() if sealer and needs_sealer() else None
+        if helper is not None and "XUEJI_AUDIT_SEAL_AFTER_COMMIT_SECONDS" not in os.environ:
+            # The sealer seals every 0.2 s: a page need not try after its commit (a worker that won the lock
+            # hashed a whole batch while its user waited, the slowest pages under load). The workers fork
+            # from this process and keep this setting.
+            settings.XUEJI_AUDIT_SEAL_AFTER_COMMIT_SECONDS = -1
         self.stdout.write(f"学籍系统已启动: http://{host}:{port}/ (Ctrl+C 停止)")
         self.stdout.write(f"工作进程: {workers} × 线程 {threads}(最多 {workers * threads} 个数据库连接)")
         if helper is not None:
