@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from xueji.core.middleware import current_client_ip, note_refusal
@@ -32,21 +32,26 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = object_id or str(getattr(obj, "key", None) or obj.pk)
+    event = AuditEvent(
+        at=timezone.now(),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_username=getattr(actor, "username", "") or "",
+        org_code=getattr(actor, "org_code", "") or "",
+        action=action[:40],
+        object_type=object_type[:30],
+        object_id=str(object_id)[:40],
+        source_ip=((source_ip if source_ip is not None else current_client_ip()) or "")[:45],
+        reason=reason[:500],
+        outcome=outcome,
+        details=chain.normalized(details),
+    )
+    if not connection.in_atomic_block and not chain.sealed_inline():
+        # A read's lone row: one INSERT in autocommit is its own transaction (no BEGIN and COMMIT round trips
+        # on every page); its sealing attempt (on_commit) then runs at once.
+        chain.append(event)
+        return event
     # No savepoint of its own: an audit row that cannot be written fails the caller's whole action.
     with transaction.atomic(savepoint=False):
-        event = AuditEvent(
-            at=timezone.now(),
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_username=getattr(actor, "username", "") or "",
-            org_code=getattr(actor, "org_code", "") or "",
-            action=action[:40],
-            object_type=object_type[:30],
-            object_id=str(object_id)[:40],
-            source_ip=((source_ip if source_ip is not None else current_client_ip()) or "")[:45],
-            reason=reason[:500],
-            outcome=outcome,
-            details=chain.normalized(details),
-        )
         chain.append(event)
     return event
 
