@@ -88,7 +88,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "xueji.core.sessions.SlidingSessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # No LocaleMiddleware: the registry speaks one language (LANGUAGES below), which Django uses without it;
+    # negotiating Accept-Language on every request bought nothing.
     "django.middleware.common.CommonMiddleware",
     # A NUL character is refused before any view: PostgreSQL cannot store one (400, not 500).
     "xueji.core.nul.RefuseNulMiddleware",

@@ -24,6 +24,7 @@ from xueji.web.pages import (
     org_crumbs,
     page,
     paginate,
+    paginate_sorted_matches,
     require,
     wants_xlsx,
 )
@@ -62,7 +63,9 @@ def search_page(request):
         return download_or_back(request, lambda: export_students(user, q, **filters))
     page_obj = None
     if q or any(filters.values()):
-        page_obj = paginate(request, search_students(user, q, **filters))
+        found = search_students(user, q, **filters)
+        # A typed name is sorted in full for its page: its count rides along (pages.paginate_sorted_matches).
+        page_obj = paginate_sorted_matches(request, found) if q else paginate(request, found)
         audit_search(user, q, {k: v for k, v in filters.items() if v}, page_obj.paginator.count)
     schools = SchoolPolicy.visible_to(user).order_by("code")
     context = {

@@ -6,11 +6,13 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import Count, Window
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from xueji.core import counting
 from xueji.core.counting import bounded_count, count_text
 from xueji.core.errors import Forbidden, NotFound, RuleViolation, ServiceError
 from xueji.orgs.models import Division
@@ -110,6 +112,32 @@ class BoundedPaginator(Paginator):
 
 def paginate(request, items, per_page: int = PER_PAGE):
     return BoundedPaginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def paginate_sorted_matches(request, items, per_page: int = PER_PAGE):
+    """paginate() for a list whose page query reads every match anyway: a name search sorts all its matches to
+    find one page (王芳, 4,500 across the province). The count then comes with the page, as a window over the
+    same rows, instead of a second scan of them (13 of the province search's 50 ms at 5,000,000 students).
+    Not for a list an index walks in order (the page stops after its rows; a window would read them all)."""
+    paginator = BoundedPaginator(items, per_page)
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    bottom = (number - 1) * per_page
+    cap = counting.COUNT_CAP
+    if number < 1 or bottom >= cap:
+        return paginator.get_page(number)
+    rows = list(items.annotate(_matches=Window(Count("pk")))[bottom:bottom + per_page])
+    if not rows:  # past the end: the plain count finds the last page
+        return paginator.get_page(number)
+    total = rows[0]._matches
+    paginator.__dict__["_bounded"] = (cap, True) if total > cap else (total, False)
+    try:
+        paginator.validate_number(number)
+    except InvalidPage:
+        return paginator.get_page(number)
+    return Page(rows, number, paginator)
 
 
 def is_htmx(request) -> bool:
