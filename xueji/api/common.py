@@ -14,6 +14,7 @@ from pydantic import BeforeValidator, WrapValidator
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import PydanticCustomError
 
+from xueji.core import counting
 from xueji.core.counting import COUNT_CAP, bounded_count
 from xueji.core.errors import malformed
 from xueji.core.inputs import FIRST_YEAR, LAST_YEAR, MAX_ID
@@ -80,13 +81,22 @@ class Page(Schema, Generic[T]):
     results: list[T] = Field(description="本页结果")
 
 
-def paginate(queryset, page: int, page_size: int, to_json) -> tuple[dict, int]:
-    """One page of `queryset` in the envelope, plus the total (callers audit searches with it)."""
+def paginate(queryset, page: int, page_size: int, to_json, fetch=None) -> tuple[dict, int]:
+    """One page of `queryset` in the envelope, plus the total (callers audit searches with it). `fetch(offset,
+    limit)` may answer instead with (the page's rows, the number of matches), or None to decline (the web
+    pages' paginate_sorted_matches takes the same callable)."""
     if not (1 <= page <= MAX_PAGE and 1 <= page_size <= MAX_PAGE_SIZE):
         raise malformed("page", f"页码 page 须为 1–{MAX_PAGE} 的整数,每页条数 page_size 须为 1–{MAX_PAGE_SIZE}")
+    start = (page - 1) * page_size
+    cap = counting.COUNT_CAP
+    fetched = fetch(start, page_size) if fetch is not None and start < cap else None
+    if fetched is not None:
+        found, total = fetched
+        count, more = (cap, True) if total > cap else (total, False)
+        return {"count": count, "more": more, "page": page, "page_size": page_size,
+                "results": [to_json(obj) for obj in found]}, count
     # Counted only up to the cap: a province-wide list is never counted to its end on every request.
     count, more = bounded_count(queryset)
-    start = (page - 1) * page_size
     if more and start >= count:
         # Past the counted rows of a list that goes on: skipping to them would read millions of rows for one
         # page (OFFSET), so, as on the web pages, only the counted part is paged; a narrower filter or the

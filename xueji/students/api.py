@@ -4,6 +4,7 @@
 masked like the ID it contains; the full one is read with the ID through reveal-id (第四十四条).
 """
 
+from functools import partial
 from typing import Annotated, Literal
 
 from django.db.models import Prefetch, prefetch_related_objects
@@ -16,7 +17,7 @@ from xueji.audit.exports import FORMAT_DOC, XLSX_OPENAPI
 from xueji.core.errors import NotFound
 from xueji.orgs.selectors import find_school
 
-from . import selectors, services
+from . import name_search, selectors, services
 from .exports import export_students
 from .models import FamilyMember, Student, StudentNumber
 from .schemas import (
@@ -75,8 +76,9 @@ def search_students(
                                school_class=school_class)
     qs = selectors.search_students(request.user, q, school=school, status=status, grade=grade,
                                    school_class=school_class)
-    body, count = paginate(qs, page, page_size, summary_json)
     filters = {"school": school, "status": status, "grade": grade, "class": school_class}
+    fetch = partial(name_search.province_page, request.user, q, filtered=any(v for v in filters.values()))
+    body, count = paginate(qs, page, page_size, summary_json, fetch=fetch)
     selectors.audit_search(request.user, q, {k: v for k, v in filters.items() if v}, count)
     return body
 

@@ -1,5 +1,7 @@
 """Jurisdiction over student records: a user reads the students of the schools in the subtree of his node."""
 
+from django.db.models import Q
+
 from xueji.core.jurisdiction import school_scope
 from xueji.orgs.permissions import SchoolPolicy
 
@@ -13,6 +15,12 @@ class StudentPolicy:
             # A guardian reads his bound children only, through xueji.guardians' GuardianPolicy, never here.
             return Student.objects.none()
         return Student.objects.filter(school_scope(user, prefix="school__"))
+
+    @staticmethod
+    def sees_everything(user) -> bool:
+        """Whether visible_to(user) is the whole registry (the province), so a query may leave it out."""
+        return (getattr(user, "is_authenticated", False) and user.is_active and user.role == "province"
+                and school_scope(user) == Q())
 
     @staticmethod
     def visible_in_schools(user):

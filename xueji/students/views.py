@@ -5,6 +5,7 @@ and writes the read to the audit log.
 """
 
 import base64
+from functools import partial
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -29,6 +30,7 @@ from xueji.web.pages import (
     wants_xlsx,
 )
 
+from . import name_search
 from .change_labels import change_label, registry_value_text
 from .exports import export_students
 from .models import Status
@@ -65,7 +67,8 @@ def search_page(request):
     if q or any(filters.values()):
         found = search_students(user, q, **filters)
         # A typed name is sorted in full for its page: its count rides along (pages.paginate_sorted_matches).
-        page_obj = paginate_sorted_matches(request, found) if q else paginate(request, found)
+        page_obj = paginate_sorted_matches(request, found, fetch=partial(
+            name_search.province_page, user, q, filtered=any(filters.values()))) if q else paginate(request, found)
         audit_search(user, q, {k: v for k, v in filters.items() if v}, page_obj.paginator.count)
     schools = SchoolPolicy.visible_to(user).order_by("code")
     context = {

@@ -1,0 +1,82 @@
+"""A province-wide name search served from the covering name indexes (students/name_search.py) finds the same
+students, in the same order, with the same count, as the general query; and nobody else takes that path."""
+
+import itertools
+
+import pytest
+from django.db import connection
+
+from tests import factories as f
+from xueji.students.name_search import province_page
+from xueji.students.selectors import search_students
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the covering indexes are PostgreSQL's")
+
+NAMES = ["王芳", "王芳芳", "李王芳", "王芳", "王小芳", "赵一", "王", "王芳", "周王芳芳", "王_x", "王%x", "王芳"]
+
+
+@pytest.fixture
+def crowd(world, make_student):
+    """Namesakes across schools, grades and classes (some unplaced), one with 王芳 as former name."""
+    classes = {s.pk: [f.school_class(s, grade=g) for g in (1, 1, 2, 2)] for s in (world.school_a, world.school_b)}
+    places = itertools.cycle([(world.school_a, 1, 0), (world.school_b, 2, 1), (world.school_a, 2, None),
+                              (world.school_b, 1, 0), (world.school_a, 1, 1)])
+    for n, name in enumerate(NAMES):
+        school, grade, class_index = next(places)
+        extra = {"former_name": "王芳"} if name == "赵一" else {}
+        student = make_student(school=school, name=name, grade=grade,
+                               id_number=f.make_id(seq=n + 1), **extra)
+        if class_index is not None:
+            student.school_class = [c for c in classes[school.pk] if c.grade == grade][class_index]
+            student.save(update_fields=["school_class"])
+    return world
+
+
+@pytest.mark.parametrize("q", ["王芳", "王", "王小", "李王", "赵", "王_", "王%", "芳"])
+@pytest.mark.parametrize("size", [1, 3, 30])
+def test_same_students_order_and_count_as_the_general_query(crowd, q, size):
+    user = crowd.province_officer
+    expected = [s.pk for s in search_students(user, q)]
+    for offset in range(0, len(expected), size):
+        found = province_page(user, q, offset, size)
+        assert found is not None, (q, offset)
+        rows, total = found
+        assert [s.pk for s in rows] == expected[offset:offset + size] and total == len(expected), (q, offset)
+    if not expected:
+        assert province_page(user, q, 0, size) is None  # nothing found: the general path says so
+
+
+def test_only_the_province_with_a_plain_name_takes_the_path(crowd):
+    assert province_page(crowd.county_xd, "王芳", 0, 30) is None  # a county: its own jurisdiction first
+    assert province_page(crowd.city_ty, "王芳", 0, 30) is None
+    assert province_page(crowd.auditor, "王芳", 0, 30) is None
+    assert province_page(crowd.registrar_a, "王芳", 0, 30) is None
+    assert province_page(crowd.province_officer, "王芳", 0, 30, filtered=True) is None
+    for coded in ("wangfang", "阳娜娜", "140105201503020011", "G140105201503020011"):
+        assert province_page(crowd.province_officer, coded, 0, 30) is None
+    crowd.province_officer.is_active = False
+    assert province_page(crowd.province_officer, "王芳", 0, 30) is None
+
+
+def test_the_page_and_the_api_use_it_and_agree(crowd, client_for, api_for, monkeypatch):
+    from xueji.students import name_search
+
+    user, answered = crowd.province_officer, []
+
+    def spy(*args, **kwargs):
+        answered.append(province_page(*args, **kwargs))
+        return answered[-1]
+
+    monkeypatch.setattr(name_search, "province_page", spy)
+    expected = [s.name for s in search_students(user, "王芳")]
+    page = client_for(user).get("/students/", {"q": "王芳"})
+    assert page.status_code == 200 and f"共找到 {len(expected)} 名学生" in page.content.decode()
+    assert [s.name for s in page.context["students"]] == expected
+    body = api_for(user).get("/api/v1/students", {"q": "王芳", "page_size": 2, "page": 2}).json()
+    assert body["count"] == len(expected) and [r["name"] for r in body["results"]] == expected[2:4]
+    assert len(answered) == 2 and all(a is not None for a in answered)
+
+
+def test_a_county_officer_still_sees_only_his_county(crowd, client_for):
+    page = client_for(crowd.county_yz).get("/students/", {"q": "王芳"})
+    assert {s.school_id for s in page.context["students"]} == {crowd.school_b.pk}
