@@ -74,8 +74,8 @@ def search_students(
     if format == "xlsx":
         return export_students(request.user, q, school=school, status=status, grade=grade,
                                school_class=school_class)
-    qs = selectors.search_students(request.user, q, school=school, status=status, grade=grade,
-                                   school_class=school_class)
+    qs = selectors.as_list(selectors.search_students(request.user, q, school=school, status=status, grade=grade,
+                                                     school_class=school_class))
     filters = {"school": school, "status": status, "grade": grade, "class": school_class}
     fetch = partial(name_search.province_page, request.user, q, filtered=any(v for v in filters.values()))
     body, count = paginate(qs, page, page_size, summary_json, fetch=fetch)

@@ -16,7 +16,7 @@ from django.db import connection
 
 from .models import Student
 from .permissions import StudentPolicy
-from .selectors import CONTAINS_FROM, ID_LIKE, NUMBER_LIKE, PINYIN_LIKE
+from .selectors import CONTAINS_FROM, ID_LIKE, NUMBER_LIKE, PINYIN_LIKE, as_list
 
 TABLE = Student._meta.db_table
 COLUMNS = "id, school_id, grade, school_class_id, name"
@@ -59,6 +59,6 @@ def province_page(user, q: str, offset: int, limit: int, *, filtered: bool = Fal
     if not found:
         return None  # past the end: the caller's general path finds the last page
     ids = [row[0] for row in found]
-    rows = Student.objects.filter(pk__in=ids).prefetch_related("school", "school_class")
+    rows = as_list(Student.objects.filter(pk__in=ids)).prefetch_related("school", "school_class")
     by_id = {s.pk: s for s in rows}
     return [by_id[pk] for pk in ids if pk in by_id], found[0][1]

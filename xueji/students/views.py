@@ -35,7 +35,7 @@ from .change_labels import change_label, registry_value_text
 from .exports import export_students
 from .models import Status
 from .permissions import StudentPolicy
-from .selectors import audit_search, find_student, search_students
+from .selectors import as_list, audit_search, find_student, search_students
 from .services import create_student, reveal_id_number, reveal_identity, set_photo, update_student
 
 # Above this many schools a drop-down is no help (a city has thousands); the officer types the code instead.
@@ -65,18 +65,19 @@ def search_page(request):
         return download_or_back(request, lambda: export_students(user, q, **filters))
     page_obj = None
     if q or any(filters.values()):
-        found = search_students(user, q, **filters)
+        found = as_list(search_students(user, q, **filters))
         # A typed name is sorted in full for its page: its count rides along (pages.paginate_sorted_matches).
         page_obj = paginate_sorted_matches(request, found, fetch=partial(
             name_search.province_page, user, q, filtered=any(filters.values()))) if q else paginate(request, found)
         audit_search(user, q, {k: v for k, v in filters.items() if v}, page_obj.paginator.count)
-    schools = SchoolPolicy.visible_to(user).order_by("code")
+    # The school filter is a drop-down up to SCHOOL_SELECT_MAX schools (a county's, a city's), else a typed code.
+    schools = list(SchoolPolicy.visible_to(user).order_by("code").only("code", "name")[:SCHOOL_SELECT_MAX + 1])
     context = {
         "q": q,
         "filters": filters,
         "page_obj": page_obj,
         "students": page_obj.object_list if page_obj else [],
-        "schools": list(schools[:SCHOOL_SELECT_MAX]) if schools.count() <= SCHOOL_SELECT_MAX else None,
+        "schools": schools if len(schools) <= SCHOOL_SELECT_MAX else None,
         "statuses": Status.choices,
         "grades": sorted(GRADE_LABELS.items()),
         "show_school": user.role not in ("registrar", "leader"),

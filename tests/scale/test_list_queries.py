@@ -1,0 +1,31 @@
+"""A list of students reads the columns it shows, in a number of queries that does not grow with its rows."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+
+
+def _queries(client, path, params) -> tuple[int, object]:
+    client.get(path, params)  # warm the session and the caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, params)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response
+
+
+def test_the_search_page_and_api_cost_the_same_for_three_rows_or_twelve(world, client_for, api_for, make_student):
+    klass = f.school_class(world.school_a)
+    for n in range(3):
+        make_student(name=f"李{'一二三'[n]}", id_number=f.make_id(seq=n + 1), school_class=klass.pk)
+    web, api = client_for(world.county_xd), api_for(world.county_xd)
+    few_web, page = _queries(web, "/students/", {"q": "李"})
+    few_api, _ = _queries(api, "/api/v1/students", {"q": "李"})
+    assert len(page.context["students"]) == 3
+    for n in range(3, 12):
+        make_student(name=f"李{n}号", id_number=f.make_id(seq=n + 1), school_class=klass.pk)
+    many_web, page = _queries(web, "/students/", {"q": "李"})
+    many_api, response = _queries(api, "/api/v1/students", {"q": "李"})
+    assert len(page.context["students"]) == 12 and len(response.json()["results"]) == 12
+    assert (many_web, many_api) == (few_web, few_api)
+    assert all(s.school_class.name == klass.name for s in page.context["students"])
