@@ -35,8 +35,13 @@ def resolve_key(key: str, within: QuerySet[Student] | None = None) -> Student | 
     students = (Student.objects if within is None else within).select_related("school", "school_class").order_by("pk")
     if NUMBER_LIKE.match(key):
         key = key.upper()
-        alias = StudentNumber.objects.filter(number=key).values_list("student_id", flat=True).order_by()[:1]
-        return students.filter(Q(pk__in=list(alias)) | Q(student_number=key)).first()
+        # Numbers are unique for life, so the current holder is the answer when there is one (one query, the
+        # common case of every record page); an earlier number is looked up among the aliases after.
+        current = students.filter(student_number=key).first()
+        if current is not None:
+            return current
+        alias = list(StudentNumber.objects.filter(number=key).values_list("student_id", flat=True).order_by()[:1])
+        return students.filter(pk__in=alias).first() if alias else None
     pk = parse_id(key)
     if pk is not None:
         return students.filter(pk=pk).first()
