@@ -23,7 +23,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from xueji.applications.models import Application
@@ -91,9 +91,13 @@ def open_year(actor, year: int, *, chunk_size: int | None = None) -> Rollover:
         raise RuleViolation(problems)
     try:
         with transaction.atomic():
-            max_id = Student.objects.aggregate(m=Max("id"))["m"] or 0
+            ids = Student.objects.aggregate(lo=Min("id"), hi=Max("id"))
+            max_id = ids["hi"] or 0
             total = Student.objects.filter(id__lte=max_id, status__in=ACTIVE).count()
+            # The chunks start just below the lowest record: ids below it hold nothing to walk through (on
+            # PostgreSQL a sequence never gives its numbers back, so the first id need not be 1).
             job = Rollover.objects.create(school_year=year, started_by=actor, max_id=max_id, total=total,
+                                          cursor=max(0, (ids["lo"] or 1) - 1),
                                           chunk_size=max(1, chunk_size or CHUNK_SIZE))
             audit.record(actor, OPEN_ACTION, obj=job, details={"school_year": year, "students": total})
     except IntegrityError:  # a second request for the same year at the same moment
