@@ -17,24 +17,27 @@ the cheapest page as long with the same N; printed: requests, throughput, p50/p9
 throughput as a share of the cheapest page's. Goals (issue #15): p99 < 300 ms at 8 clients, share ≥ 25 %.
 The load generator shares the machine's cores with the server: on two cores it takes a noticeable part.
 
-Measured 2026-12-02 16:23 UTC on `scale` (5,000,000 students, 4,167 schools, 160,000 applications), xueji
-serve with its defaults (5 workers × 2 threads), PostgreSQL shared_buffers 4 GB, two cores shared with the load
-generator, 10 s per scenario, one session per client. p50/p95/p99 in ms, requests/s, share of the log-in page's
-requests/s in the same run (two runs at 8 clients, one at 32):
+Measured 2026-12-03 09:09–09:17 UTC on `scale` (5,000,000 students, 4,167 schools, 160,000 applications), xueji
+serve with its defaults (5 workers × 2 threads, its own audit sealer), PostgreSQL shared_buffers 4 GB, two cores
+shared with the load generator, 10 s per scenario, one session per client. p50/p95/p99 in ms, requests/s, share of
+the log-in page's requests/s in the same run (two full runs and one of the county pages at 8 clients, one at 32):
 
     8 clients              p50      p95      p99       req/s   share    32 clients  p50   p95   p99  req/s share
-    province home          90–122   181–241  221–278   62–82   10–12 %              329   919  1088   78    9 %
-    province search 王芳   210–239  326–388  369–458   33–38    4–5 %               455  2224  2456   39    4 %
-    county search          104–139  271–293  329–394   52–59    5–8 %               526   919  1136   55    5 %
-    province list (在籍)    97–107  164–252  187–313   65–83    7–12 %              265   830   993   92   10 %
-    county inbox (600)     118–131  274–350  354–409   47–58    7–8 %               419   960  1048   67    6 %
-    county record read     173–178  258–389  487–970   38–51    6–7 %               403  1241  1734   62    6 %
-    log-in page              5–13    18–34    28–55  510–1160                        19–29  57–132  78–179
+    province home          110–112  250–292  287–326   57–61    9–11 %              184  1763  1973   60   10 %
+    province search 王芳   151–188  271–286  294–364   49–53    7–8 %               628  1469  1605   48    8 %
+    county search          107–131  211–398  238–507   48–61    8–9 %               523   945  1036   56   10 %
+    province list (在籍)    98–109  206–244  236–284   68        9–10 %             438  1251  1436   58   10 %
+    county inbox (600)     149–157  233–1528 261–1777  30–54    6 %                 317  1582  1696   48    7 %
+    county record read     148–180  275–443  328–1088  36–48    5–9 %               485  1863  2720   42    7 %
+    log-in page              6–12    20–38    31–73   540–920                        20–53 134–237 193–290
 
-In-process, one request at a time: home 20 ms, list 20, county search 28, inbox 34, record 46 (10 queries),
-province search 52, log-in page 1 ms. The pages' p50 and p95 stay near or under 300 ms at 8 clients; their p99
-does not reliably (the machine's own variance: the log-in page's rate moves 2× between runs), and no page reaches
-25 % of the log-in page's throughput (an audited signed-in page costs 20–50 ms of CPU against its 1 ms).
+In-process (benchmarks/page_cost.py, median / fastest of 60): home 18–26 / 16–19 ms, province search 28–33 / 23–27,
+county search 28–31 / 22–23, list 18–25 / 17–20, inbox 26–34 / 23, record 21–32 / 21–25 (10 queries), log-in page
+0.7–1.4. The machine's own speed moves by half between runs (the log-in page: 540–920/s): p99 under 300 ms held
+in the best run for every page but the record read, and in every run for none but the list; the stalls of a
+second or more (the inbox at 1.5 s) came in one run of three, begun two minutes after the test suite had dropped
+its databases, and not in the two after it (no PostgreSQL checkpoint fell in that run; cause not pinned). No page reaches 25 % of the log-in page's throughput: an audited
+signed-in page costs 20–30 ms of CPU against its 1 ms.
 """
 
 from __future__ import annotations
