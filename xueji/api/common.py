@@ -88,23 +88,21 @@ def paginate(queryset, page: int, page_size: int, to_json, fetch=None) -> tuple[
     if not (1 <= page <= MAX_PAGE and 1 <= page_size <= MAX_PAGE_SIZE):
         raise malformed("page", f"页码 page 须为 1–{MAX_PAGE} 的整数,每页条数 page_size 须为 1–{MAX_PAGE_SIZE}")
     start = (page - 1) * page_size
-    cap = counting.COUNT_CAP
-    fetched = fetch(start, page_size) if fetch is not None and start < cap else None
+    fetched = fetch(start, page_size) if fetch is not None and start < counting.COUNT_CAP else None
     if fetched is not None:
         found, total = fetched
-        count, more = (cap, True) if total > cap else (total, False)
-        return {"count": count, "more": more, "page": page, "page_size": page_size,
-                "results": [to_json(obj) for obj in found]}, count
-    # Counted only up to the cap: a province-wide list is never counted to its end on every request.
-    count, more = bounded_count(queryset)
-    if more and start >= count:
-        # Past the counted rows of a list that goes on: skipping to them would read millions of rows for one
-        # page (OFFSET), so, as on the web pages, only the counted part is paged; a narrower filter or the
-        # export reaches the rest.
-        raise malformed("page", f"列表超过 {count:,} 条,只能翻阅前 {-(-count // page_size)} 页(每页 {page_size} 条):"
-                                "请增加筛选条件(学校、年级、状态、姓名)缩小范围,或导出 Excel")
-    past_end = start >= count and not more
-    rows = [] if past_end else [to_json(obj) for obj in queryset[start:start + page_size]]
+        count, more = counting.capped(total)
+    else:
+        # Counted only up to the cap: a province-wide list is never counted to its end on every request.
+        count, more = bounded_count(queryset)
+        if more and start >= count:
+            # Past the counted rows of a list that goes on: skipping to them would read millions of rows for one
+            # page (OFFSET), so, as on the web pages, only the counted part is paged; a narrower filter or the
+            # export reaches the rest.
+            raise malformed("page", f"列表超过 {count:,} 条,只能翻阅前 {-(-count // page_size)} 页(每页 {page_size} 条):"
+                                    "请增加筛选条件(学校、年级、状态、姓名)缩小范围,或导出 Excel")
+        found = [] if start >= count and not more else queryset[start:start + page_size]
+    rows = [to_json(obj) for obj in found]
     return {"count": count, "more": more, "page": page, "page_size": page_size, "results": rows}, count
 
 

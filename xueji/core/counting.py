@@ -14,7 +14,12 @@ def bounded_count(items, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(the count, True when there are more than `cap`, in which case the count is `cap`)."""
     if not isinstance(items, QuerySet):
         return len(items), False  # already in memory
-    n = items.order_by()[: cap + 1].count()
+    return capped(items.order_by()[: cap + 1].count(), cap)
+
+
+def capped(n: int, cap: int | None = None) -> tuple[int, bool]:
+    """A count of `n` as lists show it: (n, False), or (cap, True) above the cap (COUNT_CAP unless given)."""
+    cap = COUNT_CAP if cap is None else cap
     return (cap, True) if n > cap else (n, False)
 
 

@@ -126,8 +126,7 @@ def paginate_sorted_matches(request, items, per_page: int = PER_PAGE, fetch=None
     except ValueError:
         number = 1
     bottom = (number - 1) * per_page
-    cap = counting.COUNT_CAP
-    if number < 1 or bottom >= cap:
+    if number < 1 or bottom >= counting.COUNT_CAP:
         return paginator.get_page(number)
     fetched = fetch(bottom, per_page) if fetch is not None else None
     if fetched is not None:
@@ -137,7 +136,7 @@ def paginate_sorted_matches(request, items, per_page: int = PER_PAGE, fetch=None
         total = rows[0]._matches if rows else 0
     if not rows:  # past the end: the plain count finds the last page
         return paginator.get_page(number)
-    paginator.__dict__["_bounded"] = (cap, True) if total > cap else (total, False)
+    paginator.__dict__["_bounded"] = counting.capped(total)
     try:
         paginator.validate_number(number)
     except InvalidPage:

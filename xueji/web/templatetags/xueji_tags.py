@@ -4,7 +4,7 @@ import datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from xueji.audit import labels as audit_labels
@@ -131,15 +131,14 @@ def record_fields(fields, plain: str = "") -> str:
     for f in fields:
         mark = ("" if plain or not f.get("controlled") else
                 format_html(' <span class="badge near" title="{}">受控</span>', f.get("note", "")))
-        if not f["text"]:
-            value = '<span class="unset">未填写</span>' if f.get("name") != "id_number" or plain else (
-                '<span class="mono">—</span>')
-        elif f.get("name") == "id_number" and not plain:
-            value = format_html('<span class="mono">{}</span>', f["text"])
+        if not plain and f.get("name") == "id_number":  # the masked ID, in type, a dash when absent
+            value = format_html('<span class="mono">{}</span>', f["text"] or "—")
+        elif not f["text"]:
+            value = mark_safe('<span class="unset">未填写</span>')  # noqa: S308 - a constant
         elif not plain and f["code"] and f["code"] != f["text"]:
             value = format_html('{}<span class="code">{}</span>', f["text"], f["code"])
         else:
-            value = conditional_escape(f["text"])
+            value = f["text"]
         parts.append(format_html('<div class="f"><dt><span class="item-no">{}</span>{}{}</dt><dd>{}</dd></div>',
-                                 f["item"], f["label"], mark, mark_safe(value)))  # noqa: S308 - built escaped
+                                 f["item"], f["label"], mark, value))
     return mark_safe("".join(parts))  # noqa: S308 - each part went through format_html
