@@ -29,3 +29,12 @@ def test_the_search_page_and_api_cost_the_same_for_three_rows_or_twelve(world, c
     assert len(page.context["students"]) == 12 and len(response.json()["results"]) == 12
     assert (many_web, many_api) == (few_web, few_api)
     assert all(s.school_class.name == klass.name for s in page.context["students"])
+
+
+def test_a_hostile_page_number_on_a_name_search_gets_a_page_not_an_error(world, client_for, make_student):
+    make_student(name="李一")
+    for officer in (world.county_xd, world.province_officer):  # the province's name page has its own path
+        client = client_for(officer)
+        for page in ("9" * 40, "9" * 5000, "-3", "0", "abc", "1e9", ""):
+            response = client.get("/students/", {"q": "李一", "page": page})
+            assert response.status_code == 200 and [s.name for s in response.context["students"]] == ["李一"], page
