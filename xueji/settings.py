@@ -130,6 +130,12 @@ DEFAULT_SQLITE = f"sqlite:///{DATA_DIR / 'xueji.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE),
                                               conn_max_age=int(os.environ.get("XUEJI_DB_CONN_SECONDS", 600)),
                                               conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: PostgreSQL compiles any query its planner costs above jit_above_cost, and a page's
+    # queries (each a few milliseconds) then paid 100–140 ms of compiling, in the to-do count every page's
+    # navigation shows for a county. The registry runs short queries only; a report that would gain from JIT is
+    # rare enough to do without it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -40,7 +40,14 @@ def test_one_thread_means_plain_sync_workers():
 
 
 def test_the_default_threads_fit_the_database(db):
-    assert serve.default_threads() == (2 if serve.connections["default"].vendor == "postgresql" else 4)
+    assert serve.default_threads() == (1 if serve.connections["default"].vendor == "postgresql" else 4)
+
+
+def test_the_default_workers_fill_the_cores_and_stay_bounded(db, monkeypatch):
+    postgresql = serve.connections["default"].vendor == "postgresql"
+    for cores, expected in ((2, (9, 5)), (8, (24, 12)), (64, (24, 12)), (None, (5, 3))):
+        monkeypatch.setattr(serve.os, "cpu_count", lambda cores=cores: cores)
+        assert serve.default_workers() == expected[0 if postgresql else 1], cores
 
 
 def test_a_sealer_runs_beside_the_server_where_rows_wait_for_one(started, settings):

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from xueji.audit import services as audit
@@ -194,9 +194,14 @@ def unregistered_overdue(user, today: datetime.date | None = None) -> QuerySet:
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=get_policy().registration_deadline_days)
     in_progress = Application.objects.filter(type="registration", status=Application.Status.PENDING)
-    return (StudentPolicy.visible_to(user)
+    # The county's schools named first: the (school, status) index then reads their 待注册 records only, not
+    # every 待注册 record of the province joined to the schools afterwards (250 ms at 5,000,000, in the count
+    # every page's navigation shows).
+    return (StudentPolicy.visible_in_schools(user)
             .filter(status="待注册", created_at__date__lt=cutoff)
-            .exclude(pk__in=in_progress.values("student_id"))
+            # NOT EXISTS, probed per record by the student index, rather than NOT IN, which hashed every pending
+            # registration of the province first.
+            .exclude(Exists(in_progress.filter(student_id=OuterRef("pk"))))
             .select_related("school").order_by("school_id", "created_at", "id"))
 
 

@@ -85,7 +85,7 @@ def _suspension_end():
 def suspension_rows(user):
     today = timezone.localdate()
     filed = Application.objects.filter(status=PENDING, type__in=("resumption", "suspension_extension"))
-    students = (StudentPolicy.visible_to(user).filter(status="休学")
+    students = (StudentPolicy.visible_in_schools(user).filter(status="休学")
                 .annotate(t_end=_suspension_end()).filter(t_end__lt=today.isoformat())
                 .exclude(pk__in=filed.values("student_id")))
     return shape(students, "suspension_expired", due=Cast(F("t_end"), DateField()),

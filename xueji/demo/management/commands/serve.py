@@ -1,9 +1,9 @@
 """`xueji serve`: the registry under gunicorn, a production server, with static files collected for WhiteNoise.
 
-Sized for the work: a request spends most of its time waiting for the database, so each worker process runs
-several threads (gthread) and a handful of processes keep the cores busy. Django gives each thread its own
-database connection (kept CONN_MAX_AGE seconds, checked before reuse), so workers × threads is the number of
-connections one server opens. On PostgreSQL the server also starts one audit sealer (`xueji audit seal --loop`)
+Sized for the work (default_threads): on PostgreSQL several single-threaded processes per core, enough to fill
+the database waits; on SQLite fewer processes, each with threads. Django gives each thread its own database
+connection (kept CONN_MAX_AGE seconds, checked before reuse), so workers × threads is the number of connections
+one server opens. On PostgreSQL the server also starts one audit sealer (`xueji audit seal --loop`)
 unless told not to (--no-sealer, for the second and further servers of a cluster; docs/deployment.md).
 """
 
@@ -22,19 +22,30 @@ from django.db.migrations.executor import MigrationExecutor
 from gunicorn.app.base import BaseApplication
 
 
+def _postgresql() -> bool:
+    return connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
+
+
 def default_workers() -> int:
-    """gunicorn's rule of thumb, 2 × cores + 1, capped so a big host does not open hundreds of DB connections."""
-    return min(2 * (os.cpu_count() or 1) + 1, 12)
+    """Processes: on PostgreSQL 4 × cores + 1 single-threaded ones (at most 24, each one database connection);
+    on SQLite gunicorn's 2 × cores + 1 (at most 12), each with threads (default_threads)."""
+    cores = os.cpu_count() or 1
+    return min(4 * cores + 1, 24) if _postgresql() else min(2 * cores + 1, 12)
 
 
 def default_threads() -> int:
-    """Threads per worker: 2 on PostgreSQL, 4 on SQLite (whose one writer would only make more threads queue).
+    """Threads per worker: 1 on PostgreSQL (gunicorn's sync workers), 4 on SQLite (whose one writer would only
+    make more processes queue).
 
-    Measured at 5,000,000 students (benchmarks/load.py): a page spends a quarter of its time waiting for
-    PostgreSQL and the rest in Python, so a second thread fills a worker's waits and more only queue for its
-    interpreter lock; each thread back from the database then waits for the lock again. Record reads at 32
-    clients on two cores: 8 threads 45 pages/s with pauses up to 5 s, 2 threads 56 pages/s and at most 1.8 s."""
-    return 2 if connections[DEFAULT_DB_ALIAS].vendor == "postgresql" else 4
+    A page spends about a third of its time waiting for PostgreSQL and the rest in Python. Measured at
+    5,000,000 students (benchmarks/load.py, 8 clients on two cores, same machine state): 5 workers × 2 threads
+    gave p99 248–519 ms, 9 single-threaded workers 190–318 ms at the same or higher pages/s. Two threads of one
+    process take turns on its interpreter lock, so a page that met a busy neighbour waited for it; separate
+    processes share the cores fairly, and the extra processes fill the database waits. Sync workers do not keep
+    connections alive: each request goes to whichever process is free, where a kept-alive connection stayed on
+    its process behind another client's page (gthread with one thread: p99 up to 556 ms). Behind nginx, which
+    keeps its own connections to the clients, nothing is lost."""
+    return 1 if _postgresql() else 4
 
 
 class XuejiServer(BaseApplication):
@@ -111,9 +122,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="监听地址(默认 %(default)s)")
         parser.add_argument("--port", type=int, default=8000, help="端口(默认 %(default)s)")
         parser.add_argument("--workers", type=int, default=default_workers(),
-                            help="工作进程数(默认 2×CPU核数+1,最多 12)")
+                            help="工作进程数(默认 PostgreSQL 4×CPU核数+1,最多 24;SQLite 2×CPU核数+1,最多 12)")
         parser.add_argument("--threads", type=int, default=None,
-                            help="每个工作进程的线程数(默认 PostgreSQL 2、SQLite 4;1 为单线程进程)")
+                            help="每个工作进程的线程数(默认 PostgreSQL 1、SQLite 4;1 为单线程进程)")
         parser.add_argument("--no-sealer", dest="sealer", action="store_false",
                             help="不随服务器启动审计封存进程(同一数据库的多台应用服务器只需一台启动它)")
 
