@@ -2,11 +2,12 @@
 "全部提交注册" action of a school or class page. Each shows only what the user's role could actually do."""
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from xueji.students.permissions import StudentPolicy
-from xueji.web.templatetags.xueji_tags import cn_date
+from xueji.web.templatetags.xueji_tags import cn_date, grade_label
 
 from .. import selectors
 from ..engine import TRANSITIONS, change_type
@@ -73,3 +74,28 @@ def due_html(due) -> str:
     note = format_html('<div class="muted small">{}</div>', due.note) if getattr(due, "note", "") else ""
     return format_html('<span class="nowrap">{}</span> <span class="badge {}" data-level="{}">{}</span>{}',
                        cn_date(due.date), due_class(due), due.level, due.text, note)
+
+
+@register.simple_tag
+def inbox_rows(rows, can_decide) -> str:
+    """The <tr> rows of the inbox (applications/inbox.html): thirty a page, each some twenty template nodes and a
+    {% url %}; joined here they take a third of the template loop's time on the page a county opens most (#15)."""
+    parts = []
+    for row in rows:
+        app, step = row["app"], row["step"]
+        pick = (format_html('<td><input type="checkbox" name="ids" value="{}" aria-label="选择申请{}"></td>',
+                            app.pk, app.pk) if can_decide else "")
+        grade = grade_label(app.student.grade) if app.student_id else ""
+        parts.append(format_html(
+            "<tr>{}"
+            '<td class="nowrap"><a href="{}">{}</a><div class="muted small">#{}</div></td>'
+            '<td class="nowrap">{}<div class="muted small">{}</div></td>'
+            '<td class="org-name">{}</td>'
+            '<td><span class="nowrap">第{}步</span> <span class="nowrap">{}</span></td>'
+            "<td>{}</td><td>{}</td>"
+            '<td><span class="nowrap">{}</span><div class="muted small">{}</div></td></tr>',
+            pick, reverse("web:applications:detail", args=[app.pk]), app.type_label, app.pk,
+            app.subject, grade, app.school.name if app.school_id else "",
+            step.order, step.label, due_html(row["due"]), due_html(row["step_due"]),
+            cn_date(app.created_at), app.created_by or ""))
+    return mark_safe("".join(parts))  # noqa: S308 - each part went through format_html

@@ -3,6 +3,7 @@
 import datetime
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -141,4 +142,23 @@ def record_fields(fields, plain: str = "") -> str:
             value = f["text"]
         parts.append(format_html('<div class="f"><dt><span class="item-no">{}</span>{}{}</dt><dd>{}</dd></div>',
                                  f["item"], f["label"], mark, value))
+    return mark_safe("".join(parts))  # noqa: S308 - each part went through format_html
+
+
+@register.filter
+def student_rows(students, show_school=False) -> str:
+    """The <tr> rows of a student list (students/_student_table.html): the search, the province's and a class's
+    lists. Thirty rows of nine cells, four filters and a {% url %} each, joined here instead of a template loop
+    (#15: the loop was a quarter of a search page's time)."""
+    unplaced = mark_safe('<td><span class="unset">未分班</span></td>')  # noqa: S308 - a constant
+    parts = []
+    for s in students:
+        school = format_html("<td>{}</td>", s.school.name) if show_school else ""
+        klass = format_html("<td>{}</td>", s.school_class.name) if s.school_class_id else unplaced
+        parts.append(format_html(
+            '<tr><td><a href="{}">{}</a></td><td class="mono">{}</td><td>{}</td><td class="nowrap">{}</td>'
+            '<td class="mono">{}</td>{}<td>{}</td>{}<td><span class="badge {}">{}</span></td></tr>',
+            reverse("web:students:detail", args=[s.key]), s.name, masked_sn(s.student_number) or "—",
+            code_label(s.gender, "GENDER"), cn_date(s.birth_date), masked_id(s.id_number) or "—", school,
+            grade_label(s.grade), klass, s.status, s.status))
     return mark_safe("".join(parts))  # noqa: S308 - each part went through format_html
