@@ -28,17 +28,21 @@ def _like_start(q: str) -> str:
 
 
 def _branches(q: str) -> tuple[list[str], list] | None:
-    """The SELECTs whose union is what selectors.matching(q, wide=True) finds, each served by one index."""
+    """The SELECTs whose union is what selectors.matching(q, wide=True) finds, each served by one index. Each
+    leaves out what an earlier one finds (a record whose name and former name both match is found once), so
+    they are joined by UNION ALL: no hashing of every match to drop duplicates (王芳: 10 → 7 ms)."""
     if ID_LIKE.match(q) or NUMBER_LIKE.match(q) or PINYIN_LIKE.match(q) or len(q) >= CONTAINS_FROM:
         return None
     if len(q) == 1:  # a surname alone is a whole name across the province (matching's wide rule)
         return ([f"SELECT {COLUMNS} FROM {TABLE} WHERE name = %s",
-                 f"SELECT {COLUMNS} FROM {TABLE} WHERE former_name = %s AND former_name <> ''"], [q, q])
+                 f"SELECT {COLUMNS} FROM {TABLE} WHERE former_name = %s AND former_name <> '' AND name <> %s"],
+                [q, q, q])
     start = _like_start(q)
     return ([f"SELECT {COLUMNS} FROM {TABLE} WHERE name LIKE %s",
-             f"SELECT {COLUMNS} FROM {TABLE} WHERE substring(name, 2) LIKE %s",
-             f"SELECT {COLUMNS} FROM {TABLE} WHERE former_name LIKE %s AND former_name <> ''"],
-            [start, start, start])
+             f"SELECT {COLUMNS} FROM {TABLE} WHERE substring(name, 2) LIKE %s AND name NOT LIKE %s",
+             f"SELECT {COLUMNS} FROM {TABLE} WHERE former_name LIKE %s AND former_name <> '' "
+             "AND name NOT LIKE %s AND substring(name, 2) NOT LIKE %s"],
+            [start] * 6)
 
 
 def province_page(user, q: str, offset: int, limit: int, *, filtered: bool = False):
@@ -50,7 +54,7 @@ def province_page(user, q: str, offset: int, limit: int, *, filtered: bool = Fal
     if branches is None:
         return None
     selects, params = branches
-    sql = (f"WITH m AS ({' UNION '.join(selects)}) "
+    sql = (f"WITH m AS ({' UNION ALL '.join(selects)}) "
            "SELECT id, count(*) OVER () FROM m ORDER BY school_id, grade, school_class_id, name, id "
            "LIMIT %s OFFSET %s")
     with connection.cursor() as cursor:
