@@ -131,11 +131,13 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEF
                                               conn_max_age=int(os.environ.get("XUEJI_DB_CONN_SECONDS", 600)),
                                               conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT compilation: PostgreSQL compiles any query its planner costs above jit_above_cost, and a page's
-    # queries (each a few milliseconds) then paid 100–140 ms of compiling, in the to-do count every page's
-    # navigation shows for a county. The registry runs short queries only; a report that would gain from JIT is
-    # rare enough to do without it.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Short queries, many users: no JIT and no parallel workers (docs/deployment.md, "PostgreSQL settings").
+    # JIT compiled any query the planner costed high: the to-do count of a county, every page's navigation,
+    # paid 100–140 ms of compiling for 15 ms of work. A parallel plan started workers for a common name's
+    # province search (张伟: 17 ms, 4 ms without) and took cores from the other requests. XUEJI_PG_OPTIONS
+    # replaces these (for example "" on a database that sets them itself).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = os.environ.get(
+        "XUEJI_PG_OPTIONS", "-c jit=off -c max_parallel_workers_per_gather=0")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
