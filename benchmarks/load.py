@@ -2,7 +2,7 @@
 concurrent clients, each beside the cheapest page (the log-in form) in the same run.
 
     # 1. a registry: `xueji generate --students 5000000` (it brings application history in proportion)
-    # 2. a server on it:  DATABASE_URL=postgres://…/scale xueji serve --port 18008 --workers 5
+    # 2. a server on it:  DATABASE_URL=postgres://…/scale xueji serve --port 18008   (its defaults)
     # 3. the load, with the same DATABASE_URL (it logs the two officers in by writing their sessions):
     DATABASE_URL=postgres://…/scale .venv/bin/python benchmarks/load.py --url http://127.0.0.1:18008
 
@@ -17,27 +17,30 @@ the cheapest page as long with the same N; printed: requests, throughput, p50/p9
 throughput as a share of the cheapest page's. Goals (issue #15): p99 < 300 ms at 8 clients, share ≥ 25 %.
 The load generator shares the machine's cores with the server: on two cores it takes a noticeable part.
 
-Measured 2026-12-03 09:09–09:17 UTC on `scale` (5,000,000 students, 4,167 schools, 160,000 applications), xueji
-serve with its defaults (5 workers × 2 threads, its own audit sealer), PostgreSQL shared_buffers 4 GB, two cores
-shared with the load generator, 10 s per scenario, one session per client. p50/p95/p99 in ms, requests/s, share of
-the log-in page's requests/s in the same run (two full runs and one of the county pages at 8 clients, one at 32):
+Measured 2026-12-03 14:30–14:40 UTC on `scale` (5,000,000 students, 4,167 schools, 160,000 applications, after
+`xueji generate`'s VACUUM), xueji serve with its defaults (9 single-threaded workers on two cores, its own audit
+sealer), PostgreSQL shared_buffers 4 GB, JIT and parallel plans off, two cores shared with the load generator,
+10 s per scenario, one session per client. p50/p95/p99 in ms, requests/s, share of the log-in page's requests/s
+in the same run:
 
-    8 clients              p50      p95      p99       req/s   share    32 clients  p50   p95   p99  req/s share
-    province home          110–112  250–292  287–326   57–61    9–11 %              184  1763  1973   60   10 %
-    province search 王芳   151–188  271–286  294–364   49–53    7–8 %               628  1469  1605   48    8 %
-    county search          107–131  211–398  238–507   48–61    8–9 %               523   945  1036   56   10 %
-    province list (在籍)    98–109  206–244  236–284   68        9–10 %             438  1251  1436   58   10 %
-    county inbox (600)     149–157  233–1528 261–1777  30–54    6 %                 317  1582  1696   48    7 %
-    county record read     148–180  275–443  328–1088  36–48    5–9 %               485  1863  2720   42    7 %
-    log-in page              6–12    20–38    31–73   540–920                        20–53 134–237 193–290
+    8 clients              p50  p95  p99  req/s share      32 clients  p50  p95   p99  req/s share
+    province home          154  235  260   51    10 %                  757  907   951   42   11 %
+    province search 王芳   176  240  279   47    10 %                  727  883   968   44    9 %
+    county search          155  242  287   49     9 %                  812  957  1015   39    8 %
+    province list (在籍)    127  188  222   64    13 %                  593  752   799   53   12 %
+    county inbox (600)     166  246  288   48    10 %                  791  960  1019   40    9 %
+    county record read     204  288  361   39    10 %                  867 1077  1208   36    9 %
+    log-in page             14   28   43  408–522                       64–87 88–107 103–127 365–488
 
-In-process (benchmarks/page_cost.py, median / fastest of 60): home 18–26 / 16–19 ms, province search 28–33 / 23–27,
-county search 28–31 / 22–23, list 18–25 / 17–20, inbox 26–34 / 23, record 21–32 / 21–25 (10 queries), log-in page
-0.7–1.4. The machine's own speed moves by half between runs (the log-in page: 540–920/s): p99 under 300 ms held
-in the best run for every page but the record read, and in every run for none but the list; the stalls of a
-second or more (the inbox at 1.5 s) came in one run of three, begun two minutes after the test suite had dropped
-its databases, and not in the two after it (no PostgreSQL checkpoint fell in that run; cause not pinned). No page reaches 25 % of the log-in page's throughput: an audited
-signed-in page costs 20–30 ms of CPU against its 1 ms.
+Every page but the record read had p99 under 300 ms at 8 clients in that run; an earlier run of the same code
+(before parallel plans were turned off) had the province search at 327–428. At 32 clients the two cores are
+saturated and p99 follows the queue (32 clients ÷ pages/s); no request stalled (the stalls of a second or more
+that earlier stops saw were a county's to-do count, recounted every 30 s in each process: 250–330 ms of SQL plus
+JIT compiling, now 25 ms). In-process (benchmarks/page_cost.py, median / fastest of 60, same session): home
+35–41 / 22–30 ms, province search 45–47 / 31–37, county search 41–46 / 27–29, list 32–38 / 24–29, inbox
+45–46 / 31–32, record 45–50 / 33–34 (10 queries), log-in page 1.3–1.8; this machine ran slower this session than
+the last (its log-in page at 400–550/s against 540–920). No page reaches 25 % of the log-in page's throughput: an
+audited signed-in page costs 20–30 ms of CPU against its 1–2 ms.
 """
 
 from __future__ import annotations
