@@ -6,7 +6,7 @@ They live here, not in xueji/applications: todo reads the engine, and the engine
 
 import datetime
 
-from django.db.models import DateField, DateTimeField, ExpressionWrapper, F, OuterRef, Subquery
+from django.db.models import DateField, DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Subquery
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, TruncDate
 from django.urls import reverse
@@ -87,7 +87,7 @@ def suspension_rows(user):
     filed = Application.objects.filter(status=PENDING, type__in=("resumption", "suspension_extension"))
     students = (StudentPolicy.visible_in_schools(user).filter(status="休学")
                 .annotate(t_end=_suspension_end()).filter(t_end__lt=today.isoformat())
-                .exclude(pk__in=filed.values("student_id")))
+                .exclude(Exists(filed.filter(student_id=OuterRef("pk")))))  # as unregistered_overdue
     return shape(students, "suspension_expired", due=Cast(F("t_end"), DateField()),
                  school="school_id", grade="grade")
 
