@@ -23,6 +23,14 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def anchor_file(settings, tmp_path):
+    """Every test writes and reads the audit chain's external anchor in its own temporary file, never the
+    checkout's: a chain check in a web test otherwise met the checkpoints a local benchmark had signed there."""
+    settings.XUEJI_AUDIT_ANCHOR_FILE = str(tmp_path / "audit" / "checkpoints.log")
+    return tmp_path / "audit" / "checkpoints.log"
+
+
 @pytest.fixture
 def world(db):
     province = f.division("140000", "山西省", "province")
