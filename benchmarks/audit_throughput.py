@@ -5,7 +5,8 @@
 
 PostgreSQL only (SQLite serialises every writer by design). USE A BENCHMARK DATABASE: it is migrated on first use,
 audit rows are added to its log (action "bench.write"; they are sealed and stay, as audit rows do), and a scratch
-table bench_audit_plain is created and emptied.
+table bench_audit_plain is created and emptied. The checkpoints it signs go to a temporary file of that database's
+own (xueji-bench-anchor-<database>.log in the temporary directory) unless XUEJI_AUDIT_ANCHOR_FILE names one.
 
 For each number of writers (separate processes, each its own connection, one transaction per row) it runs, for
 --seconds each:
@@ -26,17 +27,28 @@ import argparse
 import multiprocessing as mp
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAIN = "bench_audit_plain"
 _PLAIN = None  # the plain model, made once in the parent and inherited by the forked writers
 
 
+def _bench_anchor_file() -> str:
+    """The checkpoints this run signs go to a file of the benchmark database's own, outside the checkout: the
+    checkout's default anchor (var/audit/) belongs to the registry served from it, whose chain check would fail on
+    checkpoints of another database. Kept per database name, so repeated runs on one bench database agree."""
+    database = urlsplit(os.environ.get("DATABASE_URL", "")).path.strip("/") or "sqlite"
+    return str(Path(tempfile.gettempdir()) / f"xueji-bench-anchor-{database}.log")
+
+
 def setup_django(migrate: bool = False) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "xueji.settings"
+    os.environ.setdefault("XUEJI_AUDIT_ANCHOR_FILE", _bench_anchor_file())
     import django
 
     django.setup()
