@@ -32,8 +32,17 @@ class SchoolPolicy:
     @staticmethod
     def visible_codes(user) -> list[str]:
         """The codes of visible_to(user), read first (a county has tens of schools, a city hundreds), so a query
-        over a big table can name them and probe an index that starts with the school."""
-        return list(SchoolPolicy.visible_to(user).order_by().values_list("code", flat=True))
+        over a big table can name them and probe an index that starts with the school.
+
+        Kept on the user object for as long as it lives (one request: a page asks it for its list and again for
+        the navigation's count), under the attributes that decide the scope, so a changed account asks again."""
+        key = (user.is_active, user.role, user.division_id, user.school_id) if user.is_authenticated else None
+        kept = user.__dict__.get("_visible_school_codes")
+        if key is None or kept is None or kept[0] != key:
+            kept = (key, list(SchoolPolicy.visible_to(user).order_by().values_list("code", flat=True)))
+            if key is not None:
+                user.__dict__["_visible_school_codes"] = kept
+        return list(kept[1])
 
     @staticmethod
     def user_can(user, action: str, school: School) -> bool:

@@ -77,7 +77,7 @@ def search_students(
     qs = selectors.as_list(selectors.search_students(request.user, q, school=school, status=status, grade=grade,
                                                      school_class=school_class))
     filters = {"school": school, "status": status, "grade": grade, "class": school_class}
-    fetch = partial(name_search.province_page, request.user, q, filtered=any(v for v in filters.values()))
+    fetch = partial(name_search.indexed_page, request.user, q, filtered=any(v for v in filters.values()))
     body, count = paginate(qs, page, page_size, summary_json, fetch=fetch)
     selectors.audit_search(request.user, q, {k: v for k, v in filters.items() if v}, count)
     return body

@@ -68,7 +68,7 @@ def search_page(request):
         found = as_list(search_students(user, q, **filters))
         # A typed name is sorted in full for its page: its count rides along (pages.paginate_sorted_matches).
         page_obj = paginate_sorted_matches(request, found, fetch=partial(
-            name_search.province_page, user, q, filtered=any(filters.values()))) if q else paginate(request, found)
+            name_search.indexed_page, user, q, filtered=any(filters.values()))) if q else paginate(request, found)
         audit_search(user, q, {k: v for k, v in filters.items() if v}, page_obj.paginator.count)
     # The school filter is a drop-down up to SCHOOL_SELECT_MAX schools (a county's, a city's), else a typed code.
     schools = list(SchoolPolicy.visible_to(user).order_by("code").only("code", "name")[:SCHOOL_SELECT_MAX + 1])
