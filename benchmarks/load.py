@@ -223,6 +223,7 @@ def scenarios(ctx: dict, names: list[str]) -> list[tuple[str, list[str], str | N
     records = [f"/students/{k}/" for k in ctx["record_keys"]] or ["/students/1/"]
     return [
         ("省级首页", ["/"], ctx["province"]),
+        ("县级首页(待办600件)", ["/"], ctx["county"]),
         ("省级姓名查询", [f"/students/?q={n}" for n in q], ctx["province"]),
         ("县级姓名查询", [f"/students/?q={n}" for n in q], ctx["county"]),
         ("省级学生列表(在籍)", [f"/students/?status={quote('在籍')}"], ctx["province"]),

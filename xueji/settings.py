@@ -199,6 +199,8 @@ XUEJI_SUMMARY_SECONDS = int(os.environ.get("XUEJI_SUMMARY_SECONDS", 30))
 # How long the navigation's to-do and inbox counts are reused for one user (xueji/web/badges.py); 0 counts on
 # every page.
 XUEJI_BADGE_SECONDS = int(os.environ.get("XUEJI_BADGE_SECONDS", 30))
+# How long a server process reuses the compiled query of a user's to-do list (xueji/todo/selectors.py); 0: never.
+XUEJI_TODO_SQL_SECONDS = int(os.environ.get("XUEJI_TODO_SQL_SECONDS", 60))
 XUEJI_TOKEN_HOURS = int(os.environ.get("XUEJI_TOKEN_HOURS", 8))
 XUEJI_PROVINCE = os.environ.get("XUEJI_PROVINCE", "140000")
 XUEJI_UPLOAD_MAX_BYTES = int(os.environ.get("XUEJI_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))

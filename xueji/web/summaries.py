@@ -65,7 +65,9 @@ def _by_status(rows: list[dict], key: str) -> dict[str, dict[str, int]]:
 
 def schools_under(user, division: Division) -> list[School]:
     """The visible schools hanging directly under a division in the tree, with their student counts."""
-    schools = list(org_selectors.schools_under(user, division).order_by("code"))
+    # What the table shows, without the county and city rows the general selector joins.
+    schools = list(org_selectors.schools_under(user, division).select_related(None)
+                   .only("code", "name", "school_type", "ownership", "provincial_model").order_by("code"))
     counted = _by_status(tally.counts(Q(school_id__in=[s.code for s in schools]), by=("school", "status")),
                          "school") if schools else {}
     zero = {"enrolled": 0, "pending": 0, "total": 0}
