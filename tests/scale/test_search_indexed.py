@@ -1,6 +1,8 @@
 """Name search by exact name, prefix, given name, pinyin and former name, inside the jurisdiction only
 (issue #15 item 2); counts on list pages stop at a cap (item 1)."""
 
+import re
+
 import pytest
 
 from xueji.core import counting
@@ -75,7 +77,7 @@ def test_one_character_across_the_province_is_a_whole_name(registry, make_studen
     assert names(search_students(registry.county_xd, "王")) == ["王", "王小明", "王小红"]
 
 
-def test_a_county_search_names_its_schools_so_the_school_name_index_serves_it(registry):
+def test_a_county_search_names_its_schools_so_an_index_starting_with_the_school_serves_it(registry):
     from django.db import connection
 
     qs = search_students(registry.county_xd, "王小")
@@ -90,7 +92,10 @@ def test_a_county_search_names_its_schools_so_the_school_name_index_serves_it(re
             compiled, params = qs.query.sql_with_params()
             cursor.execute("EXPLAIN " + compiled, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-        assert "student_school_name_prefix" in plan, plan
+        # Which of the two indexes that start with the school (school+name, school+status+grade) a tiny test
+        # table gets is a tie the planner breaks by its statistics, which other tests' rolled-back rows move: the
+        # point is that the codes reach an index, with no join to the schools.
+        assert re.search(r"Index Cond: \(+school_id\)::text = ANY", plan) and "orgs_school" not in plan, plan
 
 
 def test_the_api_pages_only_the_counted_part_of_a_long_list(world, api_for, make_student, monkeypatch):
