@@ -22,6 +22,12 @@ class StudentPolicy:
         return school_scope(user) == Q()
 
     @staticmethod
+    def school_codes(user) -> list[str] | None:
+        """The codes of the schools whose records visible_to(user) holds, for a query that names them; None
+        when that is the whole registry (nothing to name)."""
+        return None if StudentPolicy.sees_everything(user) else SchoolPolicy.visible_codes(user)
+
+    @staticmethod
     def visible_in_schools(user):
         """The records of visible_to(user), for a city or county officer named by his schools' codes (one small
         query first; a county has tens of schools, a city hundreds). The planner then walks the name index that
