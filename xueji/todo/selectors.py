@@ -60,13 +60,15 @@ def _queryset(user, filters: Filters):
     return registry.union(parts)
 
 
-def _union_sql(user, filters: Filters, today: datetime.date) -> tuple[str, list] | None:
+def _union_sql(user, filters: Filters) -> tuple[str, list] | None:
     """The union's SQL and parameters, built and compiled once per user, filters and day and then reused for
     XUEJI_TODO_SQL_SECONDS within the server process. Building seven providers' querysets and compiling their
     union took 6–7 ms of a county's home page (#15); the query itself still runs on every request, so the list
     and its count are always live. What the text fixes is the user's jurisdiction as it stood (a school added
-    to his county joins his list within that time) and today's deadlines (the day is in the key)."""
+    to his county joins his list within that time) and today's deadlines: the providers build with the
+    server's date, so that date is in the key."""
     seconds = settings.XUEJI_TODO_SQL_SECONDS
+    today = timezone.localdate()
     key = (f"xueji:todo-sql:{user.pk}:{user.role}:{user.division_id}:{user.school_id}:{user.is_active}:"
            f"{filters.kind}:{filters.school}:{filters.grade}:{today.isoformat()}")
     kept = cache.get(key) if seconds > 0 else None
@@ -88,7 +90,7 @@ def _run(sql: str, params) -> list[tuple]:
 def todo_count(user, filters: Filters = NO_FILTERS) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
-    union = _union_sql(user, filters, timezone.localdate())
+    union = _union_sql(user, filters)
     if union is None:
         return 0
     sql, params = union
@@ -106,15 +108,14 @@ def todo_page(user, filters: Filters, page: int = 1, page_size: int = PAGE_SIZE,
               today: datetime.date | None = None) -> tuple[int, list[TodoItem]]:
     """(total count, the items of one page). A page past the end is empty, not an error."""
     check_filters(filters)
-    today = today or timezone.localdate()
-    union = _union_sql(user, filters, today)
+    union = _union_sql(user, filters)
     if union is None:
         return 0, []
     start = (page - 1) * page_size
     rows, count = _sorted_page(*union, start, page_size)
     if count is None:  # past the end: nothing to carry the count
         count = todo_count(user, filters) if start else 0
-    return count, _items(user, rows, today)
+    return count, _items(user, rows, today or timezone.localdate())
 
 
 def _sorted_page(sql: str, params, start: int, size: int) -> tuple[list[tuple], int | None]:
