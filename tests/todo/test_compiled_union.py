@@ -57,3 +57,16 @@ def test_zero_seconds_builds_it_every_time(world, work, builds, settings):
     work.late_student(name="甲")
     assert selectors.todo_count(world.county_xd) == selectors.todo_count(world.county_xd) == 1
     assert len(builds) == 2
+
+
+def test_a_typed_filter_makes_a_key_any_cache_accepts(world, work, builds):
+    """The school filter is typed text: a space or a control character in it must not reach the cache key
+    (memcached refuses such keys; Django warns of them), and two filters must not share a query."""
+    import warnings
+
+    work.late_student(name="甲")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert selectors.todo_count(world.county_xd, Filters(school="1114 010501\x01")) == 0
+        assert selectors.todo_count(world.county_xd, Filters(school=world.school_a.pk)) == 1
+    assert len(builds) == 2

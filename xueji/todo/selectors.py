@@ -5,6 +5,7 @@ request so a page that shows both asks the database once.
 """
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -69,8 +70,11 @@ def _union_sql(user, filters: Filters) -> tuple[str, list] | None:
     server's date, so that date is in the key."""
     seconds = settings.XUEJI_TODO_SQL_SECONDS
     today = timezone.localdate()
+    # The filters are typed by the user (a school code with a space in it): hashed, so the key stays one any
+    # cache backend accepts.
+    typed = hashlib.sha256(repr((filters.kind, filters.school, filters.grade)).encode()).hexdigest()[:32]
     key = (f"xueji:todo-sql:{user.pk}:{user.role}:{user.division_id}:{user.school_id}:{user.is_active}:"
-           f"{filters.kind}:{filters.school}:{filters.grade}:{today.isoformat()}")
+           f"{typed}:{today.isoformat()}")
     kept = cache.get(key) if seconds > 0 else None
     if kept is not None:
         return kept
